@@ -1,0 +1,39 @@
+// One `jest` run covers the whole workspace, in two projects:
+// - unit: fast tests with no server;
+// - integration (*.int.test.ts): tests against a real Temporal server. Jest runs a project's global
+//   setup only when that project has tests selected, so `jest packages/config` never starts a server.
+const shared = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  // Workspace packages resolve to their sources so a test never runs against a stale build.
+  moduleNameMapper: {
+    // Sources import siblings as './x.js' (NodeNext); under jest they resolve to './x.ts'.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^@aidp/(config|workflows|activities|client|worker|cli|testing)$': '<rootDir>/packages/$1/src',
+    '^@aidp/workflows/contracts$': '<rootDir>/packages/workflows/src/contracts',
+  },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 60_000,
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['**/src/**/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['**/src/**/__tests__/**/*.int.test.ts'],
+      globalSetup: '<rootDir>/packages/testing/lib/jest/global-setup.js',
+      globalTeardown: '<rootDir>/packages/testing/lib/jest/global-teardown.js',
+    },
+  ],
+};
