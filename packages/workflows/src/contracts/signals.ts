@@ -1,0 +1,46 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { Progress, TestResults, WorkflowPhase } from './types.js';
+
+// Wire names (DESIGN §3): the `temporal` CLI and other languages use them, so they never change.
+// Every AIDP workflow type handles all four signals and all four queries.
+
+/** Holds the run at the next safe point (between activities) until `resume`. */
+export const pauseSignal = defineSignal('pause');
+/** Releases a paused run. */
+export const resumeSignal = defineSignal('resume');
+/** Queues an operator instruction for the next agent run. */
+export const injectInstructionSignal = defineSignal<[instruction: string]>('inject_instruction');
+/** Moves the next and later agent runs to the next model tier (capped at the top tier). */
+export const escalateModelSignal = defineSignal('escalate_model');
+
+/** The phase, as a string. */
+export const currentStateQuery = defineQuery<WorkflowPhase>('current_state');
+/** Agent iterations completed. */
+export const iterationCountQuery = defineQuery<number>('iteration_count');
+/** The full progress summary. */
+export const progressQuery = defineQuery<Progress>('progress');
+/** The latest check results, or null before the first run of the checks. */
+export const testResultsQuery = defineQuery<TestResults | null>('test_results');
+
+/** The signals a person may send, by wire name, with the argument each takes. */
+export const SIGNALS = {
+  pause: { argument: null },
+  resume: { argument: null },
+  inject_instruction: { argument: 'instruction text' },
+  escalate_model: { argument: null },
+} as const;
+
+/** A signal's wire name. */
+export type SignalName = keyof typeof SIGNALS;
+
+/** The queries every AIDP workflow answers, by wire name. */
+export const QUERIES = ['current_state', 'iteration_count', 'progress', 'test_results'] as const;
+
+/** A query's wire name. */
+export type QueryName = (typeof QUERIES)[number];
+
+/** Workflow type names as registered with Temporal. */
+export const WORKFLOW_TYPES = ['WorkLoopWorkflow', 'IssueToPrWorkflow', 'SubIssueWorkflow'] as const;
+
+/** A workflow type name. */
+export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];

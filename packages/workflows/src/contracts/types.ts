@@ -1,0 +1,98 @@
+/**
+ * The phase a run is in, as answered by the `current_state` query. Wire values: other languages and
+ * the `temporal` CLI read them, so they never change spelling.
+ */
+export type WorkflowPhase =
+  | 'initializing'
+  | 'analyzing'
+  | 'planning'
+  | 'implementing'
+  | 'awaiting_children'
+  | 'apply_patch'
+  | 'test'
+  | 'diagnose'
+  | 'next_patch'
+  | 'testing'
+  | 'creating_pr'
+  | 'paused'
+  | 'done'
+  | 'completed'
+  | 'failed'
+  | 'cancelled';
+
+/** The model an agent run uses. */
+export interface ModelSelection {
+  provider: string;
+  model: string;
+  /** Index into `agent.tiers`, 0 being the cheapest. */
+  tier: number;
+}
+
+/** Money and tokens spent so far, as reported by the agent. */
+export interface CostSummary {
+  usd: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** One configured check's outcome (test, lint, typecheck, build, custom). */
+export interface CheckResult {
+  name: string;
+  required: boolean;
+  passed: boolean;
+  exitCode: number | null;
+  durationMs: number;
+  /** The last lines of output; the whole output is in `logPath`. */
+  outputTail: string;
+  logPath: string;
+  timedOut: boolean;
+}
+
+/** The latest run of the checks, as answered by the `test_results` query. */
+export interface TestResults {
+  iteration: number;
+  /** True when every required check passed. */
+  passing: boolean;
+  checks: CheckResult[];
+}
+
+/** The summary of the last check run kept in `progress`. */
+export interface CheckSummary {
+  passing: boolean;
+  total: number;
+  failedChecks: string[];
+}
+
+/** A child run of a decomposed issue. */
+export interface ChildProgress {
+  workflowId: string;
+  state: WorkflowPhase;
+  outcome?: string;
+}
+
+/** What the run works on: a work-loop step, an issue, or a sub-issue. */
+export type ProgressSubject =
+  | { kind: 'step'; stepName: string }
+  | { kind: 'issue'; repo: string; issueNumber: number }
+  | { kind: 'sub_issue'; subIssueId: string };
+
+/** The `progress` query's answer: everything a person watching a run wants at a glance. */
+export interface Progress {
+  workflowType: 'WorkLoopWorkflow' | 'IssueToPrWorkflow' | 'SubIssueWorkflow';
+  state: WorkflowPhase;
+  paused: boolean;
+  iteration: number;
+  maxIterations: number;
+  subject: ProgressSubject;
+  model: ModelSelection;
+  consecutiveFailures: number;
+  pendingInstructions: number;
+  cost: CostSummary;
+  lastChecks: CheckSummary | null;
+  branch: string | null;
+  workspace: string | null;
+  children: ChildProgress[];
+  /** ISO time from workflow time (deterministic), never the wall clock. */
+  startedAt: string;
+  updatedAt: string;
+}
