@@ -1,0 +1,223 @@
+import { resolveConfig } from '../load.js';
+import { configErrorOf, errorLines } from './helpers.js';
+
+const cwd = process.cwd();
+const resolve = (raw: unknown, env: Record<string, string | undefined> = {}) =>
+  resolveConfig(raw, { filepath: 'aidp.yml', cwd, env });
+const linesFor = (raw: unknown) => errorLines(() => resolve(raw));
+
+describe('values of the wrong type or out of range', () => {
+  it.each([
+    [{ temporal: { worker: { max_concurrent_activities: 'ten' } } }, 'temporal.worker.max_concurrent_activities: expected a positive integer, got "ten"'],
+    [{ temporal: { worker: { max_concurrent_workflows: 0 } } }, 'temporal.worker.max_concurrent_workflows: expected a positive integer, got 0'],
+    [{ work_loop: { max_iterations: 2.5 } }, 'work_loop.max_iterations: expected a positive integer, got 2.5'],
+    [{ temporal: { enabled: 'maybe' } }, 'temporal.enabled: expected a boolean, got "maybe"'],
+    [{ logging: { level: 'verbose' } }, 'logging.level: expected one of "debug", "info", "warn", "error", got "verbose"'],
+    [{ logging: { format: 'xml' } }, 'logging.format: expected one of "auto", "json", "pretty", got "xml"'],
+    [{ temporal: { timeouts: { workflow_run: 'soon' } } }, 'temporal.timeouts.workflow_run: expected a duration (seconds or a string like "30s", "10m"), got "soon"'],
+    [{ temporal: { timeouts: { activity_heartbeat: -5 } } }, 'temporal.timeouts.activity_heartbeat: expected a duration (seconds or a string like "30s", "10m"), got -5'],
+    [{ temporal: { retry: { backoff_coefficient: 0.5 } } }, 'temporal.retry.backoff_coefficient: expected a number >= 1, got 0.5'],
+    [{ temporal: { retry: { maximum_attempts: -1 } } }, 'temporal.retry.maximum_attempts: expected a whole number >= 0 (0 means unlimited), got -1'],
+    [{ temporal: { namespace: '' } }, 'temporal.namespace: expected a non-empty string, got ""'],
+    [{ temporal: { target_host: 'localhost' } }, 'temporal.target_host: expected an address as "host:port" (port 1-65535), got "localhost"'],
+    [{ temporal: { tls: 'yes' } }, 'temporal.tls: expected true, false or an object with ca_file, cert_file, key_file, server_name, got "yes"'],
+    [{ temporal: { tls: { ca_file: 5 } } }, 'temporal.tls.ca_file: expected a file path, got 5'],
+    [{ agent: { tiers: [{ model: 'm', provider: 'gpt' }] } }, 'agent.tiers[0].provider: expected one of "claude", "codex", "gemini", "aider", "cursor", "opencode", "copilot", "command", got "gpt"'],
+    [{ agent: { command: ['run', 5] } }, 'agent.command[1]: expected a command: a list of strings, or a command line string, got 5'],
+    [{ agent: { command: [] } }, 'agent.command: expected a command: a list of strings, or a command line string, got an empty list'],
+    [{ temporal: { worker: [1, 2] } }, 'temporal.worker: expected an object, got a list'],
+    [{ github: { repo: 'just-a-name' } }, 'github.repo: expected a repository as "owner/name", got "just-a-name"'],
+    [{ github: { base_url: 'ftp://example.com' } }, 'github.base_url: expected an http(s) URL, got "ftp://example.com"'],
+    [{ github: { token_env: 'MY-TOKEN' } }, 'github.token_env: expected an environment variable name (letters, digits and "_", not starting with a digit), got "MY-TOKEN"'],
+    [{ agent: { provider: 'gpt' } }, 'agent.provider: expected one of "claude", "codex", "gemini", "aider", "cursor", "opencode", "copilot", "command", got "gpt"'],
+    [{ agent: { tiers: [42] } }, 'agent.tiers[0]: expected a model name or an object { model, provider }, got 42'],
+    [{ agent: { command: 'run "unclosed' } }, 'agent.command: expected a command line with balanced quotes (unterminated double quote), got "run \\"unclosed"'],
+    [{ agent: { env: ['OK', '1BAD'] } }, 'agent.env[1]: expected an environment variable name (letters, digits and "_", not starting with a digit), got "1BAD"'],
+    [{ work_loop: { workspace: 'tmp' } }, 'work_loop.workspace: expected one of "worktree", "in-place", got "tmp"'],
+    [{ work_loop: { max_cost_usd: 0 } }, 'work_loop.max_cost_usd: expected a positive number, got 0'],
+    [{ work_loop: { checks: [{ name: 'test', command: 'npm test', kind: 'e2e' }] } }, 'work_loop.checks[0].kind: expected one of "test", "lint", "typecheck", "build", "custom", got "e2e"'],
+    [{ work_loop: { steps: { 'bad name': { task: 'x' } } } }, 'work_loop.steps["bad name"]: expected a step name (letters, digits, "_", "-", "." and not starting with a punctuation mark), got "bad name"'],
+    [{ metrics: { prometheus: '0.0.0.0:99999' } }, 'metrics.prometheus: expected an address as "host:port" (port 1-65535), got "0.0.0.0:99999"'],
+  ])('%j is reported as "%s"', async (raw, line) => {
+    expect(await linesFor(raw)).toEqual([`aidp.yml: ${line}`]);
+  });
+
+  it('reports a required key that is missing', async () => {
+    expect(await linesFor({ work_loop: { checks: [{ name: 'test' }], steps: { fix: {} } } })).toEqual([
+      'aidp.yml: work_loop.checks[0].command: required key is missing',
+      'aidp.yml: work_loop.steps.fix.task: required key is missing',
+    ]);
+  });
+
+  it('reports every problem at once, with structured issues', async () => {
+    const error = await configErrorOf(() =>
+      resolve({
+        temporal: { taskqueue: 'q', worker: { max_concurrent_activities: 'ten' }, timeouts: { workflow_run: 'soon' } },
+        logging: { level: 'verbose' },
+        agent: { providr: 'claude' },
+      }),
+    );
+
+    expect(error.name).toBe('ConfigError');
+    expect(error.message.split('\n')).toEqual([
+      'aidp.yml: temporal.taskqueue: unknown key; did you mean "task_queue"?',
+      'aidp.yml: agent.providr: unknown key; did you mean "provider"?',
+      'aidp.yml: temporal.worker.max_concurrent_activities: expected a positive integer, got "ten"',
+      'aidp.yml: temporal.timeouts.workflow_run: expected a duration (seconds or a string like "30s", "10m"), got "soon"',
+      'aidp.yml: logging.level: expected one of "debug", "info", "warn", "error", got "verbose"',
+    ]);
+    expect(error.issues[2]).toEqual({
+      source: 'aidp.yml',
+      keyPath: 'temporal.worker.max_concurrent_activities',
+      expected: 'a positive integer',
+      found: '"ten"',
+      message: 'expected a positive integer, got "ten"',
+    });
+  });
+
+  it('never shows a secret value in a message', async () => {
+    const error = await configErrorOf(() =>
+      resolveConfig({}, { cwd, env: {}, overrides: [{ path: 'temporal.api_key', value: 987654321, flag: '--api-key' }] }),
+    );
+
+    expect(error.message).toBe('--api-key: temporal.api_key: expected a non-empty string, got (secret, not shown)');
+    expect(JSON.stringify(error.issues)).not.toContain('987654321');
+  });
+});
+
+describe('unknown keys', () => {
+  it('suggests the closest known key', async () => {
+    expect(await linesFor({ temporal: { targethost: 'h:1' } })).toEqual([
+      'aidp.yml: temporal.targethost: unknown key; did you mean "target_host"?',
+    ]);
+    expect(await linesFor({ temporal: { taskQueue: 'q' } })).toEqual([
+      'aidp.yml: temporal.taskQueue: unknown key; did you mean "task_queue"?',
+    ]);
+    expect(await linesFor({ temporall: {} })).toEqual(['aidp.yml: temporall: unknown key; did you mean "temporal"?']);
+  });
+
+  it('lists the known keys instead of guessing when nothing is close', async () => {
+    expect(await linesFor({ logging: { colour: true } })).toEqual([
+      'aidp.yml: logging.colour: unknown key; known keys here: level, format',
+    ]);
+  });
+
+  it('reports every unknown key, at any depth, including inside lists and TLS objects', async () => {
+    expect(
+      await linesFor({
+        temporal: { tls: { ca: 'x' }, worker: { max_activities: 2 } },
+        work_loop: { checks: [{ name: 't', command: 'c', timeoutt: 5 }] },
+        extra: 1,
+      }),
+    ).toEqual([
+      'aidp.yml: temporal.tls.ca: unknown key; known keys here: ca_file, cert_file, key_file, server_name',
+      'aidp.yml: temporal.worker.max_activities: unknown key; known keys here: max_concurrent_activities, max_concurrent_workflows, shutdown_grace_period',
+      'aidp.yml: work_loop.checks[0].timeoutt: unknown key; did you mean "timeout"?',
+      'aidp.yml: extra: unknown key; known keys here: temporal, github, agent, work_loop, metrics, logging',
+    ]);
+  });
+});
+
+describe('rules across keys', () => {
+  it('requires a TLS client certificate and its key together', async () => {
+    expect(await linesFor({ temporal: { tls: { cert_file: '/c.pem' } } })).toEqual([
+      'aidp.yml: temporal.tls.key_file: missing: temporal.tls.cert_file is set, and a client certificate needs both cert_file and key_file',
+    ]);
+    expect(await linesFor({ temporal: { tls: { key_file: '/k.pem' } } })).toEqual([
+      'aidp.yml: temporal.tls.cert_file: missing: temporal.tls.key_file is set, and a client certificate needs both cert_file and key_file',
+    ]);
+  });
+
+  it('rejects two checks with the same name', async () => {
+    expect(
+      await linesFor({
+        work_loop: {
+          checks: [
+            { name: 'test', command: 'npm test' },
+            { name: 'lint', command: 'npm run lint' },
+            { name: 'test', command: 'npm run test:unit' },
+          ],
+        },
+      }),
+    ).toEqual([
+      'aidp.yml: work_loop.checks[2].name: duplicate check name "test" (already used by work_loop.checks[0].name); check names must be unique',
+    ]);
+  });
+
+  it('rejects a step that lists a check that does not exist, suggesting the closest name', async () => {
+    expect(
+      await linesFor({
+        work_loop: {
+          checks: [
+            { name: 'test', command: 'npm test' },
+            { name: 'lint', command: 'npm run lint' },
+          ],
+          steps: { fix: { task: 'Fix it', checks: ['test', 'lnit', 'deploy'] } },
+        },
+      }),
+    ).toEqual([
+      'aidp.yml: work_loop.steps.fix.checks[1]: unknown check "lnit"; did you mean "lint"?',
+      'aidp.yml: work_loop.steps.fix.checks[2]: unknown check "deploy"; defined checks: test, lint',
+    ]);
+  });
+
+  it('says so when a step lists checks but none are defined', async () => {
+    expect(await linesFor({ work_loop: { steps: { fix: { task: 'Fix it', checks: ['test'] } } } })).toEqual([
+      'aidp.yml: work_loop.steps.fix.checks[0]: unknown check "test"; no checks are defined in work_loop.checks',
+    ]);
+  });
+
+  it('rejects a retry maximum interval shorter than the initial interval', async () => {
+    expect(await linesFor({ temporal: { retry: { initial_interval: '10s', maximum_interval: '5s' } } })).toEqual([
+      'aidp.yml: temporal.retry.maximum_interval: expected at least temporal.retry.initial_interval (10s), got 5s',
+    ]);
+  });
+
+  it('accepts provider "command" without a command at load time (it is needed only when the agent runs)', () => {
+    const loaded = resolve({ agent: { provider: 'command' } });
+
+    expect(loaded.config.agent.provider).toBe('command');
+    expect(loaded.config.agent.command).toBeUndefined();
+  });
+});
+
+describe('normalised values', () => {
+  it('splits a command string like a shell and keeps an argv list as it is', () => {
+    expect(resolve({ agent: { command: `my-agent --prompt-file {promptFile} --model '{model}' -m "a b"` } }).config.agent.command).toEqual([
+      'my-agent',
+      '--prompt-file',
+      '{promptFile}',
+      '--model',
+      '{model}',
+      '-m',
+      'a b',
+    ]);
+    expect(resolve({ agent: { command: ['my agent', '{workspace}'] } }).config.agent.command).toEqual(['my agent', '{workspace}']);
+  });
+
+  it('turns tier names into { model } objects and keeps explicit providers', () => {
+    expect(resolve({ agent: { tiers: ['small', { model: 'large', provider: 'codex' }] } }).config.agent.tiers).toEqual([
+      { model: 'small' },
+      { model: 'large', provider: 'codex' },
+    ]);
+  });
+
+  it('fills check defaults: required, 600 s timeout', () => {
+    expect(resolve({ work_loop: { checks: [{ name: 'test', command: 'npm test' }] } }).config.work_loop.checks).toEqual([
+      { name: 'test', command: 'npm test', required: true, timeout: 600 },
+    ]);
+  });
+
+  it('makes TLS file paths from the file absolute, relative to the file', () => {
+    const loaded = resolveConfig(
+      { temporal: { tls: { ca_file: 'certs/ca.pem', cert_file: '/abs/c.pem', key_file: '../k.pem' } } },
+      { filepath: '/project/config/aidp.yml', cwd: '/project', env: {} },
+    );
+
+    expect(loaded.config.temporal.tls).toEqual({
+      ca_file: '/project/config/certs/ca.pem',
+      cert_file: '/abs/c.pem',
+      key_file: '/project/k.pem',
+    });
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Configuration errors. Every problem found while loading is collected as a {@link ConfigIssue}
+ * that names where the value came from (file, environment variable or flag), the key path, what
+ * was expected and what was found; one {@link ConfigError} carries all of them so a user fixes
+ * everything in one pass instead of one mistake per run.
+ */
+
+/** One problem with the configuration. */
+export interface ConfigIssue {
+  /**
+   * Where the offending value came from: the config file (relative to the working directory when it
+   * is inside it), an environment variable name such as `TEMPORAL_TLS`, or a flag such as
+   * `--task-queue`. Empty when the value is not tied to one source.
+   */
+  source: string;
+  /** The key path, e.g. `temporal.worker.max_concurrent_activities`; empty for the whole file. */
+  keyPath: string;
+  /** What a valid value looks like, e.g. `a positive integer`. */
+  expected: string;
+  /** What was found, as the user wrote it, e.g. `"ten"` (secrets are never shown). */
+  found: string;
+  /** What to do about it, when there is something specific to say. */
+  hint?: string;
+  /** The line the user reads after `source: keyPath: `. */
+  message: string;
+  /** 1-based line in the source file, for syntax errors. */
+  line?: number;
+  /** 1-based column in the source file, for syntax errors. */
+  column?: number;
+}
+
+/** Fields to build an issue from; `message` defaults to `expected …, got …[; hint]`. */
+export type IssueInit = Omit<ConfigIssue, 'message'> & { message?: string };
+
+/** Builds a {@link ConfigIssue}, composing the message from `expected`, `found` and `hint`. */
+export function makeIssue(init: IssueInit): ConfigIssue {
+  const message =
+    init.message ?? `expected ${init.expected}, got ${init.found}${init.hint ? `; ${init.hint}` : ''}`;
+  const issue: ConfigIssue = {
+    source: init.source,
+    keyPath: init.keyPath,
+    expected: init.expected,
+    found: init.found,
+    message,
+  };
+  if (init.hint !== undefined) issue.hint = init.hint;
+  if (init.line !== undefined) issue.line = init.line;
+  if (init.column !== undefined) issue.column = init.column;
+  return issue;
+}
+
+/** The one-line form of an issue: `aidp.yml: temporal.namespace: expected a non-empty string, got 42`. */
+export function formatIssue(issue: ConfigIssue): string {
+  const where =
+    issue.source && issue.line !== undefined
+      ? `${issue.source}:${issue.line}:${issue.column ?? 1}`
+      : issue.source;
+  return [where, issue.keyPath, issue.message].filter((part) => part !== '').join(': ');
+}
+
+/**
+ * The error every loading step throws. `issues` lists all problems found; the message has one line
+ * per issue.
+ */
+export class ConfigError extends Error {
+  /** Every problem found, in the order they were found. */
+  readonly issues: ConfigIssue[];
+
+  constructor(issues: ConfigIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+const MAX_SHOWN = 60;
+
+/** Describes a found value for a message: strings quoted, lists and objects by kind. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') {
+    const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value;
+    return JSON.stringify(shown);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return String(value);
+  }
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') return 'an object';
+  return typeof value;
+}
+
+/** Optimal-string-alignment distance: edits, counting a swap of neighbours as one. */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
+  const at = (i: number, j: number): number => d[i]?.[j] ?? 0;
+  for (let i = 0; i < rows; i++) d[i]![0] = i;
+  for (let j = 0; j < cols; j++) d[0]![j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      }
+      d[i]![j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/**
+ * The candidate closest to `word`, when it is close enough to be what the user meant (case is
+ * ignored, so `taskQueue` finds `task_queue`); undefined when nothing is close.
+ */
+export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best === undefined) return undefined;
+  const allowed = Math.min(3, Math.max(1, Math.floor(Math.max(word.length, best.length) / 3)));
+  return bestDistance <= allowed ? best : undefined;
+}

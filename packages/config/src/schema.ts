@@ -1,0 +1,518 @@
+/**
+ * The schema of aidp.yml: the single source of truth for the configuration's types, defaults,
+ * documentation and the JSON Schema that editors use. Each message given to a valibot schema or
+ * action is the "expected …" half of the error a user reads, so every schema here passes one.
+ *
+ * Value normalisation that belongs to a single key lives here too (durations become seconds, a
+ * command string becomes argv, a tier name becomes `{ model }`); rules that relate several keys
+ * live in `rules.ts`.
+ */
+import * as v from 'valibot';
+
+import { DURATION_EXPECTED, DURATION_PATTERN, parseDuration } from './duration.js';
+import { splitCommandLine } from './shell-words.js';
+
+/** Agent adapters AIDP ships; `command` runs any executable through an argv template. */
+export const AGENT_PROVIDERS = [
+  'claude',
+  'codex',
+  'gemini',
+  'aider',
+  'cursor',
+  'opencode',
+  'copilot',
+  'command',
+] as const;
+
+/** Kinds a check may declare, so results can be grouped and diagnosed. */
+export const CHECK_KINDS = ['test', 'lint', 'typecheck', 'build', 'custom'] as const;
+
+/** Log levels, lowest first. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** Log formats; `auto` is pretty on a terminal and JSON otherwise. */
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+
+/** Workspace modes for the work loop. */
+export const WORKSPACE_MODES = ['worktree', 'in-place'] as const;
+
+/** Placeholders an `agent.command` argv template may use. */
+export const AGENT_COMMAND_PLACEHOLDERS = ['{promptFile}', '{model}', '{workspace}'] as const;
+
+const quoteAll = (options: readonly string[]): string => options.map((o) => `"${o}"`).join(', ');
+const oneOf = (options: readonly string[]): string => `one of ${quoteAll(options)}`;
+
+const POSITIVE_INTEGER = 'a positive integer';
+const POSITIVE_NUMBER = 'a positive number';
+const NON_EMPTY_STRING = 'a non-empty string';
+const BOOLEAN = 'a boolean';
+const OBJECT = 'an object';
+const ENV_NAME = 'an environment variable name (letters, digits and "_", not starting with a digit)';
+const HOST_PORT = 'an address as "host:port" (port 1-65535)';
+
+const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HOST_PORT_PATTERN = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):[0-9]{1,5}$/;
+const REPO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
+const STEP_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+function portInRange(address: string): boolean {
+  const port = Number(address.slice(address.lastIndexOf(':') + 1));
+  return Number.isInteger(port) && port >= 1 && port <= 65535;
+}
+
+const positiveInteger = () =>
+  v.pipe(v.number(POSITIVE_INTEGER), v.integer(POSITIVE_INTEGER), v.minValue(1, POSITIVE_INTEGER));
+
+const positiveNumber = () =>
+  v.pipe(
+    v.number(POSITIVE_NUMBER),
+    v.gtValue(0, POSITIVE_NUMBER),
+    v.check((n) => Number.isFinite(n), POSITIVE_NUMBER),
+  );
+
+const nonEmptyString = (expected: string = NON_EMPTY_STRING) =>
+  v.pipe(v.string(expected), v.minLength(1, expected));
+
+const boolean = () => v.boolean(BOOLEAN);
+
+const picklist = <const T extends readonly [string, ...string[]]>(options: T) =>
+  v.picklist(options, oneOf(options));
+
+const hostPort = () =>
+  v.pipe(
+    v.string(HOST_PORT),
+    v.regex(HOST_PORT_PATTERN, HOST_PORT),
+    v.check(portInRange, HOST_PORT),
+  );
+
+const envName = () => v.pipe(v.string(ENV_NAME), v.regex(ENV_NAME_PATTERN, ENV_NAME));
+
+/**
+ * A duration: a positive number of seconds or a string such as "90s", "10m", "1h", normalised to
+ * seconds. The description sits before the transform so the JSON Schema (which describes what a
+ * file may contain) keeps it.
+ */
+const duration = (description: string) =>
+  v.pipe(
+    v.union(
+      [
+        v.pipe(v.number(DURATION_EXPECTED), v.gtValue(0, DURATION_EXPECTED)),
+        v.pipe(v.string(DURATION_EXPECTED), v.regex(DURATION_PATTERN, DURATION_EXPECTED)),
+      ],
+      DURATION_EXPECTED,
+    ),
+    v.description(`${description} Seconds, or a string such as "90s", "10m", "1h", "500ms", "1d".`),
+    v.check((value) => parseDuration(value) !== undefined, DURATION_EXPECTED),
+    v.transform((value): number => parseDuration(value) ?? 0),
+  );
+
+const described = <S extends v.GenericSchema>(schema: S, description: string) =>
+  v.pipe(schema, v.description(description));
+
+// ---------------------------------------------------------------------------------------------
+// temporal
+
+const TLS_EXPECTED = 'true, false or an object with ca_file, cert_file, key_file, server_name';
+
+const TlsFilesSchema = v.strictObject(
+  {
+    ca_file: v.optional(
+      described(nonEmptyString('a file path'), 'PEM file with the CA that signed the server certificate (a private CA); relative paths are resolved from the file that sets them.'),
+    ),
+    cert_file: v.optional(
+      described(nonEmptyString('a file path'), 'PEM client certificate for mTLS; requires key_file.'),
+    ),
+    key_file: v.optional(
+      described(nonEmptyString('a file path'), 'PEM private key of the client certificate; requires cert_file.'),
+    ),
+    server_name: v.optional(
+      described(nonEmptyString(), 'Server name to verify the server certificate against, when it differs from the host in target_host.'),
+    ),
+  },
+  TLS_EXPECTED,
+);
+
+const WHOLE_NUMBER = 'a whole number >= 0 (0 means unlimited)';
+const AT_LEAST_ONE = 'a number >= 1';
+
+const WorkerSchema = v.strictObject(
+  {
+    max_concurrent_activities: v.optional(
+      described(positiveInteger(), 'Activities one worker runs at the same time.'),
+      10,
+    ),
+    max_concurrent_workflows: v.optional(
+      described(positiveInteger(), 'Workflow tasks one worker runs at the same time.'),
+      10,
+    ),
+    shutdown_grace_period: v.optional(
+      duration('Time in-flight activities get to finish when the worker shuts down.'),
+      30,
+    ),
+  },
+  OBJECT,
+);
+
+const TimeoutsSchema = v.strictObject(
+  {
+    workflow_execution: v.optional(
+      duration('Longest a workflow may run in total, across continue-as-new.'),
+      86400,
+    ),
+    workflow_run: v.optional(duration('Longest a single workflow run may take.'), 3600),
+    activity_start_to_close: v.optional(duration('Longest a single activity attempt may take.'), 600),
+    activity_schedule_to_close: v.optional(
+      duration('Longest an activity may take in total, retries included.'),
+      1800,
+    ),
+    activity_heartbeat: v.optional(
+      duration('Longest a long activity may go without a heartbeat before it is retried.'),
+      60,
+    ),
+  },
+  OBJECT,
+);
+
+const RetrySchema = v.strictObject(
+  {
+    initial_interval: v.optional(duration('Wait before the first retry of a failed activity.'), 1),
+    backoff_coefficient: v.optional(
+      described(
+        v.pipe(v.number(AT_LEAST_ONE), v.minValue(1, AT_LEAST_ONE)),
+        'Each retry waits this many times longer than the previous one.',
+      ),
+      2,
+    ),
+    maximum_interval: v.optional(duration('Longest wait between retries.'), 60),
+    maximum_attempts: v.optional(
+      described(
+        v.pipe(v.number(WHOLE_NUMBER), v.integer(WHOLE_NUMBER), v.minValue(0, WHOLE_NUMBER)),
+        'Attempts of a failing activity before it fails for good; 0 means unlimited.',
+      ),
+      3,
+    ),
+  },
+  OBJECT,
+);
+
+const TemporalSchema = v.strictObject(
+  {
+    enabled: v.optional(
+      described(boolean(), 'Run work on Temporal. false routes work to the local in-process orchestrator (no durability).'),
+      true,
+    ),
+    target_host: v.optional(described(hostPort(), 'Temporal frontend address, "host:port".'), 'localhost:7233'),
+    namespace: v.optional(described(nonEmptyString(), 'Temporal namespace.'), 'default'),
+    task_queue: v.optional(
+      described(nonEmptyString(), 'Task queue the worker polls and the client starts workflows on.'),
+      'aidp-workflows',
+    ),
+    tls: v.optional(
+      described(
+        v.union([boolean(), TlsFilesSchema], TLS_EXPECTED),
+        'TLS to the Temporal server: true for system CAs, or an object with a CA file and/or a client certificate pair (mTLS). An api_key turns TLS on when this is not set.',
+      ),
+      false,
+    ),
+    api_key: v.optional(
+      described(nonEmptyString(), 'API key for Temporal Cloud (secret: prefer ${TEMPORAL_API_KEY} or the TEMPORAL_API_KEY variable).'),
+    ),
+    worker: v.optional(described(WorkerSchema, 'Worker tuning.'), {}),
+    timeouts: v.optional(described(TimeoutsSchema, 'Workflow and activity timeouts.'), {}),
+    retry: v.optional(described(RetrySchema, 'Retry policy of activities.'), {}),
+  },
+  OBJECT,
+);
+
+// ---------------------------------------------------------------------------------------------
+// github
+
+const GithubSchema = v.strictObject(
+  {
+    repo: v.optional(
+      described(
+        v.pipe(v.string('a repository as "owner/name"'), v.regex(REPO_PATTERN, 'a repository as "owner/name"')),
+        'Repository as "owner/name"; default: taken from the origin remote.',
+      ),
+    ),
+    base_url: v.optional(
+      described(
+        v.pipe(
+          v.string('an http(s) URL'),
+          v.url('an http(s) URL'),
+          v.check((url) => /^https?:\/\//i.test(url), 'an http(s) URL'),
+        ),
+        'GitHub API URL; set it for GitHub Enterprise Server (e.g. "https://github.example.com/api/v3").',
+      ),
+      'https://api.github.com',
+    ),
+    token_env: v.optional(
+      described(
+        envName(),
+        'Name of the environment variable that holds the GitHub token (the token itself never goes in the config).',
+      ),
+      'GITHUB_TOKEN',
+    ),
+    base_branch: v.optional(
+      described(nonEmptyString(), 'Branch pull requests target; default: the repository default branch.'),
+    ),
+    draft: v.optional(described(boolean(), 'Open pull requests as drafts.'), true),
+  },
+  OBJECT,
+);
+
+// ---------------------------------------------------------------------------------------------
+// agent
+
+const TIER_EXPECTED = 'a model name or an object { model, provider }';
+const COMMAND_EXPECTED = 'a command: a list of strings, or a command line string';
+
+const TierSchema = v.union(
+  [
+    nonEmptyString(TIER_EXPECTED),
+    v.strictObject(
+      {
+        model: described(nonEmptyString(), 'Model name passed to the agent.'),
+        provider: v.optional(
+          described(picklist(AGENT_PROVIDERS), 'Provider for this tier, when it differs from agent.provider.'),
+        ),
+      },
+      TIER_EXPECTED,
+    ),
+  ],
+  TIER_EXPECTED,
+);
+
+/** One model tier after loading: a model, and a provider when it differs from `agent.provider`. */
+export interface AgentTier {
+  /** Model name passed to the agent. */
+  model: string;
+  /** Provider for this tier; `agent.provider` when absent. */
+  provider?: AgentProvider;
+}
+
+function commandArgv(value: string | string[]): string[] | undefined {
+  if (Array.isArray(value)) return value.length > 0 ? value : undefined;
+  const split = splitCommandLine(value);
+  return split.ok && split.argv.length > 0 ? split.argv : undefined;
+}
+
+const AgentCommandSchema = v.pipe(
+  v.union(
+    [
+      v.pipe(v.array(v.string(COMMAND_EXPECTED), COMMAND_EXPECTED), v.minLength(1, COMMAND_EXPECTED)),
+      nonEmptyString(COMMAND_EXPECTED),
+    ],
+    COMMAND_EXPECTED,
+  ),
+  v.description(
+    'Command for provider "command": an argv list, or one string split like a shell would (no expansion). Placeholders: {promptFile}, {model}, {workspace}; the prompt also arrives on stdin.',
+  ),
+  v.check(
+    (value) => commandArgv(value) !== undefined,
+    (issue) => {
+      const input = issue.input;
+      const split = typeof input === 'string' ? splitCommandLine(input) : undefined;
+      return split && !split.ok ? `a command line with balanced quotes (${split.reason})` : COMMAND_EXPECTED;
+    },
+  ),
+  v.transform((value): string[] => commandArgv(value) ?? []),
+);
+
+const AgentSchema = v.strictObject(
+  {
+    provider: v.optional(
+      described(picklist(AGENT_PROVIDERS), 'Agent adapter; "command" runs agent.command.'),
+      'command',
+    ),
+    tiers: v.optional(
+      v.pipe(
+        v.array(TierSchema, 'a list of model names or { model, provider } objects'),
+        v.description('Models from cheapest to strongest; escalation moves up this list.'),
+        v.transform((tiers): AgentTier[] =>
+          tiers.map((tier) => {
+            if (typeof tier === 'string') return { model: tier };
+            const out: AgentTier = { model: tier.model };
+            if (tier.provider !== undefined) out.provider = tier.provider;
+            return out;
+          }),
+        ),
+      ),
+      [],
+    ),
+    command: v.optional(AgentCommandSchema),
+    timeout: v.optional(duration('Longest one agent run may take.'), 1800),
+    env: v.optional(
+      described(
+        v.array(envName(), 'a list of environment variable names'),
+        'Names of environment variables passed through to the agent (its environment is otherwise sanitized).',
+      ),
+      [],
+    ),
+  },
+  OBJECT,
+);
+
+// ---------------------------------------------------------------------------------------------
+// work_loop
+
+const CheckSchema = v.strictObject(
+  {
+    name: described(nonEmptyString(), 'Unique name of the check; steps refer to checks by name.'),
+    command: described(nonEmptyString(), 'Shell command; exit code 0 means the check passes.'),
+    required: v.optional(
+      described(boolean(), 'Whether the loop needs this check to pass to finish.'),
+      true,
+    ),
+    timeout: v.optional(duration('Longest the check may run.'), 600),
+    kind: v.optional(described(picklist(CHECK_KINDS), 'What the check is, for diagnosis of its output.')),
+  },
+  'an object with name and command',
+);
+
+const STEP_NAME = 'a step name (letters, digits, "_", "-", "." and not starting with a punctuation mark)';
+
+const StepSchema = v.strictObject(
+  {
+    task: described(nonEmptyString(), 'What the agent is asked to do in this step.'),
+    checks: v.optional(
+      described(
+        v.array(nonEmptyString('a check name'), 'a list of check names'),
+        'Names of work_loop.checks to run for this step; default: all of them.',
+      ),
+    ),
+    max_iterations: v.optional(
+      described(positiveInteger(), 'Iteration limit for this step; default: work_loop.max_iterations.'),
+    ),
+  },
+  'an object with a task',
+);
+
+const WorkLoopSchema = v.strictObject(
+  {
+    max_iterations: v.optional(described(positiveInteger(), 'Agent iterations before the loop gives up.'), 50),
+    checkpoint_interval: v.optional(
+      described(positiveInteger(), 'Record a checkpoint (and commit work in progress) every this many iterations.'),
+      5,
+    ),
+    escalate_after: v.optional(
+      described(positiveInteger(), 'Consecutive failed iterations before the next model tier is used.'),
+      3,
+    ),
+    escalate_on_no_progress: v.optional(
+      described(positiveInteger(), 'Iterations without progress on the checks before the next model tier is used.'),
+    ),
+    max_cost_usd: v.optional(
+      described(positiveNumber(), 'Budget in US dollars, from the cost the agent reports.'),
+    ),
+    max_wall_clock: v.optional(duration('Wall-clock budget for one loop.')),
+    workspace: v.optional(
+      described(picklist(WORKSPACE_MODES), '"worktree": a git worktree on a run branch; "in-place": the checkout as it is, no commits.'),
+      'worktree',
+    ),
+    checks: v.optional(
+      described(v.array(CheckSchema, 'a list of checks'), 'Checks that decide when the work is done.'),
+      [],
+    ),
+    steps: v.optional(
+      described(
+        v.record(v.pipe(v.string(STEP_NAME), v.regex(STEP_NAME_PATTERN, STEP_NAME)), StepSchema, 'an object of named steps'),
+        'Named steps for `aidp temporal start workloop <step>`.',
+      ),
+      {},
+    ),
+  },
+  OBJECT,
+);
+
+// ---------------------------------------------------------------------------------------------
+// metrics, logging
+
+const MetricsSchema = v.strictObject(
+  {
+    enabled: v.optional(described(boolean(), 'Serve Prometheus metrics from the worker.'), true),
+    prometheus: v.optional(
+      described(hostPort(), 'Bind address of the Prometheus endpoint, "host:port".'),
+      '0.0.0.0:9090',
+    ),
+  },
+  OBJECT,
+);
+
+const LoggingSchema = v.strictObject(
+  {
+    level: v.optional(described(picklist(LOG_LEVELS), 'Lowest level that is logged.'), 'info'),
+    format: v.optional(
+      described(picklist(LOG_FORMATS), '"auto" is pretty on a terminal and JSON otherwise.'),
+      'auto',
+    ),
+  },
+  OBJECT,
+);
+
+/**
+ * The whole of aidp.yml. Unknown keys are errors; every key has a default or is optional, so an
+ * empty file (or none at all) is a valid configuration that runs on local defaults.
+ */
+export const AidpConfigSchema = v.pipe(
+  v.strictObject(
+    {
+      temporal: v.optional(
+        described(TemporalSchema, 'Connection to Temporal, worker tuning, timeouts and retries.'),
+        {},
+      ),
+      github: v.optional(described(GithubSchema, 'GitHub repository and pull request settings.'), {}),
+      agent: v.optional(described(AgentSchema, 'The AI coding agent and its models.'), {}),
+      work_loop: v.optional(
+        described(WorkLoopSchema, 'The fix-forward loop: limits, escalation, checks and steps.'),
+        {},
+      ),
+      metrics: v.optional(described(MetricsSchema, 'Prometheus metrics.'), {}),
+      logging: v.optional(described(LoggingSchema, 'Log level and format.'), {}),
+    },
+    'an object with the sections temporal, github, agent, work_loop, metrics, logging',
+  ),
+  v.title('aidp.yml'),
+  v.description('Configuration of AIDP, the durable AI development pipeline.'),
+);
+
+/** The configuration after loading: every default applied, durations in seconds, argv split. */
+export type AidpConfig = v.InferOutput<typeof AidpConfigSchema>;
+
+/** What a config file may contain (every key optional). */
+export type AidpConfigInput = v.InferInput<typeof AidpConfigSchema>;
+
+/** The `temporal` section after loading. */
+export type TemporalConfig = AidpConfig['temporal'];
+
+/** The `github` section after loading. */
+export type GithubConfig = AidpConfig['github'];
+
+/** The `agent` section after loading. */
+export type AgentConfig = AidpConfig['agent'];
+
+/** The `work_loop` section after loading. */
+export type WorkLoopConfig = AidpConfig['work_loop'];
+
+/** One entry of `work_loop.checks` after loading. */
+export type CheckConfig = WorkLoopConfig['checks'][number];
+
+/** One entry of `work_loop.steps` after loading. */
+export type StepConfig = WorkLoopConfig['steps'][string];
+
+/** The `metrics` section after loading. */
+export type MetricsConfig = AidpConfig['metrics'];
+
+/** The `logging` section after loading. */
+export type LoggingConfig = AidpConfig['logging'];
+
+/** An agent adapter name. */
+export type AgentProvider = (typeof AGENT_PROVIDERS)[number];
+
+/** A log level. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The configuration a project with no config file runs on. */
+export function defaultConfig(): AidpConfig {
+  return v.parse(AidpConfigSchema, {});
+}
