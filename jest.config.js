@@ -15,6 +15,7 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@aidp/(config|workflows|activities|client|worker|cli|testing)$': '<rootDir>/packages/$1/src',
     '^@aidp/workflows/contracts$': '<rootDir>/packages/workflows/src/contracts',
+    '^@aidp/testing/(.*)$': '<rootDir>/packages/testing/src/$1',
   },
 };
 
