@@ -17,3 +17,4 @@ export {
   progressQuery,
   testResultsQuery,
 } from './contracts/index.js';
+export { WorkLoopWorkflow } from './work-loop.js';

@@ -1,7 +1,7 @@
 /**
  * @aidp/workflows/contracts — the wire contracts of AIDP's workflows: signal and query definitions,
- * their names, and the types of what they carry. The client, the activities and the workflows all
- * compile against these, so a change here is a change to the wire format.
+ * their names, workflow inputs and results, and the activity interfaces. The client, the activities
+ * and the workflows all compile against these, so a change here is a change to the wire format.
  *
  * Safe to import anywhere: it pulls in only `@temporalio/workflow`'s definition helpers, which run in
  * the workflow sandbox and in Node alike.
@@ -31,3 +31,36 @@ export type {
   ProgressSubject,
   Progress,
 } from './types.js';
+export type {
+  WorkspaceMode,
+  PrepareWorkspaceInput,
+  PrepareWorkspaceResult,
+  CheckSpec,
+  Failure,
+  Diagnosis,
+  PreviousAgentRun,
+  CreatePromptInput,
+  CreatePromptResult,
+  AgentSpec,
+  RunAgentInput,
+  RunAgentResult,
+  RunChecksInput,
+  DiagnoseFailureInput,
+  RecordCheckpointInput,
+  RecordCheckpointResult,
+  AidpActivities,
+} from './activities.js';
+export { WORK_LOOP_FAILURES, AGENT_NOT_FOUND } from './work-loop.js';
+export type {
+  ModelTier,
+  ActivityPolicy,
+  EscalationPolicy,
+  Budget,
+  ContinueAsNewPolicy,
+  WorkLoopInput,
+  WorkLoopCarriedState,
+  Escalation,
+  WorkLoopOutcome,
+  WorkLoopResult,
+  WorkLoopFailureType,
+} from './work-loop.js';

@@ -1,0 +1,129 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXED_MATH, createFixtureProject, isProcessAlive, scriptAgent } from '@aidp/testing';
+import type { RunAgentInput } from '@aidp/workflows/contracts';
+import { expandCommand, hasCompletionMarker, parseReportedCost, runAgent } from '../agent';
+import { prepareWorkspace } from '../workspace';
+
+/** Runs an activity in a mock activity context, typed by the activity's own signature. */
+function runActivity<A, R>(fn: (input: A) => Promise<R>, input: A, env = new MockActivityEnvironment()): Promise<R> {
+  return env.run(fn, input) as Promise<R>;
+}
+
+async function agentInput(command: string[], overrides: Partial<RunAgentInput['agent']> = {}): Promise<RunAgentInput> {
+  const project = createFixtureProject();
+  const ws = await prepareWorkspace({ projectDir: project.dir, workflowId: 'wf-agent', branch: 'aidp/t', mode: 'worktree' });
+  const promptPath = join(ws.runDir, 'PROMPT.md');
+  writeFileSync(promptPath, '# t\n\nIteration 1 of 3\n');
+  return {
+    workspace: ws.workspace,
+    runDir: ws.runDir,
+    promptPath,
+    iteration: 1,
+    model: 'big-model',
+    agent: { provider: 'command', command, timeoutMs: 30_000, env: [], ...overrides },
+  };
+}
+
+
+describe('runAgent', () => {
+  it('runs the agent in the workspace with the prompt, and reports changed files, cost and completion', async () => {
+    const agent = scriptAgent({
+      default: { write: { 'src/math.js': FIXED_MATH }, cost: { usd: 0.12, inputTokens: 1000, outputTokens: 200 }, complete: true },
+    });
+    const input = await agentInput(agent.command);
+    const result = await runActivity(runAgent, input);
+    expect(result).toMatchObject({ ok: true, exitCode: 0, timedOut: false, completionMarker: true, changedFiles: ['src/math.js'] });
+    expect(result.cost).toEqual({ usd: 0.12, inputTokens: 1000, outputTokens: 200 });
+    expect(readFileSync(result.logPath, 'utf8')).toContain('scripted-agent: iteration 1, model big-model');
+    const [call] = agent.invocations();
+    expect(call!.cwd).toBe(input.workspace);
+    expect(call!.stdinMatchesPromptFile).toBe(true);
+    expect(call!.argv).toContain(input.promptPath);
+  });
+
+  it('gives the agent a minimal environment: no AIDP secrets unless agent.env passes them', async () => {
+    const agent = scriptAgent({ default: {} });
+    const saved = { ...process.env };
+    Object.assign(process.env, { GITHUB_TOKEN: 'ghp_secret', TEMPORAL_API_KEY: 'tk', MY_AGENT_KEY: 'k', UNRELATED: 'u' });
+    try {
+      await runActivity(runAgent, await agentInput(agent.command, { env: ['MY_AGENT_KEY'] }));
+    } finally {
+      process.env = saved;
+    }
+    const env = agent.invocations()[0]!.env;
+    expect(env).toContain('PATH');
+    expect(env).toContain('MY_AGENT_KEY');
+    expect(env).not.toContain('GITHUB_TOKEN');
+    expect(env).not.toContain('TEMPORAL_API_KEY');
+    expect(env).not.toContain('UNRELATED');
+  });
+
+  it('returns a failed run, not an error, when the agent exits non-zero or crashes', async () => {
+    const failing = await runActivity(runAgent, await agentInput(scriptAgent({ default: { exitCode: 4 } }).command));
+    expect(failing).toMatchObject({ ok: false, exitCode: 4, timedOut: false });
+    const crashed = await runActivity(runAgent, await agentInput(scriptAgent({ default: { crash: true } }).command));
+    expect(crashed).toMatchObject({ ok: false, exitCode: null, signal: 'SIGSEGV' });
+  });
+
+  it('kills the agent and its children at agent.timeout and reports timedOut', async () => {
+    const agent = scriptAgent({ default: { sleepMs: 60_000, spawnChild: true } });
+    const result = await runActivity(runAgent, await agentInput(agent.command, { timeoutMs: 1_500 }));
+    expect(result).toMatchObject({ ok: false, timedOut: true });
+    const [call] = agent.invocations();
+    expect(isProcessAlive(call!.pid)).toBe(false);
+    expect(isProcessAlive(call!.childPid!)).toBe(false);
+  });
+
+  it('heartbeats while the agent runs', async () => {
+    const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 3_000 });
+    const beats: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => beats.push(d));
+    await runActivity(runAgent, await agentInput(scriptAgent({ default: { sleepMs: 2_500 } }).command), env);
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    expect(beats[0]).toEqual({ iteration: 1 });
+  });
+
+  it('on cancellation kills the whole process group and fails as cancelled', async () => {
+    const agent = scriptAgent({ default: { sleepMs: 60_000, spawnChild: true } });
+    const env = new MockActivityEnvironment();
+    const running = runActivity(runAgent, await agentInput(agent.command), env);
+    const deadline = Date.now() + 10_000;
+    while (agent.invocations().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const [call] = agent.invocations();
+    expect(isProcessAlive(call!.childPid!)).toBe(true);
+    env.cancel();
+    await expect(running).rejects.toMatchObject({ name: 'CancelledFailure' });
+    expect(isProcessAlive(call!.pid)).toBe(false);
+    expect(isProcessAlive(call!.childPid!)).toBe(false);
+  });
+
+  it('fails non-retryably, naming the command, when the agent is not installed', async () => {
+    const input = await agentInput(['aidp-no-such-agent', '{promptFile}']);
+    await expect(runActivity(runAgent, input)).rejects.toMatchObject({
+      name: 'ApplicationFailure',
+      type: 'AgentNotFound',
+      nonRetryable: true,
+      message: expect.stringContaining('agent command "aidp-no-such-agent" not found'),
+    });
+  });
+});
+
+describe('agent output conventions', () => {
+  it('expands the argv template placeholders', () => {
+    expect(expandCommand(['a', '--p={promptFile}', '{model}', '{workspace}/x'], { promptFile: 'P', model: 'M', workspace: 'W' })).toEqual([
+      'a',
+      '--p=P',
+      'M',
+      'W/x',
+    ]);
+  });
+
+  it('adds up AIDP_COST lines and finds the completion marker only on its own line', () => {
+    const out = 'AIDP_COST {"usd":0.5,"inputTokens":10,"outputTokens":2}\nx\nAIDP_COST {"usd":0.25}\nAIDP_COST nope\n';
+    expect(parseReportedCost(out)).toEqual({ usd: 0.75, inputTokens: 10, outputTokens: 2 });
+    expect(hasCompletionMarker('done\nSTATUS: COMPLETE\n')).toBe(true);
+    expect(hasCompletionMarker('I will print STATUS: COMPLETE later')).toBe(false);
+  });
+});

@@ -1,0 +1,59 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RecordCheckpointInput, RecordCheckpointResult } from '@aidp/workflows/contracts';
+import { git } from './git.js';
+
+interface CheckpointRecord {
+  workflowId: string;
+  iteration: number;
+  reason: string;
+  passing: boolean | null;
+  summary: string;
+  commit: string | null;
+  recordedAt: string;
+}
+
+/** The commit identity: the repository's own when it has one, else AIDP's. */
+async function identityArgs(workspace: string): Promise<string[]> {
+  const email = await git(workspace, ['config', 'user.email']).catch(() => '');
+  return email ? [] : ['-c', 'user.name=AIDP', '-c', 'user.email=aidp@localhost'];
+}
+
+/**
+ * Appends a checkpoint record to `<runDir>/checkpoints.jsonl` and, in worktree mode, commits the work in
+ * progress on the run's branch, so the workspace can be rebuilt from the branch. Idempotent: a retry
+ * finds nothing new to commit and returns the same commit, and records each checkpoint once.
+ */
+export async function recordCheckpoint(input: RecordCheckpointInput): Promise<RecordCheckpointResult> {
+  let commit: string | null = null;
+  if (input.mode === 'worktree') {
+    await git(input.workspace, ['add', '-A']);
+    const staged = await git(input.workspace, ['diff', '--cached', '--name-only']);
+    if (staged) {
+      const message = `aidp: ${input.summary}\n\nCheckpoint of iteration ${input.iteration} (${input.reason}).\nAIDP-Workflow-Id: ${input.workflowId}`;
+      await git(input.workspace, [...(await identityArgs(input.workspace)), 'commit', '-q', '--no-verify', '-m', message]);
+    }
+    commit = await git(input.workspace, ['rev-parse', 'HEAD']);
+  }
+
+  mkdirSync(input.runDir, { recursive: true });
+  const recordPath = join(input.runDir, 'checkpoints.jsonl');
+  const existing = existsSync(recordPath) ? readFileSync(recordPath, 'utf8').split('\n').filter(Boolean) : [];
+  const already = existing.some((line) => {
+    const r = JSON.parse(line) as CheckpointRecord;
+    return r.iteration === input.iteration && r.reason === input.reason;
+  });
+  if (!already) {
+    const record: CheckpointRecord = {
+      workflowId: input.workflowId,
+      iteration: input.iteration,
+      reason: input.reason,
+      passing: input.passing,
+      summary: input.summary,
+      commit,
+      recordedAt: new Date().toISOString(),
+    };
+    appendFileSync(recordPath, `${JSON.stringify(record)}\n`);
+  }
+  return { commit, recordPath };
+}

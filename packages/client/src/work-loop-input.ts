@@ -1,0 +1,78 @@
+import { isAbsolute, resolve } from 'node:path';
+import { toActivityOptions, type AidpConfig } from '@aidp/config';
+import type { ContinueAsNewPolicy, WorkLoopInput, WorkspaceMode } from '@aidp/workflows/contracts';
+
+/** What a caller says about one work loop; everything else comes from the configuration. */
+export interface WorkLoopRequest {
+  /** The project to work on (absolute, or resolved against the current directory). */
+  projectDir: string;
+  /** The step: its task and checks come from `work_loop.steps.<stepName>` unless given here. */
+  stepName: string;
+  /** The objective; required when the step is not defined in the configuration. */
+  task?: string;
+  context?: string;
+  maxIterations?: number;
+  workspaceMode?: WorkspaceMode;
+  branch?: string;
+  continueAsNew?: ContinueAsNewPolicy;
+}
+
+/** Raised when a request cannot become a work loop; the message says what to change. */
+export class WorkLoopRequestError extends Error {
+  override readonly name = 'WorkLoopRequestError';
+}
+
+/**
+ * Builds WorkLoopWorkflow's input from the configuration and a request. The input carries only what
+ * the run needs — never the configuration itself, so no secret reaches workflow history.
+ */
+export function buildWorkLoopInput(config: AidpConfig, request: WorkLoopRequest): WorkLoopInput {
+  const loop = config.work_loop;
+  const step = loop.steps[request.stepName];
+  const task = request.task ?? step?.task;
+  if (!task) {
+    const defined = Object.keys(loop.steps);
+    throw new WorkLoopRequestError(
+      `step "${request.stepName}" is not defined in work_loop.steps and no task was given; ` +
+        (defined.length > 0 ? `defined steps: ${defined.join(', ')}` : 'no steps are defined') +
+        '. Give the task with --task or --task-file, or define the step in aidp.yml.',
+    );
+  }
+  const checkNames = step?.checks;
+  const checks = loop.checks
+    .filter((c) => !checkNames || checkNames.includes(c.name))
+    .map((c) => ({ name: c.name, command: c.command, required: c.required, timeoutMs: c.timeout * 1000 }));
+  const agent = config.agent;
+  if (agent.provider === 'command' && !agent.command) {
+    throw new WorkLoopRequestError(
+      'agent.command is not set: with agent.provider "command", aidp.yml must say which program to run, ' +
+        'e.g. agent.command: ["my-agent", "--prompt-file", "{promptFile}"]',
+    );
+  }
+  const tiers = agent.tiers.map((t) => ({ provider: t.provider ?? agent.provider, model: t.model }));
+  return {
+    projectDir: isAbsolute(request.projectDir) ? request.projectDir : resolve(request.projectDir),
+    stepName: request.stepName,
+    task,
+    context: request.context,
+    maxIterations: request.maxIterations ?? step?.max_iterations ?? loop.max_iterations,
+    checkpointInterval: loop.checkpoint_interval,
+    escalation: { escalateAfter: loop.escalate_after },
+    budget: {
+      maxCostUsd: loop.max_cost_usd,
+      maxDurationMs: loop.max_wall_clock === undefined ? undefined : loop.max_wall_clock * 1000,
+    },
+    workspaceMode: request.workspaceMode ?? loop.workspace,
+    branch: request.branch,
+    checks,
+    agent: {
+      provider: agent.provider,
+      command: agent.command ?? [],
+      timeoutMs: agent.timeout * 1000,
+      env: agent.env,
+    },
+    tiers: tiers.length > 0 ? tiers : [{ provider: agent.provider, model: 'default' }],
+    activities: toActivityOptions(config),
+    continueAsNew: request.continueAsNew,
+  };
+}

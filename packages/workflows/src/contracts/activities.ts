@@ -1,0 +1,170 @@
+import type { CheckResult, CostSummary, TestResults } from './types.js';
+
+// The activity interfaces the workflows call through `proxyActivities<AidpActivities>()`. The
+// activities package implements them (`satisfies AidpActivities`). Inputs and results are plain JSON and
+// small: they are stored in workflow history. Full outputs live in files under the run's folder.
+
+/** `worktree`: a git worktree on the run's branch. `in-place`: the checkout as it is, no commits. */
+export type WorkspaceMode = 'worktree' | 'in-place';
+
+export interface PrepareWorkspaceInput {
+  projectDir: string;
+  workflowId: string;
+  /** Branch for `worktree` mode (created from the checkout's HEAD when missing). */
+  branch: string;
+  mode: WorkspaceMode;
+}
+
+export interface PrepareWorkspaceResult {
+  /** Where the agent and the checks run. */
+  workspace: string;
+  /** The run's branch; in `in-place` mode, whatever the checkout is on (null when detached). */
+  branch: string | null;
+  /** `<projectDir>/.aidp/runs/<workflowId>`: prompts, logs, checkpoints. */
+  runDir: string;
+  /** HEAD when the workspace was prepared. */
+  baseCommit: string;
+}
+
+/** One configured check, as the activities run it. */
+export interface CheckSpec {
+  name: string;
+  /** A shell command, run with `sh -c` in the workspace. */
+  command: string;
+  required: boolean;
+  timeoutMs: number;
+}
+
+/** A structured failure extracted from a check's output. */
+export interface Failure {
+  check: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  test?: string;
+  message: string;
+}
+
+/** What `diagnoseFailure` found; it goes into the next prompt. */
+export interface Diagnosis {
+  iteration: number;
+  failedChecks: string[];
+  /** At most a few dozen, most useful first. */
+  failures: Failure[];
+  /** Failures found beyond those listed. */
+  omitted: number;
+  /** A short text for people and for the prompt. */
+  summary: string;
+}
+
+/** What the agent was told, and what it did, in the previous iteration. */
+export interface PreviousAgentRun {
+  iteration: number;
+  ok: boolean;
+  exitCode: number | null;
+  timedOut: boolean;
+  summary: string;
+}
+
+export interface CreatePromptInput {
+  runDir: string;
+  workspace: string;
+  stepName: string;
+  task: string;
+  context?: string;
+  /** The iteration this prompt is for (1-based). */
+  iteration: number;
+  maxIterations: number;
+  /** Operator instructions delivered with this prompt. */
+  instructions: string[];
+  diagnosis: Diagnosis | null;
+  previousAgentRun: PreviousAgentRun | null;
+  /** True when completion is decided by the agent's `STATUS: COMPLETE` line (no checks configured). */
+  completionByMarker: boolean;
+}
+
+export interface CreatePromptResult {
+  promptPath: string;
+  bytes: number;
+}
+
+/** The agent to run and how. Secrets never appear here: `env` holds variable names only. */
+export interface AgentSpec {
+  provider: string;
+  /** argv template; `{promptFile}`, `{model}`, `{workspace}` are replaced. The prompt also arrives on stdin. */
+  command: string[];
+  timeoutMs: number;
+  /** Names of environment variables passed through to the agent. */
+  env: string[];
+}
+
+export interface RunAgentInput {
+  workspace: string;
+  runDir: string;
+  promptPath: string;
+  iteration: number;
+  agent: AgentSpec;
+  model: string;
+}
+
+export interface RunAgentResult {
+  /** True when the process exited 0 within its timeout. */
+  ok: boolean;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  durationMs: number;
+  /** The last lines of the agent's output. */
+  summary: string;
+  /** Files the agent changed, added or removed (paths relative to the workspace; capped). */
+  changedFiles: string[];
+  /** The agent printed a line `STATUS: COMPLETE`. */
+  completionMarker: boolean;
+  cost: CostSummary;
+  logPath: string;
+}
+
+export interface RunChecksInput {
+  workspace: string;
+  runDir: string;
+  /** 0 for the run before any change. */
+  iteration: number;
+  checks: CheckSpec[];
+}
+
+export interface DiagnoseFailureInput {
+  iteration: number;
+  results: TestResults;
+}
+
+export interface RecordCheckpointInput {
+  workspace: string;
+  runDir: string;
+  workflowId: string;
+  iteration: number;
+  mode: WorkspaceMode;
+  /** A line for the commit message and the record. */
+  summary: string;
+  passing: boolean | null;
+  /** Why: periodic, final, … */
+  reason: 'interval' | 'final';
+}
+
+export interface RecordCheckpointResult {
+  /** The checkpoint commit (or HEAD when there was nothing to commit); null in `in-place` mode. */
+  commit: string | null;
+  recordPath: string;
+}
+
+/** The activities the workflows call. */
+export interface AidpActivities {
+  prepareWorkspace(input: PrepareWorkspaceInput): Promise<PrepareWorkspaceResult>;
+  createPrompt(input: CreatePromptInput): Promise<CreatePromptResult>;
+  runAgent(input: RunAgentInput): Promise<RunAgentResult>;
+  runChecks(input: RunChecksInput): Promise<TestResults>;
+  diagnoseFailure(input: DiagnoseFailureInput): Promise<Diagnosis>;
+  recordCheckpoint(input: RecordCheckpointInput): Promise<RecordCheckpointResult>;
+}
+
+/** Re-exported for activity implementations. */
+export type { CheckResult, CostSummary, TestResults };

@@ -1,0 +1,110 @@
+// The work loop's decisions, as pure functions: no Temporal, no I/O, unit-tested in milliseconds.
+// The workflow calls them with its state; keeping them here keeps the workflow a readable sequence.
+import type { CheckSpec, CheckSummary, CostSummary, TestResults, WorkLoopFailureType } from './contracts/index.js';
+
+/** The tier after an escalation: one up, capped at the strongest. */
+export function escalatedTier(current: number, tierCount: number): number {
+  return Math.min(current + 1, Math.max(tierCount - 1, 0));
+}
+
+/** True when this many consecutive failed agent runs call for a stronger model. */
+export function shouldAutoEscalate(consecutiveFailures: number, escalateAfter: number): boolean {
+  return escalateAfter > 0 && consecutiveFailures >= escalateAfter;
+}
+
+/** What the run has used so far, against its limits. */
+export interface Usage {
+  iteration: number;
+  maxIterations: number;
+  costUsd: number;
+  maxCostUsd?: number;
+  elapsedMs: number;
+  maxDurationMs?: number;
+}
+
+/** Why the loop must stop before starting another iteration, or null to go on. */
+export function stopReason(usage: Usage): { type: WorkLoopFailureType; message: string } | null {
+  if (usage.iteration >= usage.maxIterations) {
+    return {
+      type: 'MaxIterationsReached',
+      message: `the checks still fail after ${usage.iteration} of ${usage.maxIterations} iterations`,
+    };
+  }
+  if (usage.maxCostUsd !== undefined && usage.costUsd >= usage.maxCostUsd) {
+    return {
+      type: 'BudgetExceeded',
+      message: `the agent cost $${usage.costUsd.toFixed(2)}, reaching the budget of $${usage.maxCostUsd.toFixed(2)}`,
+    };
+  }
+  if (usage.maxDurationMs !== undefined && usage.elapsedMs >= usage.maxDurationMs) {
+    return {
+      type: 'BudgetExceeded',
+      message: `the run took ${Math.round(usage.elapsedMs / 1000)} s, reaching its limit of ${Math.round(usage.maxDurationMs / 1000)} s`,
+    };
+  }
+  return null;
+}
+
+/**
+ * Whether the goal is reached: the required checks pass; with no checks configured, the agent's
+ * explicit completion marker. What the agent claims never overrides a failing check.
+ */
+export function goalReached(checks: CheckSpec[], results: TestResults | null, completionMarker: boolean): boolean {
+  if (checks.length === 0) return completionMarker;
+  return results?.passing === true;
+}
+
+/** True when every required check passed (optional checks never block). */
+export function requiredChecksPass(results: { required: boolean; passed: boolean }[]): boolean {
+  return results.every((r) => !r.required || r.passed);
+}
+
+/** The summary of a check run kept in progress. */
+export function summarizeChecks(results: TestResults | null): CheckSummary | null {
+  if (!results) return null;
+  return {
+    passing: results.passing,
+    total: results.checks.length,
+    failedChecks: results.checks.filter((c) => !c.passed).map((c) => c.name),
+  };
+}
+
+export function addCost(a: CostSummary, b: CostSummary): CostSummary {
+  return { usd: a.usd + b.usd, inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens };
+}
+
+export const NO_COST: CostSummary = { usd: 0, inputTokens: 0, outputTokens: 0 };
+
+/** What the workflow knows about its run, to decide on continue-as-new. */
+export interface RunClock {
+  historyLength: number;
+  continueAsNewSuggested: boolean;
+  maxHistoryEvents?: number;
+  /** Workflow time now, and when this run started, in ms since the epoch. */
+  nowMs: number;
+  runStartMs: number;
+  /** The run's timeout (`timeouts.workflow_run`); 0 or absent for none (a continued run reports 0). */
+  runTimeoutMs?: number;
+  /** The longest an iteration's activity may take, plus the margin to keep. */
+  reserveMs: number;
+}
+
+/**
+ * Continue-as-new at an iteration boundary when history grows too large, or when the time left in
+ * this run is shorter than the longest activity could take (so the run never times out mid-iteration).
+ */
+export function shouldContinueAsNew(clock: RunClock): boolean {
+  if (clock.continueAsNewSuggested) return true;
+  if (clock.maxHistoryEvents !== undefined && clock.historyLength >= clock.maxHistoryEvents) return true;
+  if (clock.runTimeoutMs) {
+    const left = clock.runStartMs + clock.runTimeoutMs - clock.nowMs;
+    if (left < clock.reserveMs) return true;
+  }
+  return false;
+}
+
+/** Adds files to a bounded, de-duplicated list (results stay small for history). */
+export function mergeChangedFiles(known: string[], added: string[], cap = 200): string[] {
+  const merged = [...new Set([...known, ...added])];
+  return merged.slice(0, cap);
+}
