@@ -1,0 +1,14 @@
+/**
+ * @aidp/testing — private helpers for AIDP's own test suites: where the shared Temporal dev server
+ * is, unique names so tests never share a task queue, a fixture project whose test fails until fixed,
+ * and a scripted agent executable that stands in for an AI agent. Never published.
+ *
+ * The work-loop harness (a real worker and client on the shared server) is `@aidp/testing/work-loop-harness`,
+ * kept apart so unit tests that need only fixtures do not load Temporal's worker.
+ */
+export { temporalAddress, uniqueName } from './temporal.js';
+export { createFixtureProject, BROKEN_MATH, FIXED_MATH, FIXTURE_TEST_COMMAND } from './fixture-project.js';
+export type { FixtureProject } from './fixture-project.js';
+export { scriptAgent, SCRIPTED_AGENT } from './agent-script.js';
+export type { AgentStep, AgentInvocation, ScriptedAgent } from './agent-script.js';
+export { isProcessAlive } from './processes.js';

@@ -1,0 +1,111 @@
+import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { NativeConnection, bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { resolveConfig, type AidpConfig } from '@aidp/config';
+import { buildWorkLoopInput, type WorkLoopRequest } from '@aidp/client';
+import { createAidpWorker } from '@aidp/worker';
+import type { WorkLoopWorkflow } from '@aidp/workflows';
+import type { WorkLoopInput } from '@aidp/workflows/contracts';
+import { FIXTURE_TEST_COMMAND } from './fixture-project.js';
+import { temporalAddress, uniqueName } from './temporal.js';
+
+/** Raw `aidp.yml` content for a test, on top of settings that keep tests fast. */
+export type RawConfig = Record<string, unknown>;
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflows package, bundled once per test file (a few seconds of webpack). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  const noop = () => undefined;
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('@aidp/workflows'),
+    logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop },
+  });
+  return bundle;
+}
+
+/**
+ * A test configuration: the shared dev server, a task queue of its own, short timeouts, the agent
+ * command and checks given.
+ */
+export function testConfig(raw: RawConfig = {}, taskQueue = uniqueName('aidp-test')): AidpConfig {
+  const base: RawConfig = {
+    temporal: {
+      target_host: temporalAddress(),
+      task_queue: taskQueue,
+      timeouts: { activity_heartbeat: 5, activity_start_to_close: 60, activity_schedule_to_close: 300 },
+      retry: { initial_interval: 1, maximum_interval: 2, maximum_attempts: 5 },
+      worker: { shutdown_grace_period: 1 },
+    },
+    work_loop: {
+      checks: [{ name: 'test', command: FIXTURE_TEST_COMMAND, timeout: 60 }],
+      max_iterations: 5,
+    },
+  };
+  return resolveConfig(merge(base, raw), { env: {} }).config;
+}
+
+function merge(a: RawConfig, b: RawConfig): RawConfig {
+  const out: RawConfig = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const existing = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object' && !Array.isArray(existing)
+        ? merge(existing as RawConfig, value as RawConfig)
+        : value;
+  }
+  return out;
+}
+
+/** A client and a real AIDP worker (real activities, bundled workflows) on the config's task queue. */
+export interface WorkLoopHarness {
+  config: AidpConfig;
+  client: Client;
+  worker: Worker;
+  start(request: WorkLoopRequest, tweak?: (input: WorkLoopInput) => WorkLoopInput): Promise<WorkflowHandleWithFirstExecutionRunId<typeof WorkLoopWorkflow>>;
+  /** Runs `fn` while the worker polls, then shuts the worker down. */
+  run<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function workLoopHarness(config: AidpConfig): Promise<WorkLoopHarness> {
+  const nativeConnection = await NativeConnection.connect({ address: config.temporal.target_host });
+  const connection = await Connection.connect({ address: config.temporal.target_host });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const { worker } = await createAidpWorker({
+    config,
+    connection: nativeConnection,
+    workerOptions: { workflowBundle: await workflowBundle() },
+  });
+  return {
+    config,
+    client,
+    worker,
+    start: (request, tweak = (i) => i) =>
+      client.workflow.start<typeof WorkLoopWorkflow>('WorkLoopWorkflow', {
+        taskQueue: config.temporal.task_queue,
+        workflowId: uniqueName(`workloop-${request.stepName}`),
+        args: [tweak(buildWorkLoopInput(config, request))],
+      }),
+    run: (fn) => worker.runUntil(fn),
+    close: async () => {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a truthy value (or throws after `timeoutMs`). */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
