@@ -1,0 +1,45 @@
+import { Builtins, Cli, type BaseContext } from 'clipanion';
+import { EXIT_USAGE } from './base-command.js';
+import { TemporalConfigCommand } from './commands/temporal/config.js';
+import { TemporalDevCommand } from './commands/temporal/dev.js';
+import { TemporalHelpCommand } from './commands/temporal/help.js';
+import { TemporalWorkerCommand } from './commands/temporal/worker.js';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- JSON outside rootDir, read at run time
+const { version } = require('../package.json') as { version: string };
+
+/** Builds the `aidp` command line with every command registered. */
+export function createCli(env: NodeJS.ProcessEnv = process.env, colors = process.stdout.isTTY === true): Cli {
+  const cli = new Cli({
+    binaryLabel: 'AIDP — durable AI development pipeline on Temporal',
+    binaryName: 'aidp',
+    binaryVersion: version,
+    // Colours only on a terminal, and never with NO_COLOR (https://no-color.org).
+    enableColors: colors && !env.NO_COLOR,
+  });
+  cli.register(Builtins.HelpCommand);
+  cli.register(Builtins.VersionCommand);
+  cli.register(TemporalHelpCommand);
+  cli.register(TemporalConfigCommand);
+  cli.register(TemporalDevCommand);
+  cli.register(TemporalWorkerCommand);
+  return cli;
+}
+
+/**
+ * Runs `aidp` with the given arguments and returns the exit code: 0 success, 1 failure, 2 usage error.
+ */
+export async function main(argv: string[], context: Partial<BaseContext> = {}): Promise<number> {
+  const full: BaseContext = { ...Cli.defaultContext, env: process.env, ...context };
+  const cli = createCli(full.env);
+  let command;
+  try {
+    command = cli.process(argv, full);
+  } catch (error) {
+    // Everything that fails here is a usage mistake (unknown command, unknown or missing option): say
+    // what is wrong, with the usage clipanion adds, on stderr.
+    full.stderr.write(cli.error(error as Error, { colored: false }));
+    return EXIT_USAGE;
+  }
+  return await cli.run(command, full);
+}
