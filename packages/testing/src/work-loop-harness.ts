@@ -1,5 +1,8 @@
 import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { NativeConnection, bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { resolveConfig, type AidpConfig } from '@aidp/config';
 import { buildWorkLoopInput, type WorkLoopRequest } from '@aidp/client';
 import { createAidpWorker } from '@aidp/worker';
@@ -67,12 +70,13 @@ export interface WorkLoopHarness {
   close(): Promise<void>;
 }
 
-export async function workLoopHarness(config: AidpConfig): Promise<WorkLoopHarness> {
+export async function workLoopHarness(config: AidpConfig, activities?: object): Promise<WorkLoopHarness> {
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.target_host });
   const connection = await Connection.connect({ address: config.temporal.target_host });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const { worker } = await createAidpWorker({
     config,
+    activities,
     connection: nativeConnection,
     workerOptions: { workflowBundle: await workflowBundle() },
   });
@@ -108,4 +112,19 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Where the workflows package keeps the histories its replay test replays. */
+export const HISTORIES_DIR = resolve(__dirname, '..', '..', 'workflows', 'src', '__tests__', 'histories');
+
+/**
+ * With `AIDP_RECORD_HISTORIES=1`, saves a finished run's history (in the JSON format of
+ * `temporal workflow show --output json`) for the replay test of the workflows package. Re-record them
+ * when a workflow change is meant to be incompatible; otherwise the replay test guards running runs.
+ */
+export async function recordHistory(client: Client, workflowId: string, name: string, runId?: string): Promise<void> {
+  if (process.env.AIDP_RECORD_HISTORIES !== '1') return;
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
 }

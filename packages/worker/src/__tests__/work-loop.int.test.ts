@@ -2,7 +2,7 @@ import { type WorkflowFailedError } from '@temporalio/client';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BROKEN_MATH, FIXED_MATH, createFixtureProject, isProcessAlive, scriptAgent } from '@aidp/testing';
-import { eventually, testConfig, workLoopHarness, type RawConfig, type WorkLoopHarness } from '@aidp/testing/work-loop-harness';
+import { eventually, recordHistory, testConfig, workLoopHarness, type RawConfig, type WorkLoopHarness } from '@aidp/testing/work-loop-harness';
 import {
   currentStateQuery,
   escalateModelSignal,
@@ -80,6 +80,7 @@ describe('WorkLoopWorkflow', () => {
       expect(await handle.query(currentStateQuery)).toBe('done');
       expect(await handle.query(iterationCountQuery)).toBe(2);
       expect((await handle.query(testResultsQuery))?.passing).toBe(true);
+      await recordHistory(h.client, handle.workflowId, 'green-in-two-iterations');
     });
   });
 
@@ -95,6 +96,7 @@ describe('WorkLoopWorkflow', () => {
       expect(result.outcome).toBe('already_passing');
       expect(result.iterations).toBe(0);
       expect(agent.invocations()).toHaveLength(0);
+      await recordHistory(h.client, handle.workflowId, 'already-passing');
     });
   });
 
@@ -116,6 +118,21 @@ describe('WorkLoopWorkflow', () => {
       expect(project.git('show', 'aidp/hopeless:notes.txt')).toBe('thinking');
       const description = await handle.describe();
       expect(description.status.name).toBe('FAILED');
+      await recordHistory(h.client, handle.workflowId, 'max-iterations');
+    });
+  });
+
+  it('fails with BudgetExceeded once the agent has spent max_cost_usd, without starting another iteration', async () => {
+    const project = createFixtureProject();
+    const agent = scriptAgent({ default: { write: { 'notes.txt': 'x\n' }, cost: { usd: 0.25, inputTokens: 10, outputTokens: 1 } } });
+    await withHarness({ agent: { command: agent.command }, work_loop: { max_iterations: 10, max_cost_usd: 0.4 } }, async (h) => {
+      const handle = await h.start({ projectDir: project.dir, stepName: 'budget', task: 'Fix it.' });
+      const failure = failureOf(await handle.result().catch((e: unknown) => e));
+      expect(failure.type).toBe('BudgetExceeded');
+      expect(failure.message).toContain('$0.50');
+      expect((failure.details[0] as WorkLoopResult).iterations).toBe(2);
+      expect(agent.invocations()).toHaveLength(2);
+      await recordHistory(h.client, handle.workflowId, 'budget-exceeded');
     });
   });
 
@@ -126,6 +143,7 @@ describe('WorkLoopWorkflow', () => {
       const failure = failureOf(await handle.result().catch((e: unknown) => e));
       expect(failure.type).toBe('AgentUnavailable');
       expect(failure.message).toContain('agent command "aidp-no-such-agent" not found');
+      await recordHistory(h.client, handle.workflowId, 'agent-unavailable');
     });
   });
 
@@ -154,6 +172,7 @@ describe('WorkLoopWorkflow', () => {
       // A pause waits on a condition, not a polling timer.
       const history = await handle.fetchHistory();
       expect(history.events?.filter((e) => e.timerStartedEventAttributes).length ?? 0).toBe(0);
+      await recordHistory(h.client, handle.workflowId, 'pause-resume');
     });
   });
 
@@ -178,6 +197,7 @@ describe('WorkLoopWorkflow', () => {
       expect(prompts[1]).toContain('Use the + operator, not -.');
       expect(prompts[2]).not.toContain('Use the + operator');
       expect((await handle.query(progressQuery)).pendingInstructions).toBe(0);
+      await recordHistory(h.client, handle.workflowId, 'inject-instruction');
     });
   });
 
@@ -205,6 +225,7 @@ describe('WorkLoopWorkflow', () => {
           { afterIteration: 4, fromTier: 1, toTier: 2, reason: 'consecutive_failures' },
         ]);
         expect(result.model).toEqual({ provider: 'command', model: 'large', tier: 2 });
+        await recordHistory(h.client, handle.workflowId, 'escalation');
       },
     );
   });
@@ -225,6 +246,7 @@ describe('WorkLoopWorkflow', () => {
       await eventually(async () => !isProcessAlive(call.pid) && !isProcessAlive(call.childPid!), 15_000, 'the agent processes to die');
       // The workspace stays for inspection.
       expect(existsSync(join(project.dir, '.aidp', 'worktrees', handle.workflowId))).toBe(true);
+      await recordHistory(h.client, handle.workflowId, 'cancelled');
     });
   });
 
@@ -256,7 +278,35 @@ describe('WorkLoopWorkflow', () => {
       const description = await handle.describe();
       expect(description.runId).not.toBe(handle.firstExecutionRunId);
       expect(await handle.query(iterationCountQuery)).toBe(4);
+      await recordHistory(h.client, handle.workflowId, 'continue-as-new-first-run', handle.firstExecutionRunId);
+      await recordHistory(h.client, handle.workflowId, 'continue-as-new-last-run');
     });
   });
 });
 
+describe('a worker embedded in another service', () => {
+  it("runs the service's own activity in place of AIDP's of the same name", async () => {
+    const project = createFixtureProject();
+    const agent = scriptAgent({ default: {} });
+    const config = testConfig({ agent: { command: agent.command } });
+    const checked: string[] = [];
+    const harness = await workLoopHarness(config, {
+      // The service judges readiness its own way: here, everything passes.
+      runChecks: async (input: { iteration: number; workspace: string }) => {
+        checked.push(input.workspace);
+        return { iteration: input.iteration, passing: true, checks: [] };
+      },
+    });
+    try {
+      await harness.run(async () => {
+        const handle = await harness.start({ projectDir: project.dir, stepName: 'embedded', task: 'Fix it.' });
+        const result = (await handle.result()) as WorkLoopResult;
+        expect(result.outcome).toBe('already_passing');
+        expect(checked).toHaveLength(1);
+        expect(agent.invocations()).toHaveLength(0);
+      });
+    } finally {
+      await harness.close();
+    }
+  });
+});
