@@ -34,6 +34,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['**/src/**/__tests__/**/*.int.test.ts'],
       globalSetup: '<rootDir>/packages/testing/lib/jest/global-setup.js',
+      setupFiles: ['<rootDir>/packages/testing/src/jest/setup-runtime.ts'],
       globalTeardown: '<rootDir>/packages/testing/lib/jest/global-teardown.js',
     },
   ],

@@ -149,9 +149,8 @@ async function answers(address: string, namespace: string): Promise<boolean> {
 async function stopProcess(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
-  const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
-  if (!killed) {
-    child.kill('SIGKILL');
-    await exited;
-  }
+  // Give the server time to shut down cleanly, then insist.
+  const insist = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(insist);
 }
