@@ -1,12 +1,23 @@
 /**
  * @aidp/client — start, steer and follow AIDP runs on Temporal from your own code. It imports only the
  * wire contracts of `@aidp/workflows` (signal and query definitions, types), never workflow or
- * activity implementations, so it stays small in a bundle.
+ * activity implementations, so it stays small in a bundle. Node-only (it uses a gRPC connection).
  */
-export { connectTemporalClient } from './connect.js';
-export type { ConnectedClient } from './connect.js';
+export { AidpClient } from './client.js';
+export type { AidpClientOptions, StartOptions, ListOptions, RunSummary } from './client.js';
+export { AidpRunHandle } from './handle.js';
+export type { FollowOptions } from './handle.js';
+export {
+  AidpConnectionError,
+  AidpNamespaceNotFoundError,
+  AidpWorkflowNotFoundError,
+  AidpAlreadyStartedError,
+  AidpRunFailedError,
+} from './errors.js';
+export type { RunFailureReason } from './errors.js';
 export { buildWorkLoopInput, WorkLoopRequestError } from './work-loop-input.js';
 export type { WorkLoopRequest } from './work-loop-input.js';
+export { temporalUiBase, runUiUrl } from './ui.js';
 export {
   pauseSignal,
   resumeSignal,
@@ -26,6 +37,7 @@ export type {
   WorkflowPhase,
   SignalName,
   QueryName,
+  WorkflowTypeName,
   WorkLoopInput,
   WorkLoopResult,
 } from '@aidp/workflows/contracts';

@@ -132,3 +132,18 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   const allowed = Math.min(3, Math.max(1, Math.floor(Math.max(word.length, best.length) / 3)));
   return bestDistance <= allowed ? best : undefined;
 }
+
+/**
+ * The Temporal server named by `temporal.target_host` could not be reached. Raised by the client and
+ * the worker alike, so callers handle one error whichever connected.
+ */
+export class AidpConnectionError extends Error {
+  override readonly name = 'AidpConnectionError';
+  constructor(
+    /** The `host:port` that was tried. */
+    readonly address: string,
+    override readonly cause: unknown,
+  ) {
+    super(`failed to connect to temporal server at ${address}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}

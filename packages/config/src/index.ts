@@ -56,7 +56,7 @@ export { DURATION_PATTERN, parseDuration, secondsToMs } from './duration.js';
 export { splitCommandLine } from './shell-words.js';
 export type { SplitResult } from './shell-words.js';
 
-export { ConfigError, formatIssue } from './errors.js';
+export { AidpConnectionError, ConfigError, formatIssue } from './errors.js';
 export type { ConfigIssue } from './errors.js';
 
 export { sourceLabel } from './sources.js';

@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { resolveConfig, type AidpConfig } from '@aidp/config';
 import { buildWorkLoopInput, type WorkLoopRequest } from '@aidp/client';
 import { createAidpWorker } from '@aidp/worker';
+
+export { freePort } from '@aidp/worker';
 import type { WorkLoopWorkflow } from '@aidp/workflows';
 import type { WorkLoopInput } from '@aidp/workflows/contracts';
 import { FIXTURE_TEST_COMMAND } from './fixture-project.js';

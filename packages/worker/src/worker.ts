@@ -2,7 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aidpActivities } from '@aidp/activities';
-import { toConnectionOptions, toWorkerOptions, type AidpConfig } from '@aidp/config';
+import { AidpConnectionError, toConnectionOptions, toWorkerOptions, type AidpConfig } from '@aidp/config';
 
 /**
  * The workflow bundle made at package build time (`scripts/bundle-workflows.js`). Starting from it
@@ -51,7 +51,7 @@ export interface AidpWorker {
 export async function createAidpWorker(options: CreateAidpWorkerOptions): Promise<AidpWorker> {
   const { config } = options;
   const ownsConnection = options.connection === undefined;
-  const connection = options.connection ?? (await NativeConnection.connect(toConnectionOptions(config)));
+  const connection = options.connection ?? (await connect(config));
   try {
     const worker = await Worker.create({
       ...toWorkerOptions(config),
@@ -70,5 +70,14 @@ export async function createAidpWorker(options: CreateAidpWorkerOptions): Promis
   } catch (err) {
     if (ownsConnection) await connection.close().catch(() => undefined);
     throw err;
+  }
+}
+
+async function connect(config: AidpConfig): Promise<NativeConnection> {
+  const options = toConnectionOptions(config); // a configuration error stays one
+  try {
+    return await NativeConnection.connect(options);
+  } catch (err) {
+    throw new AidpConnectionError(config.temporal.target_host, err);
   }
 }

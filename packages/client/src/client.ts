@@ -1,0 +1,190 @@
+import { Client, Connection, type WorkflowExecutionStatusName } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { AidpConnectionError, toConnectionOptions, toWorkflowStartOptions, type AidpConfig } from '@aidp/config';
+import { WORKFLOW_TYPES, type WorkflowTypeName } from '@aidp/workflows/contracts';
+import { AidpAlreadyStartedError, AidpNamespaceNotFoundError } from './errors.js';
+import { AidpRunHandle } from './handle.js';
+import { runUiUrl, temporalUiBase } from './ui.js';
+import { buildWorkLoopInput, type WorkLoopRequest } from './work-loop-input.js';
+
+/** Options of {@link AidpClient.connect}. */
+export interface AidpClientOptions {
+  /** The resolved configuration (see `loadConfig` in `@aidp/config`). */
+  config: AidpConfig;
+  /** How long to try to reach the server before giving up (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Environment for the UI address (`AIDP_TEMPORAL_UI`); default `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Options of a start. */
+export interface StartOptions {
+  /** The run's id; default `aidp-workloop-<step>-<random>`. A running id cannot be started twice. */
+  workflowId?: string;
+}
+
+/** Filter of {@link AidpClient.list}. */
+export interface ListOptions {
+  /** `running` (default), `completed`, `failed`, `canceled`, `terminated`, `timed_out` or `all`. */
+  status?: 'running' | 'completed' | 'failed' | 'canceled' | 'terminated' | 'timed_out' | 'all';
+  /** Only this workflow type. */
+  type?: WorkflowTypeName;
+  /** At most this many, newest first (default 20). */
+  limit?: number;
+}
+
+/** One run, as listed. */
+export interface RunSummary {
+  workflowId: string;
+  runId: string;
+  type: string;
+  status: WorkflowExecutionStatusName;
+  startTime: Date;
+  closeTime: Date | undefined;
+  /** Run time so far, or in total once closed. */
+  durationMs: number;
+  uiUrl: string;
+}
+
+const STATUS_QUERY: Record<Exclude<NonNullable<ListOptions['status']>, 'all'>, string> = {
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  canceled: 'Canceled',
+  terminated: 'Terminated',
+  timed_out: 'TimedOut',
+};
+
+/**
+ * Drives AIDP on Temporal: starts runs, finds them, lists them. Connects with the `temporal` section of
+ * `aidp.yml` (address, namespace, TLS, API key) and starts runs on its task queue.
+ *
+ * ```ts
+ * const aidp = await AidpClient.connect({ config });
+ * const run = await aidp.startWorkLoop({ projectDir: process.cwd(), stepName: 'fix-tests' });
+ * for await (const p of run.follow()) console.log(p.state, p.iteration);
+ * console.log(await run.result());
+ * await aidp.close();
+ * ```
+ */
+export class AidpClient {
+  private constructor(
+    /** The underlying Temporal client, for anything this one does not cover. */
+    readonly temporal: Client,
+    private readonly connection: Connection,
+    readonly config: AidpConfig,
+    /** Base address of the Temporal Web UI. */
+    readonly uiBase: string,
+  ) {}
+
+  /** The namespace runs live in. */
+  get namespace(): string {
+    return this.config.temporal.namespace;
+  }
+
+  /** The server address. */
+  get address(): string {
+    return this.config.temporal.target_host;
+  }
+
+  /**
+   * Connects to the configured server and checks that the namespace exists.
+   * @throws AidpConnectionError when the server cannot be reached
+   * @throws AidpNamespaceNotFoundError when the namespace does not exist
+   */
+  static async connect(options: AidpClientOptions): Promise<AidpClient> {
+    const { config } = options;
+    const address = config.temporal.target_host;
+    // Built first: a TLS file that is missing is a configuration error, not a connection failure.
+    const connectionOptions = { ...toConnectionOptions(config), connectTimeout: options.connectTimeoutMs ?? 5_000 };
+    let connection: Connection;
+    try {
+      connection = await Connection.connect(connectionOptions);
+    } catch (err) {
+      throw new AidpConnectionError(address, err);
+    }
+    try {
+      await connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      if (code === 5 /* NOT_FOUND */) {
+        await connection.close();
+        throw new AidpNamespaceNotFoundError(config.temporal.namespace, address);
+      }
+      if (code === 14 /* UNAVAILABLE */) {
+        await connection.close();
+        throw new AidpConnectionError(address, err);
+      }
+      // Anything else (a key allowed to run workflows but not to describe namespaces): carry on.
+    }
+    const temporal = new Client({ connection, namespace: config.temporal.namespace });
+    return new AidpClient(temporal, connection, config, temporalUiBase(address, options.env));
+  }
+
+  /**
+   * Starts a WorkLoopWorkflow: the fix-forward loop on one step of a project.
+   * @throws AidpAlreadyStartedError when a run with the same id is running
+   */
+  async startWorkLoop(request: WorkLoopRequest, options: StartOptions = {}): Promise<AidpRunHandle> {
+    const input = buildWorkLoopInput(this.config, request);
+    const workflowId = options.workflowId ?? `aidp-workloop-${request.stepName}-${randomUUID().slice(0, 8)}`;
+    return await this.start('WorkLoopWorkflow', workflowId, [input]);
+  }
+
+  /** A handle on an existing run (the latest run of that id). Nothing is checked until it is used. */
+  getHandle(workflowId: string): AidpRunHandle {
+    return new AidpRunHandle(this.temporal.workflow.getHandle(workflowId), this.namespace, this.uiBase, undefined);
+  }
+
+  /** Runs of AIDP's workflow types, newest first. */
+  async list(options: ListOptions = {}): Promise<RunSummary[]> {
+    const types = options.type ? [options.type] : [...WORKFLOW_TYPES];
+    const clauses = [`WorkflowType IN (${types.map((t) => `'${t}'`).join(', ')})`];
+    const status = options.status ?? 'running';
+    if (status !== 'all') clauses.push(`ExecutionStatus = '${STATUS_QUERY[status]}'`);
+    const limit = options.limit ?? 20;
+    const runs: RunSummary[] = [];
+    const now = Date.now();
+    for await (const run of this.temporal.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(limit, 1000) })) {
+      runs.push({
+        workflowId: run.workflowId,
+        runId: run.runId,
+        type: run.type,
+        status: run.status.name,
+        startTime: run.startTime,
+        closeTime: run.closeTime,
+        durationMs: (run.closeTime?.getTime() ?? now) - run.startTime.getTime(),
+        uiUrl: runUiUrl(this.uiBase, this.namespace, run.workflowId, run.runId),
+      });
+      if (runs.length >= limit) break;
+    }
+    return runs;
+  }
+
+  /** Closes the connection. */
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+
+  private async start(type: WorkflowTypeName, workflowId: string, args: unknown[]): Promise<AidpRunHandle> {
+    try {
+      const started = await this.temporal.workflow.start(type, {
+        ...toWorkflowStartOptions(this.config),
+        workflowId,
+        args,
+      });
+      return new AidpRunHandle(
+        this.temporal.workflow.getHandle(workflowId),
+        this.namespace,
+        this.uiBase,
+        started.firstExecutionRunId,
+      );
+    } catch (err) {
+      if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') {
+        const running = await this.temporal.workflow.getHandle(workflowId).describe().catch(() => undefined);
+        throw new AidpAlreadyStartedError(workflowId, running?.runId);
+      }
+      throw err;
+    }
+  }
+}
