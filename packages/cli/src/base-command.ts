@@ -1,6 +1,8 @@
 import { Command, Option, UsageError } from 'clipanion';
 import type { ConfigOverride, LoadedConfig } from '@aidp/config';
 import { isUserFacing } from './errors.js';
+import { troubleshoot } from './troubleshoot.js';
+import type { AidpClient } from '@aidp/client';
 
 /** Exit codes: 0 success, 1 failure, 2 usage error. */
 export const EXIT_OK = 0;
@@ -22,7 +24,8 @@ export abstract class AidpCommand extends Command {
     }
   }
 
-  protected report(error: unknown): number {
+  protected report(raw: unknown): number {
+    const error = troubleshoot(raw);
     if (error instanceof UsageError) {
       this.context.stderr.write(this.cli.error(error, { command: this }));
       return EXIT_USAGE;
@@ -56,6 +59,23 @@ export abstract class TemporalCommand extends AidpCommand {
     if (this.namespace !== undefined) overrides.push({ path: 'temporal.namespace', value: this.namespace, flag: '--namespace' });
     if (this.taskQueue !== undefined) overrides.push({ path: 'temporal.task_queue', value: this.taskQueue, flag: '--task-queue' });
     return overrides;
+  }
+
+  /** Loads the configuration and connects to its Temporal server; the caller closes the client. */
+  protected async connect(): Promise<AidpClient> {
+    const { config } = await this.loadConfig();
+    const { AidpClient } = await import('@aidp/client');
+    return await AidpClient.connect({ config, env: this.context.env });
+  }
+
+  /** Runs `fn` with a connected client, closing it afterwards. */
+  protected async withClient<T>(fn: (client: AidpClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.close();
+    }
   }
 
   protected async loadConfig(extra: ConfigOverride[] = []): Promise<LoadedConfig> {

@@ -4,6 +4,12 @@ import { TemporalConfigCommand } from './commands/temporal/config.js';
 import { TemporalDevCommand } from './commands/temporal/dev.js';
 import { TemporalHelpCommand } from './commands/temporal/help.js';
 import { TemporalWorkerCommand } from './commands/temporal/worker.js';
+import { StartWorkLoopCommand } from './commands/temporal/start/workloop.js';
+import { TemporalListCommand } from './commands/temporal/list.js';
+import { TemporalStatusCommand } from './commands/temporal/status.js';
+import { TemporalSignalCommand } from './commands/temporal/signal.js';
+import { TemporalCancelCommand } from './commands/temporal/cancel.js';
+import { TemporalHistoryCommand } from './commands/temporal/history.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- JSON outside rootDir, read at run time
 const { version } = require('../package.json') as { version: string };
@@ -23,6 +29,12 @@ export function createCli(env: NodeJS.ProcessEnv = process.env, colors = process
   cli.register(TemporalConfigCommand);
   cli.register(TemporalDevCommand);
   cli.register(TemporalWorkerCommand);
+  cli.register(StartWorkLoopCommand);
+  cli.register(TemporalListCommand);
+  cli.register(TemporalStatusCommand);
+  cli.register(TemporalSignalCommand);
+  cli.register(TemporalCancelCommand);
+  cli.register(TemporalHistoryCommand);
   return cli;
 }
 

@@ -1,6 +1,5 @@
 import { Command } from 'clipanion';
 import { TemporalCommand } from '../../base-command.js';
-import { connectionHint } from '../../connection-hint.js';
 
 /** `aidp temporal worker`: runs an AIDP worker in the foreground. */
 export class TemporalWorkerCommand extends TemporalCommand {
@@ -26,17 +25,13 @@ export class TemporalWorkerCommand extends TemporalCommand {
   async run(): Promise<number> {
     const { config } = await this.loadConfig();
     const { runWorker } = await import('@aidp/worker');
-    try {
-      await runWorker({
-        config,
-        onPolling: ({ address, namespace, taskQueue }) =>
-          this.context.stdout.write(
-            `Worker polling task queue "${taskQueue}" in namespace "${namespace}" at ${address}. Ctrl+C to stop.\n`,
-          ),
-      });
-    } catch (error) {
-      throw connectionHint(error, config.temporal.target_host);
-    }
+    await runWorker({
+      config,
+      onPolling: ({ address, namespace, taskQueue }) =>
+        this.context.stdout.write(
+          `Worker polling task queue "${taskQueue}" in namespace "${namespace}" at ${address}. Ctrl+C to stop.\n`,
+        ),
+    });
     this.context.stdout.write('Worker stopped.\n');
     return 0;
   }

@@ -1,0 +1,67 @@
+import { Command, Option, UsageError } from 'clipanion';
+import { TemporalCommand } from '../../base-command.js';
+import { duration, table } from '../../render.js';
+
+const STATUSES = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed_out', 'all'] as const;
+const TYPES = ['WorkLoopWorkflow', 'IssueToPrWorkflow', 'SubIssueWorkflow'] as const;
+
+/** `aidp temporal list`: AIDP's runs. */
+export class TemporalListCommand extends TemporalCommand {
+  static override paths = [['temporal', 'list']];
+
+  static override usage = Command.Usage({
+    category: 'Temporal',
+    description: "list AIDP's runs",
+    details: `
+      Lists runs of AIDP's workflow types in the namespace, newest first: id, type, status, and for
+      running ones the phase and iteration (from the \`progress\` query).
+    `,
+    examples: [
+      ['Running runs', '$0 temporal list'],
+      ['Everything recent, as JSON', '$0 temporal list --status all --json'],
+      ['The last 5 failed work loops', '$0 temporal list --status failed --type WorkLoopWorkflow --limit 5'],
+    ],
+  });
+
+  status = Option.String('--status', 'running', { description: `One of ${STATUSES.join(', ')}` });
+  type = Option.String('--type', { description: `One of ${TYPES.join(', ')}` });
+  limit = Option.String('--limit', '20', { description: 'At most this many runs' });
+  json = Option.Boolean('--json', false, { description: 'Print JSON' });
+
+  async run(): Promise<number> {
+    const status = this.status as (typeof STATUSES)[number];
+    if (!STATUSES.includes(status)) throw new UsageError(`--status: expected one of ${STATUSES.join(', ')}, got "${this.status}"`);
+    const type = this.type as (typeof TYPES)[number] | undefined;
+    if (type !== undefined && !TYPES.includes(type)) throw new UsageError(`--type: expected one of ${TYPES.join(', ')}, got "${this.type}"`);
+    const limit = Number(this.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a positive integer, got "${this.limit}"`);
+
+    return await this.withClient(async (client) => {
+      const runs = await client.list({ status, type, limit });
+      // Phase and iteration come from the runs themselves; only running ones are asked.
+      const progress = await Promise.all(
+        runs.map((r) => (r.status === 'RUNNING' ? client.getHandle(r.workflowId).progress().catch(() => null) : Promise.resolve(null))),
+      );
+      if (this.json) {
+        const out = runs.map((r, i) => ({ ...r, startTime: r.startTime.toISOString(), closeTime: r.closeTime?.toISOString() ?? null, progress: progress[i] }));
+        this.context.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        return 0;
+      }
+      if (runs.length === 0) {
+        this.context.stdout.write(`No ${status === 'all' ? '' : `${status} `}runs in namespace ${client.namespace}.\n`);
+        return 0;
+      }
+      const rows = runs.map((r, i) => [
+        r.workflowId,
+        r.type,
+        r.status,
+        progress[i]?.state ?? '-',
+        progress[i] ? `${progress[i]!.iteration}/${progress[i]!.maxIterations}` : '-',
+        r.startTime.toISOString().replace('T', ' ').slice(0, 19),
+        duration(r.durationMs),
+      ]);
+      this.context.stdout.write(table(['ID', 'TYPE', 'STATUS', 'STATE', 'ITERATION', 'STARTED', 'DURATION'], rows));
+      return 0;
+    });
+  }
+}

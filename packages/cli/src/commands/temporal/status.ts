@@ -1,0 +1,76 @@
+import { Command, Option } from 'clipanion';
+import { TemporalCommand } from '../../base-command.js';
+import { followRun } from '../../follow.js';
+import { duration, progressPanel, paint } from '../../render.js';
+
+/** `aidp temporal status <id>`: a run's description and progress. */
+export class TemporalStatusCommand extends TemporalCommand {
+  static override paths = [['temporal', 'status']];
+
+  static override usage = Command.Usage({
+    category: 'Temporal',
+    description: "show a run's status and progress, or follow it live",
+    details: `
+      Shows Temporal's view of the run (status, start, duration, history size) and AIDP's \`progress\`
+      query: the phase, iteration, checks, model, cost and pending instructions.
+
+      With --follow it keeps going until the run ends — a live view on a terminal, one line per change
+      otherwise — and exits with the run's outcome: 0 when it reached its goal, 1 when it failed or was
+      cancelled.
+    `,
+    examples: [
+      ['Show a run', '$0 temporal status aidp-workloop-fix-tests-1a2b3c4d'],
+      ['Watch it until it ends', '$0 temporal status aidp-workloop-fix-tests-1a2b3c4d --follow'],
+      ['As JSON, for scripts', '$0 temporal status aidp-workloop-fix-tests-1a2b3c4d --json'],
+    ],
+  });
+
+  workflowId = Option.String({ name: 'workflow-id' });
+  follow = Option.Boolean('--follow', false, { description: 'Follow the run until it ends; exit with its outcome' });
+  json = Option.Boolean('--json', false, { description: 'Print JSON' });
+
+  async run(): Promise<number> {
+    return await this.withClient(async (client) => {
+      const handle = client.getHandle(this.workflowId);
+      const description = await handle.describe();
+      if (this.follow && !this.json) {
+        this.context.stdout.write(`${description.type} ${this.workflowId}  ${handle.uiUrl}\n`);
+        return await followRun(this.context, client, handle, this.cli.enableColors === true);
+      }
+      const progress = await handle.progress().catch((err: Error) => err);
+      const closed = description.closeTime?.getTime();
+      const summary = {
+        workflowId: description.workflowId,
+        runId: description.runId,
+        type: description.type,
+        status: description.status.name,
+        startTime: description.startTime.toISOString(),
+        closeTime: description.closeTime?.toISOString() ?? null,
+        durationMs: (closed ?? Date.now()) - description.startTime.getTime(),
+        historyLength: description.historyLength,
+        taskQueue: description.taskQueue,
+        uiUrl: handle.uiUrl,
+        progress: progress instanceof Error ? null : progress,
+      };
+      if (this.json) {
+        this.context.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        return 0;
+      }
+      const c = paint(this.cli.enableColors === true);
+      const lines = [
+        `${c.bold(summary.type)} ${summary.workflowId}`,
+        `  status      ${summary.status} (started ${summary.startTime}, ${duration(summary.durationMs)}${closed ? ', closed' : ' so far'})`,
+        `  run id      ${summary.runId}`,
+        `  history     ${summary.historyLength} events on task queue ${summary.taskQueue}`,
+        `  ui          ${summary.uiUrl}`,
+      ];
+      if (progress instanceof Error) {
+        lines.push(`  progress    unavailable: no worker answered the progress query (${progress.message.split('\n')[0]})`);
+      } else {
+        lines.push(...progressPanel(progress, c, client.config.work_loop.max_cost_usd).slice(1));
+      }
+      this.context.stdout.write(`${lines.join('\n')}\n`);
+      return 0;
+    });
+  }
+}

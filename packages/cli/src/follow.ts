@@ -1,0 +1,71 @@
+import type { BaseContext } from 'clipanion';
+import type { AidpClient, AidpRunHandle } from '@aidp/client';
+import type { WorkLoopResult } from '@aidp/workflows/contracts';
+import { paint, progressLine, progressPanel } from './render.js';
+
+/** Whether the output is a terminal that can show the live view. */
+export function isTerminal(context: BaseContext): boolean {
+  return (context.stdout as NodeJS.WriteStream).isTTY === true;
+}
+
+/**
+ * Follows a run until it closes: a live view redrawn in place on a terminal, one line per change
+ * otherwise. Then prints how it ended. Returns the exit code: 0 when the run reached its goal (or had
+ * nothing to do), 1 when it failed, was cancelled, terminated or timed out.
+ */
+export async function followRun(context: BaseContext, client: AidpClient, handle: AidpRunHandle, colors: boolean): Promise<number> {
+  const out = context.stdout;
+  const live = isTerminal(context);
+  const c = paint(colors);
+  const budget = client.config.work_loop.max_cost_usd;
+  let drawn = 0;
+  for await (const progress of handle.follow()) {
+    if (live) {
+      const lines = progressPanel(progress, c, budget);
+      // Move up over the last frame and clear it, then draw the new one.
+      out.write(`${drawn ? `\u001b[${drawn}A\u001b[J` : ''}${lines.join('\n')}\n`);
+      drawn = lines.length;
+    } else {
+      out.write(`${progressLine(progress)}\n`);
+    }
+  }
+  return await printOutcome(context, handle, colors);
+}
+
+/** Prints how a closed run ended and returns the exit code (0 goal reached, 1 otherwise). */
+export async function printOutcome(context: BaseContext, handle: AidpRunHandle, colors: boolean): Promise<number> {
+  const c = paint(colors);
+  try {
+    const result = (await handle.result()) as WorkLoopResult;
+    const lines = [c.green(`✔ ${describeOutcome(result)}`)];
+    if (result.branch && result.commits.length > 0) lines.push(`  branch:  ${result.branch} (${result.commits.length} commit(s), last ${result.commits.at(-1)!.slice(0, 12)})`);
+    if (result.changedFiles.length > 0) lines.push(`  changed: ${result.changedFiles.join(', ')}`);
+    if (result.finalChecks) lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
+    lines.push(`  cost:    $${result.cost.usd.toFixed(2)}; model ${result.model.model} (tier ${result.model.tier})`);
+    lines.push(`  run:     ${handle.uiUrl}`);
+    context.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  } catch (error) {
+    const e = error as Error & { reason?: string; partialResult?: WorkLoopResult };
+    if (e.name !== 'AidpRunFailedError') throw error;
+    const lines = [c.red(`✘ run ${handle.workflowId} did not reach its goal: ${e.message}`)];
+    const partial = e.partialResult;
+    if (partial) {
+      lines.push(`  after ${partial.iterations} iteration(s), $${partial.cost.usd.toFixed(2)}${partial.branch ? `; work in progress on ${partial.branch}` : ''}`);
+    }
+    lines.push(`  run: ${handle.uiUrl}`);
+    context.stderr.write(`${lines.join('\n')}\n`);
+    return 1;
+  }
+}
+
+function describeOutcome(result: WorkLoopResult): string {
+  switch (result.outcome) {
+    case 'already_passing':
+      return `nothing to do: the checks already pass (step ${result.stepName})`;
+    case 'no_changes':
+      return `the agent declared the step done without changing anything (step ${result.stepName})`;
+    default:
+      return `${result.stepName}: the checks pass after ${result.iterations} iteration(s)`;
+  }
+}
