@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a checkout on a fresh machine: pnpm, dependencies, a build, and the Temporal CLI.
 # Safe to run again: every step is skipped or quick when already done.
-# Sourced by scripts/dev.sh and scripts/test.sh; exports AIDP_TEMPORAL_CLI for them.
+# Sourced by scripts/demo.sh and scripts/test.sh; exports AIDP_TEMPORAL_CLI for them.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
