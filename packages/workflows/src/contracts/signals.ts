@@ -22,13 +22,13 @@ export const progressQuery = defineQuery<Progress>('progress');
 /** The latest check results, or null before the first run of the checks. */
 export const testResultsQuery = defineQuery<TestResults | null>('test_results');
 
-/** The signals a person may send, by wire name, with the argument each takes. */
+/** The signals a person may send, by wire name: the argument each takes, and what it does. */
 export const SIGNALS = {
-  pause: { argument: null },
-  resume: { argument: null },
-  inject_instruction: { argument: 'instruction text' },
-  escalate_model: { argument: null },
-} as const;
+  pause: { argument: null, description: 'hold the run at its next safe point' },
+  resume: { argument: null, description: 'release a paused run' },
+  inject_instruction: { argument: 'text', description: "add an instruction to the agent's next prompt" },
+  escalate_model: { argument: null, description: 'use the next model tier from now on' },
+} as const satisfies Record<string, { argument: string | null; description: string }>;
 
 /** A signal's wire name. */
 export type SignalName = keyof typeof SIGNALS;

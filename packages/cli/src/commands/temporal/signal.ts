@@ -1,17 +1,10 @@
 import { Command, Option, UsageError } from 'clipanion';
+import { SIGNALS, type SignalName } from '@aidp/workflows/contracts';
 import { TemporalCommand } from '../../base-command.js';
-
-// Kept here, not imported from the contracts, so that a typo is refused without loading anything.
-const SIGNALS: Record<string, { argument: string | null; does: string }> = {
-  pause: { argument: null, does: 'hold the run at its next safe point' },
-  resume: { argument: null, does: 'release a paused run' },
-  inject_instruction: { argument: 'text', does: "add an instruction to the agent's next prompt" },
-  escalate_model: { argument: null, does: 'use the next model tier from now on' },
-};
 
 function signalList(): string {
   return Object.entries(SIGNALS)
-    .map(([name, s]) => `  ${(s.argument ? `${name} <${s.argument}>` : name).padEnd(27)} ${s.does}`)
+    .map(([name, s]) => `  ${(s.argument ? `${name} <${s.argument}>` : name).padEnd(27)} ${s.description}`)
     .join('\n');
 }
 
@@ -39,7 +32,7 @@ ${signalList()}
   args = Option.Rest({ name: 'argument' });
 
   async run(): Promise<number> {
-    const spec = SIGNALS[this.signal];
+    const spec = Object.hasOwn(SIGNALS, this.signal) ? SIGNALS[this.signal as SignalName] : undefined;
     if (!spec) throw new UsageError(`unknown signal "${this.signal}"; the signals are:\n${signalList()}`);
     if (spec.argument && this.args.length === 0) {
       throw new UsageError(`${this.signal} needs its ${spec.argument}: aidp temporal signal ${this.workflowId} ${this.signal} "<${spec.argument}>"`);
