@@ -1,58 +1,55 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AGENT_NOT_FOUND, type CostSummary, type RunAgentInput, type RunAgentResult } from '@aidp/workflows/contracts';
+import {
+  AGENT_AUTH_FAILED,
+  AGENT_NOT_FOUND,
+  AGENT_RATE_LIMITED,
+  type RunAgentInput,
+  type RunAgentResult,
+} from '@aidp/workflows/contracts';
+import { adapterFor } from './agents/index.js';
 import { agentEnvironment } from './environment.js';
 import { changedBetween, isGitWorkTree, snapshotTree } from './git.js';
 import { lastLines, runProcess } from './process.js';
 
 const MAX_CHANGED_FILES = 200;
-
-/** Replaces `{promptFile}`, `{model}` and `{workspace}` in an argv template. */
-export function expandCommand(template: string[], values: { promptFile: string; model: string; workspace: string }): string[] {
-  return template.map((part) =>
-    part.replace(/\{(promptFile|model|workspace)\}/g, (_, key: keyof typeof values) => values[key]),
-  );
-}
-
-/**
- * Usage a `command` agent reports: a line `AIDP_COST {"usd":…,"inputTokens":…,"outputTokens":…}`.
- * Several lines add up.
- */
-export function parseReportedCost(output: string): CostSummary {
-  const cost: CostSummary = { usd: 0, inputTokens: 0, outputTokens: 0 };
-  for (const match of output.matchAll(/^AIDP_COST (\{.*\})\s*$/gm)) {
-    try {
-      const reported = JSON.parse(match[1]!) as Partial<CostSummary>;
-      cost.usd += Number(reported.usd) || 0;
-      cost.inputTokens += Number(reported.inputTokens) || 0;
-      cost.outputTokens += Number(reported.outputTokens) || 0;
-    } catch {
-      // Not ours after all.
-    }
-  }
-  return cost;
-}
+// Reading more than this of an agent's output adds nothing to what is parsed from it.
+const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 /** True when the agent printed the completion marker on a line of its own. */
 export function hasCompletionMarker(output: string): boolean {
   return /^\s*STATUS: COMPLETE\s*$/m.test(output);
 }
 
+function readTail(path: string): string {
+  const text = readFileSync(path, 'utf8');
+  return text.length > MAX_OUTPUT_BYTES ? text.slice(-MAX_OUTPUT_BYTES) : text;
+}
+
 /**
- * Runs the agent CLI in the workspace with the prompt (on stdin, and as `{promptFile}`), streaming its
- * output to `<runDir>/iter-<n>/agent.log`. Heartbeats while it runs; on cancellation or `agent.timeout`
- * the agent's whole process group is killed. A failed or timed-out agent run is a result, not an
- * error: the loop decides what to do. An agent that cannot be started fails non-retryably.
+ * Runs the agent CLI in the workspace through its adapter (a built-in one, or `agent.command`):
+ * output streams to `<runDir>/iter-<n>/agent.log`, the run heartbeats, and on cancellation or
+ * `agent.timeout` the agent's whole process group is killed. A failed or timed-out run is a result,
+ * not an error: the loop decides what to do. An agent that is not installed or whose credentials are
+ * refused fails non-retryably; a rate limit fails retryably, so Temporal retries it with backoff.
  */
 export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   const ctx = Context.current();
-  const [executable, ...args] = expandCommand(input.agent.command, {
+  const adapter = adapterFor(input.agent);
+  if (!adapter) {
+    throw ApplicationFailure.nonRetryable(`unknown agent provider "${input.agent.provider}"`, AGENT_NOT_FOUND);
+  }
+  const prompt = readFileSync(input.promptPath, 'utf8');
+  const { argv, stdin } = adapter.buildInvocation({
     promptFile: input.promptPath,
+    prompt,
     model: input.model,
     workspace: input.workspace,
+    sessionId: adapter.resumesSessions ? input.sessionId : undefined,
   });
+  const [executable, ...args] = argv;
   if (!executable) {
     throw ApplicationFailure.nonRetryable(
       'agent.command is empty: set it in aidp.yml to the agent CLI and its arguments, e.g. ["my-agent", "--prompt-file", "{promptFile}"]',
@@ -65,14 +62,17 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   const indexFile = join(iterDir, '.snapshot-index');
   const before = tracked ? await snapshotTree(input.workspace, indexFile) : null;
 
+  const logPath = join(iterDir, 'agent.log');
+  const stdoutPath = join(iterDir, 'agent.stdout');
   const heartbeatEvery = Math.max(1_000, Math.min((ctx.info.heartbeatTimeoutMs ?? 30_000) / 3, 10_000));
   const outcome = await runProcess({
     command: executable,
     args,
     cwd: input.workspace,
-    env: agentEnvironment(process.env, input.agent.env),
-    stdin: readFileSync(input.promptPath, 'utf8'),
-    logPath: join(iterDir, 'agent.log'),
+    env: agentEnvironment(process.env, [...input.agent.env, ...adapter.credentialEnv]),
+    stdin,
+    logPath,
+    stdoutPath,
     timeoutMs: input.agent.timeoutMs,
     signal: ctx.cancellationSignal,
     onTick: () => ctx.heartbeat({ iteration: input.iteration }),
@@ -84,24 +84,50 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
     const code = outcome.spawnError.code;
     const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not executable' : outcome.spawnError.message;
     throw ApplicationFailure.nonRetryable(
-      `agent command "${executable}" ${why}: install it or fix agent.command in aidp.yml (it runs in ${input.workspace})`,
+      `agent command "${executable}" ${why}: ${adapter.installHint} (it runs in ${input.workspace})`,
       AGENT_NOT_FOUND,
     );
   }
   if (outcome.cancelled) throw new CancelledFailure('the agent run was cancelled; its processes were killed');
 
-  const output = readFileSync(join(iterDir, 'agent.log'), 'utf8');
+  const output = readTail(logPath);
+  const stdout = readTail(stdoutPath);
+  const stderr = output; // the interleaved log holds stderr too; adapters look for messages in it
+  const report = adapter.parseOutput(stdout, stderr);
+  const ok = outcome.exitCode === 0 && !outcome.timedOut && !report.isError;
+  if (!ok && !outcome.timedOut) {
+    const failure = adapter.classifyFailure(outcome.exitCode, stdout, stderr);
+    const detail = lastLines(outcome.tail, 5);
+    if (failure === 'not_installed') {
+      throw ApplicationFailure.nonRetryable(`agent "${executable}" is not installed: ${adapter.installHint}\n${detail}`, AGENT_NOT_FOUND);
+    }
+    if (failure === 'auth') {
+      const vars = adapter.credentialEnv.length ? ` (${adapter.credentialEnv.join(', ')}; pass them with agent.env)` : '';
+      throw ApplicationFailure.nonRetryable(`agent "${executable}" refused its credentials: log it in or set its key${vars}\n${detail}`, AGENT_AUTH_FAILED);
+    }
+    if (failure === 'rate_limit') {
+      throw ApplicationFailure.retryable(`agent "${executable}" hit a rate limit or quota\n${detail}`, AGENT_RATE_LIMITED);
+    }
+  }
+
   const changedFiles = before ? await changedBetween(input.workspace, before, await snapshotTree(input.workspace, indexFile)) : [];
-  return {
-    ok: outcome.exitCode === 0 && !outcome.timedOut,
+  const cost = { usd: report.costUsd ?? 0, inputTokens: report.inputTokens ?? 0, outputTokens: report.outputTokens ?? 0 };
+  const result: RunAgentResult = {
+    ok,
     exitCode: outcome.exitCode,
     signal: outcome.signal,
     timedOut: outcome.timedOut,
     durationMs: outcome.durationMs,
-    summary: lastLines(outcome.tail, 30),
+    summary: report.finalMessage ? lastLines(report.finalMessage, 30) : lastLines(outcome.tail, 30),
     changedFiles: changedFiles.slice(0, MAX_CHANGED_FILES),
-    completionMarker: hasCompletionMarker(output),
-    cost: parseReportedCost(output),
-    logPath: join(iterDir, 'agent.log'),
+    completionMarker: hasCompletionMarker(report.finalMessage ?? output),
+    cost,
+    sessionId: report.sessionId,
+    provider: adapter.provider,
+    model: input.model,
+    logPath,
   };
+  // The iteration's record: what ran, what it cost, what it changed.
+  writeFileSync(join(iterDir, 'agent-result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
 }

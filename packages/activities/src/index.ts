@@ -23,7 +23,9 @@ export const aidpActivities = {
 
 export { prepareWorkspace, runDirOf } from './workspace.js';
 export { createPrompt, renderPrompt } from './prompt.js';
-export { runAgent, expandCommand, parseReportedCost, hasCompletionMarker } from './agent.js';
+export { runAgent, hasCompletionMarker } from './agent.js';
+export { adapterFor, commandAdapter, expandCommand, parseReportedCost } from './agents/index.js';
+export type { AgentAdapter, AgentInvocation, AgentInvocationContext, AgentReport, AgentFailureClass } from './agents/index.js';
 export { runChecks } from './checks.js';
 export { diagnoseFailure } from './diagnose-failure.js';
 export { recordCheckpoint } from './checkpoint.js';

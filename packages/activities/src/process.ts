@@ -10,8 +10,10 @@ export interface RunProcessOptions {
   env: NodeJS.ProcessEnv;
   /** Written to the process's stdin, which is then closed. */
   stdin?: string;
-  /** Everything the process prints goes here, in full. */
+  /** Everything the process prints goes here, in full (stdout and stderr interleaved). */
   logPath: string;
+  /** When set, stdout alone also goes here (for output a program parses, like an agent's JSON). */
+  stdoutPath?: string;
   timeoutMs: number;
   /** Aborting kills the process group (activity cancellation). */
   signal?: AbortSignal;
@@ -69,6 +71,7 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   const started = Date.now();
   mkdirSync(dirname(options.logPath), { recursive: true });
   const log = createWriteStream(options.logPath);
+  const stdoutLog = options.stdoutPath ? createWriteStream(options.stdoutPath) : undefined;
   const tailBytes = options.tailBytes ?? 4096;
   let tail = '';
   const keep = (chunk: Buffer) => {
@@ -106,6 +109,7 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   const ticker = options.onTick ? setInterval(options.onTick, options.tickMs ?? 5_000) : undefined;
 
   child.stdout.on('data', keep);
+  if (stdoutLog) child.stdout.on('data', (chunk: Buffer) => stdoutLog.write(chunk));
   child.stderr.on('data', keep);
   child.stdin.on('error', () => undefined); // a process that never reads its stdin must not crash us
   child.stdin.end(options.stdin ?? '');
@@ -125,7 +129,10 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL'); // stragglers left in the group
   if (escalation) clearTimeout(escalation);
   if (options.pidFile) rmSync(options.pidFile, { force: true });
-  await new Promise<void>((resolve) => log.end(resolve));
+  await Promise.all([
+    new Promise<void>((resolve) => log.end(resolve)),
+    stdoutLog ? new Promise<void>((resolve) => stdoutLog.end(resolve)) : undefined,
+  ]);
   return { ...outcome, tail };
 }
 

@@ -57,7 +57,7 @@ export function buildWorkLoopInput(config: AidpConfig, request: WorkLoopRequest)
     context: request.context,
     maxIterations: request.maxIterations ?? step?.max_iterations ?? loop.max_iterations,
     checkpointInterval: loop.checkpoint_interval,
-    escalation: { escalateAfter: loop.escalate_after },
+    escalation: { escalateAfter: loop.escalate_after, escalateOnNoProgress: loop.escalate_on_no_progress },
     budget: {
       maxCostUsd: loop.max_cost_usd,
       maxDurationMs: loop.max_wall_clock === undefined ? undefined : loop.max_wall_clock * 1000,

@@ -108,3 +108,23 @@ export function mergeChangedFiles(known: string[], added: string[], cap = 200): 
   const merged = [...new Set([...known, ...added])];
   return merged.slice(0, cap);
 }
+
+/** Progress of the failing-check count: the fewest seen, and iterations since it last went down. */
+export interface NoProgress {
+  bestFailing: number;
+  since: number;
+}
+
+/**
+ * Updates the no-progress tracker with this iteration's number of failing checks: fewer than ever
+ * before resets it; otherwise one more iteration without progress.
+ */
+export function trackProgress(previous: NoProgress | undefined, failing: number): NoProgress {
+  if (!previous || failing < previous.bestFailing) return { bestFailing: failing, since: 0 };
+  return { bestFailing: previous.bestFailing, since: previous.since + 1 };
+}
+
+/** True when the failing checks have not gone down for `limit` iterations. */
+export function shouldEscalateForNoProgress(tracker: NoProgress, limit: number | undefined): boolean {
+  return limit !== undefined && limit > 0 && tracker.since >= limit;
+}

@@ -13,7 +13,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  AGENT_AUTH_FAILED,
   AGENT_NOT_FOUND,
+  AGENT_RATE_LIMITED,
   currentStateQuery,
   escalateModelSignal,
   injectInstructionSignal,
@@ -40,8 +42,10 @@ import {
   mergeChangedFiles,
   shouldAutoEscalate,
   shouldContinueAsNew,
+  shouldEscalateForNoProgress,
   stopReason,
   summarizeChecks,
+  trackProgress,
 } from './work-loop-logic.js';
 
 // Time kept in reserve before the run timeout, beyond the longest activity (DESIGN §4).
@@ -56,7 +60,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
     startToCloseTimeout: input.activities.startToCloseTimeout,
     scheduleToCloseTimeout: input.activities.scheduleToCloseTimeout,
     heartbeatTimeout: input.activities.heartbeatTimeout,
-    retry: { ...retry, nonRetryableErrorTypes: [AGENT_NOT_FOUND] },
+    retry: { ...retry, nonRetryableErrorTypes: [AGENT_NOT_FOUND, AGENT_AUTH_FAILED] },
   };
   const checksTimeout = input.checks.reduce((sum, c) => sum + c.timeoutMs, 0) + ACTIVITY_SLACK_MS;
   const agentTimeout = input.agent.timeoutMs + ACTIVITY_SLACK_MS;
@@ -94,6 +98,8 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
   const startedAt = carried?.startedAt ?? nowIso();
   let updatedAt = nowIso();
   const generation = carried?.generation ?? 1;
+  let session = carried?.session;
+  let noProgress = carried?.noProgress;
 
   const setPhase = (next: WorkflowPhase) => {
     phase = next;
@@ -254,6 +260,8 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         changedFiles,
         startedAt,
         generation: generation + 1,
+        session,
+        noProgress,
       };
       log.info('continuing as new', { iteration, historyLength: current.historyLength, generation });
       await continueAsNew<typeof WorkLoopWorkflow>({ ...input, carried: state });
@@ -291,6 +299,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
 
     setPhase('apply_patch');
     await safePoint();
+    const { provider, model: modelName } = tiers[tier]!;
     let agentRun: RunAgentResult;
     try {
       agentRun = await runAgent({
@@ -298,15 +307,32 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         runDir: ws.runDir,
         promptPath,
         iteration: next,
-        agent: input.agent,
-        model: tiers[tier]!.model,
+        agent: { ...input.agent, provider },
+        model: modelName,
+        // A session continues only with the provider that opened it.
+        sessionId: session?.provider === provider ? session.id : undefined,
       });
     } catch (err) {
-      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === AGENT_NOT_FOUND) {
-        fail('AgentUnavailable', err.cause.message);
-      }
-      throw err;
+      const type = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+      if (type === AGENT_NOT_FOUND || type === AGENT_AUTH_FAILED) fail('AgentUnavailable', (err as ActivityFailure).cause!.message);
+      if (type !== AGENT_RATE_LIMITED) throw err;
+      // Still limited after the retries with backoff: a failed iteration, and the loop goes on.
+      agentRun = {
+        ok: false,
+        exitCode: null,
+        signal: null,
+        timedOut: false,
+        durationMs: 0,
+        summary: `the agent's provider limited its rate or quota: ${(err as ActivityFailure).cause!.message}`,
+        changedFiles: [],
+        completionMarker: false,
+        cost: NO_COST,
+        provider,
+        model: modelName,
+        logPath: '',
+      };
     }
+    if (agentRun.sessionId) session = { id: agentRun.sessionId, provider };
     iteration = next;
     cost = addCost(cost, agentRun.cost);
     changedFiles = mergeChangedFiles(changedFiles, agentRun.changedFiles);
@@ -340,6 +366,12 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         setPhase('diagnose');
         await safePoint();
         diagnosis = await quick.diagnoseFailure({ iteration, results: lastResults! });
+        const failing = lastResults!.checks.filter((c) => c.required && !c.passed).length;
+        noProgress = trackProgress(noProgress, failing);
+        if (shouldEscalateForNoProgress(noProgress, input.escalation.escalateOnNoProgress)) {
+          escalate('no_progress');
+          noProgress = { ...noProgress, since: 0 };
+        }
       }
     }
     if (input.checkpointInterval > 0 && iteration % input.checkpointInterval === 0) {

@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXED_MATH, createFixtureProject, isProcessAlive, scriptAgent } from '@aidp/testing';
 import type { RunAgentInput } from '@aidp/workflows/contracts';
-import { expandCommand, hasCompletionMarker, parseReportedCost, runAgent } from '../agent';
+import { hasCompletionMarker, runAgent } from '../agent';
+import { expandCommand, parseReportedCost } from '../agents';
 import { prepareWorkspace } from '../workspace';
 
 /** Runs an activity in a mock activity context, typed by the activity's own signature. */

@@ -230,6 +230,24 @@ describe('WorkLoopWorkflow', () => {
     );
   });
 
+  it('escalates when the failing checks do not go down for escalate_on_no_progress iterations', async () => {
+    const project = createFixtureProject();
+    const agent = scriptAgent({
+      iterations: { 4: { write: { 'src/math.js': FIXED_MATH } } },
+      default: { write: { 'notes.txt': 'still thinking\n' } },
+    });
+    await withHarness(
+      { agent: { command: agent.command, tiers: ['small', 'large'] }, work_loop: { max_iterations: 6, escalate_on_no_progress: 2 } },
+      async (h) => {
+        const handle = await h.start({ projectDir: project.dir, stepName: 'stalled', task: 'Fix it.' });
+        const result = (await handle.result()) as WorkLoopResult;
+        // Iterations 1, 2 and 3 leave one failing check: after two more without progress, the tier goes up.
+        expect(result.escalations).toEqual([{ afterIteration: 3, fromTier: 0, toTier: 1, reason: 'no_progress' }]);
+        expect(agent.invocations().map((c) => c.model)).toEqual(['small', 'small', 'small', 'large']);
+      },
+    );
+  });
+
   it('ends Cancelled when cancelled during a long agent run, with the agent and its children killed', async () => {
     const project = createFixtureProject();
     const agent = scriptAgent({ default: { sleepMs: 120_000, spawnChild: true } });

@@ -4,7 +4,9 @@ import {
   mergeChangedFiles,
   shouldAutoEscalate,
   shouldContinueAsNew,
+  shouldEscalateForNoProgress,
   stopReason,
+  trackProgress,
   summarizeChecks,
 } from '../work-loop-logic';
 
@@ -68,5 +70,17 @@ describe('work loop decisions', () => {
   it('keeps the changed-file list de-duplicated and bounded', () => {
     expect(mergeChangedFiles(['a', 'b'], ['b', 'c'])).toEqual(['a', 'b', 'c']);
     expect(mergeChangedFiles([], ['a', 'b', 'c'], 2)).toEqual(['a', 'b']);
+  });
+
+  it('counts iterations without fewer failing checks, and escalates after escalate_on_no_progress of them', () => {
+    let t = trackProgress(undefined, 3);
+    expect(t).toEqual({ bestFailing: 3, since: 0 });
+    t = trackProgress(t, 3);
+    t = trackProgress(t, 4);
+    expect(t).toEqual({ bestFailing: 3, since: 2 });
+    expect(shouldEscalateForNoProgress(t, 2)).toBe(true);
+    expect(shouldEscalateForNoProgress(t, 3)).toBe(false);
+    expect(shouldEscalateForNoProgress(t, undefined)).toBe(false);
+    expect(trackProgress(t, 2)).toEqual({ bestFailing: 2, since: 0 });
   });
 });

@@ -103,8 +103,11 @@ export interface RunAgentInput {
   runDir: string;
   promptPath: string;
   iteration: number;
+  /** The agent; `provider` is the current tier's. */
   agent: AgentSpec;
   model: string;
+  /** The previous iteration's session, to continue it where the CLI can. */
+  sessionId?: string;
 }
 
 export interface RunAgentResult {
@@ -121,6 +124,11 @@ export interface RunAgentResult {
   /** The agent printed a line `STATUS: COMPLETE`. */
   completionMarker: boolean;
   cost: CostSummary;
+  /** The CLI's session, when it reports one. */
+  sessionId?: string;
+  /** The provider and model that ran, for the record and the metrics. */
+  provider: string;
+  model: string;
   logPath: string;
 }
 

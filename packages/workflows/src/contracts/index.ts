@@ -50,7 +50,7 @@ export type {
   RecordCheckpointResult,
   AidpActivities,
 } from './activities.js';
-export { WORK_LOOP_FAILURES, AGENT_NOT_FOUND } from './work-loop.js';
+export { WORK_LOOP_FAILURES, AGENT_NOT_FOUND, AGENT_AUTH_FAILED, AGENT_RATE_LIMITED } from './work-loop.js';
 export type {
   ModelTier,
   ActivityPolicy,

@@ -24,6 +24,8 @@ export interface ActivityPolicy {
 export interface EscalationPolicy {
   /** Consecutive failed agent runs that move the tier up (default 3). */
   escalateAfter: number;
+  /** Iterations in a row without fewer failing checks that move the tier up (off when absent). */
+  escalateOnNoProgress?: number;
 }
 
 /** Limits beyond the iteration count. */
@@ -84,6 +86,10 @@ export interface WorkLoopCarriedState {
   startedAt: string;
   /** Runs of this execution chain so far (1 on the first). */
   generation: number;
+  /** The agent session to continue, and the provider it belongs to. */
+  session?: { id: string; provider: string };
+  /** Fewest failing checks seen, and iterations since that number last went down. */
+  noProgress?: { bestFailing: number; since: number };
 }
 
 /** A change of model tier, as recorded in progress and history. */
@@ -92,7 +98,7 @@ export interface Escalation {
   afterIteration: number;
   fromTier: number;
   toTier: number;
-  reason: 'signal' | 'consecutive_failures';
+  reason: 'signal' | 'consecutive_failures' | 'no_progress';
 }
 
 /**
@@ -124,3 +130,9 @@ export type WorkLoopFailureType = (typeof WORK_LOOP_FAILURES)[number];
 
 /** The activity failure type that means the agent cannot run at all (not installed, bad command). */
 export const AGENT_NOT_FOUND = 'AgentNotFound';
+
+/** The agent's credentials were refused: retrying cannot help. */
+export const AGENT_AUTH_FAILED = 'AgentAuthFailed';
+
+/** The agent's provider limited its rate or quota: retried with backoff, then counted as a failed run. */
+export const AGENT_RATE_LIMITED = 'AgentRateLimited';
