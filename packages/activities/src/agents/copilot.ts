@@ -1,0 +1,96 @@
+// GitHub Copilot CLI, `copilot`, in programmatic mode.
+//
+// Where each flag and format is documented (docs.github.com, Copilot CLI command reference and
+// programmatic reference, and "Running GitHub Copilot CLI programmatically"):
+// - `-p PROMPT` ("Execute a prompt programmatically (exits after completion)"), `-s` ("Output only the
+//   agent response (without usage statistics), useful for scripting with -p"), `--model=MODEL`,
+//   `--resume[=VALUE]` ("Optionally specify a session ID"), `--no-ask-user` ("the agent works
+//   autonomously without asking questions") and `--output-format=FORMAT` ("json (outputs JSONL: one
+//   JSON object per line)").
+// - `--allow-all-tools`: "Allow all tools to run automatically without confirmation. Required when
+//   using the CLI programmatically". Paths and URLs stay restricted: the agent works in its workspace
+//   (and the temp dir, allowed by default), and a fix-forward run needs no web access.
+// - Credentials: COPILOT_GITHUB_TOKEN, GH_TOKEN, GITHUB_TOKEN, in that order of precedence.
+// - Install: `npm install -g @github/copilot` ("Automating tasks with Copilot CLI and GitHub Actions").
+// - The JSONL events themselves are not described by GitHub's docs. What we read is what captured
+//   output shows: `assistant.message` events with `data.content`, and a last `result` event with
+//   `sessionId`, `exitCode` and `usage`. That `usage` holds premium requests and durations but no
+//   token counts and no cost (github/copilot-cli#4107), so the report leaves both absent.
+import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
+
+type Event = Record<string, unknown>;
+
+/** The objects of a JSON-lines text, and the lines that were not JSON objects. */
+function readLines(text: string): { events: Event[]; other: string[] } {
+  const events: Event[] = [];
+  const other: string[] = [];
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed) continue;
+    try {
+      const value: unknown = JSON.parse(trimmed);
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        events.push(value as Event);
+        continue;
+      }
+    } catch {
+      // Not JSON: a message of the CLI's own, kept for classification.
+    }
+    other.push(trimmed);
+  }
+  return { events, other };
+}
+
+// Messages the CLI prints, as its users report them: "Error: No authentication information found.",
+// "Sorry, you've hit a rate limit that restricts the number of Copilot model requests…",
+// `Model call failed: {"message":"rate limit exceeded","code":"rate_limited"}`.
+const AUTH = /no authentication information|not authenticated|authenticat(e|ion) (failed|required)|\/login|invalid.{0,20}token|token.{0,40}(invalid|expired)|unauthori[sz]ed|\b401\b/i;
+const RATE_LIMIT = /rate.?limit|quota|too many requests|\b429\b/i;
+
+export const copilotAdapter: AgentAdapter = {
+  provider: 'copilot',
+  executable: 'copilot',
+  installHint: 'install GitHub Copilot CLI: npm install -g @github/copilot',
+  // Only the Copilot-specific variable. GH_TOKEN and GITHUB_TOKEN hold AIDP's own GitHub token, which
+  // it never hands to an agent; GitHub documents COPILOT_GITHUB_TOKEN for exactly this, a token
+  // "with different permissions for Copilot than you might use elsewhere" (a fine-grained PAT with the
+  // "Copilot Requests" permission). A user who wants the others names them in agent.env.
+  credentialEnv: ['COPILOT_GITHUB_TOKEN'],
+  resumesSessions: true,
+
+  buildInvocation({ prompt, model, sessionId }: AgentInvocationContext): AgentInvocation {
+    const argv = ['copilot', '-p', prompt, '-s', '--output-format=json', '--allow-all-tools', '--no-ask-user'];
+    if (model && model !== 'default') argv.push(`--model=${model}`);
+    // `--resume` takes an optional value, so it is joined with `=`: nothing can read the next
+    // argument as its value or the value as an argument.
+    if (sessionId) argv.push(`--resume=${sessionId}`);
+    return { argv };
+  },
+
+  parseOutput(stdout: string, _stderr: string): AgentReport {
+    const report: AgentReport = {};
+    for (const event of readLines(stdout).events) {
+      const data = event.data as { content?: unknown } | undefined;
+      if (event.type === 'assistant.message' && typeof data?.content === 'string' && data.content.trim()) {
+        report.finalMessage = data.content.trim();
+      }
+      if (event.type === 'result') {
+        if (typeof event.sessionId === 'string' && event.sessionId) report.sessionId = event.sessionId;
+        if (typeof event.exitCode === 'number' && event.exitCode !== 0) report.isError = true;
+      }
+    }
+    return report;
+  },
+
+  classifyFailure(exitCode: number | null, stdout: string, stderr: string): AgentFailureClass {
+    // The CLI's own messages count: plain lines, and any event whose type names an error. Other events
+    // hold tool output, which never does (a test run printing "429" is no rate limit).
+    const out = readLines(stdout);
+    const errors = out.events.filter((e) => typeof e.type === 'string' && /error/i.test(e.type)).map((e) => JSON.stringify(e.data ?? e));
+    const text = [...readLines(stderr).other, ...out.other, ...errors].join('\n');
+    if (exitCode === 127 || /command not found/i.test(text)) return 'not_installed';
+    if (AUTH.test(text)) return 'auth';
+    if (RATE_LIMIT.test(text)) return 'rate_limit';
+    return 'transient';
+  },
+};

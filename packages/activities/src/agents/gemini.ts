@@ -1,0 +1,144 @@
+// Google Gemini CLI (`gemini`), run headless.
+//
+// Where this comes from (google-gemini/gemini-cli):
+// - docs/cli/headless.md: headless when stdin or stdout is not a terminal (`echo "…" | gemini`); stdin
+//   is read as the prompt; `--output-format json` prints one object `{ session_id, response, stats,
+//   error? }`; exit code 41 is an authentication error. An earlier revision of the same page shows the
+//   `stats.models[<model>].tokens` shape (`prompt`, `candidates`, `cached`, `thoughts`, …) and
+//   `error: { type, message, code }`.
+// - docs/cli/cli-reference.md: `-m`/`--model`, `--approval-mode default|auto_edit|yolo|plan`,
+//   `-r`/`--resume <session-id>` ("Resume session by ID").
+// - packages/core/src/output/json-formatter.ts: the object is printed with `JSON.stringify(…, null, 2)`.
+// - docs/cli/authentication.md: GEMINI_API_KEY; Vertex AI with GOOGLE_GENAI_USE_VERTEXAI and
+//   GOOGLE_API_KEY or GOOGLE_CLOUD_PROJECT/GOOGLE_CLOUD_LOCATION (+ application default credentials);
+//   the non-interactive auth error "Please set an Auth method in your … settings.json …".
+// - docs/cli/trusted-folders.md: GEMINI_TRUST_WORKSPACE=true lets a headless run use an untrusted folder.
+// Gemini reports no cost, so `costUsd` stays absent.
+
+import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
+
+interface GeminiTokens {
+  prompt?: unknown;
+  candidates?: unknown;
+}
+
+interface GeminiOutput {
+  session_id?: unknown;
+  response?: unknown;
+  stats?: { models?: Record<string, { tokens?: GeminiTokens } | undefined> };
+  error?: { type?: unknown; message?: unknown; code?: unknown };
+}
+
+/** The CLI's exit code for an authentication error (docs/cli/headless.md). */
+const EXIT_AUTH = 41;
+
+const AUTH = /please set an auth method|api key not valid|FatalAuthenticationError|UNAUTHENTICATED|invalid_grant|\b401\b/i;
+const RATE_LIMIT = /\b429\b|RESOURCE_EXHAUSTED|rate ?limit|quota|overloaded/i;
+
+function isModelGiven(model: string): boolean {
+  return model !== '' && model !== 'default';
+}
+
+function asNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * The JSON object in `text`. It is pretty-printed over many lines, so when other lines came first (a
+ * warning, "Loaded cached credentials.") parsing starts at the first line that opens an object:
+ * `{` alone, or `{"` when printed compactly.
+ */
+function findOutput(text: string): GeminiOutput | undefined {
+  const lines = text.split('\n');
+  for (let start = 0; start < lines.length; start++) {
+    if (!/^\{\s*$|^\{"/.test(lines[start]!.trim())) continue;
+    try {
+      const value: unknown = JSON.parse(lines.slice(start).join('\n'));
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as GeminiOutput;
+    } catch {
+      // Try the next line that opens an object.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Sums the tokens of every model the run used (routing may use more than one), as the CLI itself does
+ * for its stream-json `result` (packages/core/src/output/stream-json-formatter.ts): input is `prompt`,
+ * output is `candidates`.
+ */
+function tokens(output: GeminiOutput): Pick<AgentReport, 'inputTokens' | 'outputTokens'> {
+  const models = output.stats?.models;
+  if (!models || typeof models !== 'object') return {};
+  let input: number | undefined;
+  let out: number | undefined;
+  for (const model of Object.values(models)) {
+    const t = model?.tokens;
+    if (!t || typeof t !== 'object') continue;
+    const prompt = asNumber(t.prompt);
+    const candidates = asNumber(t.candidates);
+    if (prompt !== undefined) input = (input ?? 0) + prompt;
+    if (candidates !== undefined) out = (out ?? 0) + candidates;
+  }
+  return { ...(input !== undefined ? { inputTokens: input } : {}), ...(out !== undefined ? { outputTokens: out } : {}) };
+}
+
+export const geminiAdapter: AgentAdapter = {
+  provider: 'gemini',
+  executable: 'gemini',
+  installHint: 'npm install -g @google/gemini-cli',
+  credentialEnv: [
+    'GEMINI_API_KEY',
+    'GOOGLE_API_KEY',
+    'GOOGLE_GENAI_USE_VERTEXAI',
+    'GOOGLE_GENAI_USE_GCA',
+    'GOOGLE_CLOUD_PROJECT',
+    'GOOGLE_CLOUD_LOCATION',
+    'GOOGLE_APPLICATION_CREDENTIALS',
+    // Not a credential, but without it a headless run fails where folder trust is turned on.
+    'GEMINI_TRUST_WORKSPACE',
+  ],
+  resumesSessions: true,
+
+  buildInvocation(context: AgentInvocationContext): AgentInvocation {
+    // auto_edit: edit tools run without a prompt, which a headless run could not answer; tools that
+    // still need approval (the shell) are left out of a headless run. AIDP runs the checks itself.
+    const argv = ['gemini', '--output-format', 'json', '--approval-mode', 'auto_edit'];
+    if (isModelGiven(context.model)) argv.push('--model', context.model);
+    if (context.sessionId) argv.push('--resume', context.sessionId);
+    // The prompt goes on stdin (piped stdin also makes the run headless); argv has no room for a long
+    // prompt and is visible to `ps`.
+    return { argv, stdin: context.prompt };
+  },
+
+  parseOutput(stdout: string, stderr: string): AgentReport {
+    // A failed run may print its JSON object to stderr rather than stdout.
+    const output = findOutput(stdout) ?? findOutput(stderr);
+    if (!output) return {};
+    const report: AgentReport = { ...tokens(output) };
+    if (typeof output.response === 'string') report.finalMessage = output.response;
+    if (typeof output.session_id === 'string' && output.session_id) report.sessionId = output.session_id;
+    if (output.error && typeof output.error === 'object') report.isError = true;
+    return report;
+  },
+
+  classifyFailure(exitCode: number | null, stdout: string, stderr: string): AgentFailureClass {
+    if (exitCode === 127 || /\bgemini: (?:command )?not found/.test(stderr)) return 'not_installed';
+    if (exitCode === EXIT_AUTH) return 'auth';
+    const output = findOutput(stdout) ?? findOutput(stderr);
+    const error = output?.error;
+    if (error?.code === EXIT_AUTH) return 'auth';
+    if (error?.code === 429) return 'rate_limit';
+    // Only the CLI's own error text counts, not the model's response about the code it edited.
+    const errorText = [
+      output ? '' : stdout,
+      typeof error?.type === 'string' ? error.type : '',
+      typeof error?.message === 'string' ? error.message : '',
+      // Warnings and errors go to stderr in headless mode; the JSON object may be there too.
+      stderr,
+    ].join('\n');
+    if (AUTH.test(errorText)) return 'auth';
+    if (RATE_LIMIT.test(errorText)) return 'rate_limit';
+    return 'transient';
+  },
+};
