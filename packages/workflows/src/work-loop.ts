@@ -8,6 +8,7 @@ import {
   condition,
   continueAsNew,
   log,
+  metricMeter,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -101,6 +102,16 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
   let session = carried?.session;
   let noProgress = carried?.noProgress;
 
+  // Metrics (emitted by the worker's runtime; never during replay, so each counts once).
+  const metrics = {
+    iterations: metricMeter.createCounter('aidp_iterations', 'iterations', 'Agent iterations completed'),
+    tokens: metricMeter.createCounter('aidp_agent_tokens', 'tokens', 'Tokens the agent reported, by direction'),
+    // Temporal's counters are integers; the cost total is this histogram's _sum.
+    cost: metricMeter.createHistogram('aidp_agent_cost_usd', 'float', 'USD', 'Cost the agent reported per iteration'),
+    checkFailures: metricMeter.createCounter('aidp_check_failures', 'checks', 'Required checks that failed'),
+    escalations: metricMeter.createCounter('aidp_escalations', 'escalations', 'Model tier escalations, by reason'),
+  };
+
   const setPhase = (next: WorkflowPhase) => {
     phase = next;
     updatedAt = nowIso();
@@ -115,6 +126,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
     const record: Escalation = { afterIteration: iteration, fromTier: tier, toTier: to, reason };
     escalations.push(record);
     log.info('model tier escalated', { ...record, model: tiers[to]!.model });
+    metrics.escalations.add(1, { reason });
     tier = to;
     updatedAt = nowIso();
   };
@@ -333,6 +345,11 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
       };
     }
     if (agentRun.sessionId) session = { id: agentRun.sessionId, provider };
+    const labels = { provider, model: modelName };
+    metrics.iterations.add(1, labels);
+    metrics.tokens.add(agentRun.cost.inputTokens, { ...labels, direction: 'input' });
+    metrics.tokens.add(agentRun.cost.outputTokens, { ...labels, direction: 'output' });
+    metrics.cost.record(agentRun.cost.usd, labels);
     iteration = next;
     cost = addCost(cost, agentRun.cost);
     changedFiles = mergeChangedFiles(changedFiles, agentRun.changedFiles);
@@ -359,6 +376,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         setPhase('test');
         await safePoint();
         lastResults = await runChecks({ workspace: ws.workspace, runDir: ws.runDir, iteration, checks: input.checks });
+        metrics.checkFailures.add(lastResults.checks.filter((c) => c.required && !c.passed).length);
         updatedAt = nowIso();
       }
       if (goalReached(input.checks, lastResults, agentRun.completionMarker)) return true;

@@ -37,7 +37,8 @@ export class TemporalDevCommand extends TemporalCommand {
     const { config } = await this.loadConfig([
       { path: 'temporal.target_host', value: `${this.ip}:${port}`, flag: '--port' },
     ]);
-    const { startDevServer, runWorker } = await import('@aidp/worker');
+    const { installAidpRuntime, startDevServer, runWorker } = await import('@aidp/worker');
+    installAidpRuntime(config);
 
     const out = this.context.stdout;
     out.write('Starting the Temporal dev server...\n');

@@ -24,7 +24,8 @@ export class TemporalWorkerCommand extends TemporalCommand {
 
   async run(): Promise<number> {
     const { config } = await this.loadConfig();
-    const { runWorker } = await import('@aidp/worker');
+    const { installAidpRuntime, runWorker } = await import('@aidp/worker');
+    installAidpRuntime(config);
     await runWorker({
       config,
       onPolling: ({ address, namespace, taskQueue }) =>
