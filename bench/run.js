@@ -19,7 +19,8 @@ const { aidpActivities } = require('@aidp/activities');
 const { startDevServer, resolveTemporalCli } = require('@aidp/worker');
 const { createFixtureProject } = require('@aidp/testing');
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Errors only: both benchmark workflows end as failed runs on purpose (MaxIterationsReached).
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 const ITERATIONS = Number(process.env.AIDP_BENCH_ITERATIONS ?? 20);
 const ROUNDS = Number(process.env.AIDP_BENCH_ROUNDS ?? 3);
