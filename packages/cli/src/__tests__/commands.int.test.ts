@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@aidp/worker';
@@ -47,4 +47,51 @@ describe('aidp temporal dev', () => {
     expect(await exited).toBe(0);
     expect(out).toContain('Stopped the worker and the dev server.');
   }, 90_000);
+});
+
+describe('aidp temporal dev --db-file', () => {
+  it('keeps runs across a restart of the dev server', async () => {
+    const port = await freePort();
+    const cwd = mkdtempSync(join(tmpdir(), 'aidp-devdb-'));
+    const dbFile = join(cwd, 'temporal.db');
+    const address = `127.0.0.1:${port}`;
+    // A run that stays open: its agent does not exist on this machine, so it is the only thing that
+    // matters here that the server remembers it.
+    writeFileSync(join(cwd, 'aidp.yml'), JSON.stringify({ agent: { command: ['sleep', '600'] }, work_loop: { checks: [] } }));
+
+    const startDev = async () => {
+      const child = spawn(process.execPath, [AIDP_BIN, 'temporal', 'dev', '--port', String(port), '--headless', '--db-file', dbFile], {
+        cwd,
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      const deadline = Date.now() + 60_000;
+      while (!out.includes('Worker polling') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toContain('Worker polling');
+      return child;
+    };
+    const stop = async (child: ReturnType<typeof spawn>) => {
+      const closed = new Promise((r) => child.on('close', r));
+      child.kill('SIGTERM');
+      await closed;
+    };
+
+    const first = await startDev();
+    const started = await runCli(['temporal', 'start', 'workloop', 'remembered', '--task', 'Wait.', '--address', address, '--workflow-id', 'remembered-run', '--in-place'], { cwd });
+    expect(started.code).toBe(0);
+    await stop(first);
+
+    const second = await startDev();
+    try {
+      const listed = await runCli(['temporal', 'list', '--status', 'all', '--json', '--address', address], { cwd });
+      expect(listed.code).toBe(0);
+      expect((JSON.parse(listed.stdout) as { workflowId: string }[]).map((r) => r.workflowId)).toContain('remembered-run');
+      expect((await runCli(['temporal', 'cancel', 'remembered-run', '--yes', '--address', address], { cwd })).code).toBe(0);
+    } finally {
+      await stop(second);
+    }
+  }, 180_000);
 });

@@ -134,6 +134,36 @@ describe('aidp temporal start workloop / status / signal / list / history', () =
     expect(again.stdout).toContain('is not running (CANCELLED)');
   }, 60_000);
 
+  it('asks for confirmation on a terminal, and cancels only on yes', async () => {
+    const id = uniqueName('cli-tty');
+    const cwd = stuckProject().dir;
+    expect((await runCli(['temporal', 'start', 'workloop', 'stuck', '--task', 'Never finishes.', '--workflow-id', id], { cwd })).code).toBe(0);
+    // `script` gives the CLI a real pseudo-terminal, as a person at a keyboard has; the answer is typed into it.
+    const answer = (text: string) =>
+      new Promise<{ code: number | null; out: string }>((done) => {
+        const child = spawn('script', ['-qec', `${process.execPath} ${AIDP_BIN} temporal cancel ${id}`, '/dev/null'], {
+          cwd,
+          env: { ...process.env, NO_COLOR: '1' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        let out = '';
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('[y/N]') && !child.stdin!.writableEnded) child.stdin!.end(text);
+        });
+        child.on('close', (code) => done({ code, out }));
+      });
+    const no = await answer('n\n');
+    expect(no.out).toContain(`Cancel ${id}? Its agent will be stopped. [y/N]`);
+    expect(no.out).toContain('Not cancelled.');
+    expect(no.code).toBe(1);
+    const status = JSON.parse((await runCli(['temporal', 'status', id, '--json'], { cwd })).stdout) as { status: string };
+    expect(status.status).toBe('RUNNING');
+    const yes = await answer('y\n');
+    expect(yes.code).toBe(0);
+    expect(yes.out).toContain(`Cancellation requested for ${id}`);
+  }, 60_000);
+
   it('refuses an unknown step without a task, listing the defined steps', async () => {
     const run = await aidp('temporal', 'start', 'workloop', 'fix-test');
     expect(run.code).toBe(1);
