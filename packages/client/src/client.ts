@@ -88,11 +88,13 @@ export class AidpClient {
   }
 
   /**
-   * Connects to the configured server and checks that the namespace exists.
+   * Connects to the configured server and checks that the namespace exists. Takes the configuration
+   * itself, or options with it.
    * @throws AidpConnectionError when the server cannot be reached
    * @throws AidpNamespaceNotFoundError when the namespace does not exist
    */
-  static async connect(options: AidpClientOptions): Promise<AidpClient> {
+  static async connect(configOrOptions: AidpConfig | AidpClientOptions): Promise<AidpClient> {
+    const options: AidpClientOptions = 'temporal' in configOrOptions ? { config: configOrOptions } : configOrOptions;
     const { config } = options;
     const address = config.temporal.target_host;
     // Built first: a TLS file that is missing is a configuration error, not a connection failure.

@@ -69,7 +69,8 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
   const long = (ms: number) => ({
     ...base,
     startToCloseTimeout: Math.max(base.startToCloseTimeout, ms),
-    scheduleToCloseTimeout: Math.max(base.scheduleToCloseTimeout, ms * Math.max(retry.maximumAttempts, 1)),
+    // maximumAttempts 0 means unlimited; the bound then allows three attempts' worth.
+    scheduleToCloseTimeout: Math.max(base.scheduleToCloseTimeout, ms * (retry.maximumAttempts > 0 ? retry.maximumAttempts : 3)),
   });
   const quick = proxyActivities<AidpActivities>(base);
   const { runAgent } = proxyActivities<AidpActivities>(long(agentTimeout));

@@ -65,7 +65,7 @@ describe('AidpClient', () => {
       await aidp.close();
     }
     const otherNs = testConfig({ temporal: { namespace: 'no-such-namespace' } });
-    await expect(AidpClient.connect({ config: otherNs })).rejects.toMatchObject({ name: 'AidpNamespaceNotFoundError', namespace: 'no-such-namespace' });
+    await expect(AidpClient.connect(otherNs)).rejects.toMatchObject({ name: 'AidpNamespaceNotFoundError', namespace: 'no-such-namespace' });
     const down = testConfig({ temporal: { target_host: `127.0.0.1:${await freePort()}` } });
     await expect(AidpClient.connect({ config: down, connectTimeoutMs: 1_000 })).rejects.toMatchObject({
       name: 'AidpConnectionError',
