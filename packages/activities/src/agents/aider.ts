@@ -20,6 +20,7 @@
 // other output, so neither a session id nor a final message is reported.
 
 import { dirname, join } from 'node:path';
+import { isModelGiven } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
 
 const COUNT = String.raw`(\d[\d,]*(?:\.\d+)?k?)`;
@@ -34,10 +35,6 @@ const PROVIDER_ERROR = /litellm\.\w+Error|The API provider(?: is not able to aut
 const AUTH = /AuthenticationError|not able to authenticate you|invalid x-api-key|incorrect api key|invalid api key|api key not valid/i;
 // Not a bare "overloaded": aider's timeout sentence says the provider "may be down or overloaded".
 const RATE_LIMIT = /RateLimitError|rate limited you|\b429\b|quota|servers are down or overloaded|overloaded_error|ServiceUnavailableError/i;
-
-function isModelGiven(model: string): boolean {
-  return model !== '' && model !== 'default';
-}
 
 /** "2.9k" → 2900, "1,234" → 1234 (older releases printed thousands with commas). */
 function count(text: string): number {

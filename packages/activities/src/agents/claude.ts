@@ -16,6 +16,7 @@
 // - Error wording: Claude Code's own messages ("Invalid API key · Please run /login", "API Error: 429 …",
 //   "Credit balance is too low").
 
+import { asNumber, asString, isModelGiven, isObject } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
 
 /** The fields of the result object this adapter reads; everything is optional because it is untrusted. */
@@ -35,22 +36,6 @@ interface ClaudeResult {
 
 const AUTH = /invalid api key|please run \/login|not logged in|authentication_error|oauth token (?:has )?expired|API Error: 40[13]\b/i;
 const RATE_LIMIT = /rate[_ ]limit|API Error: (?:429|529)\b|overloaded|usage limit|hit your (?:\w+ )?limit|quota|credit balance is too low/i;
-
-function isModelGiven(model: string): boolean {
-  return model !== '' && model !== 'default';
-}
-
-function asNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
 
 function parseObject(text: string): ClaudeResult | undefined {
   try {

@@ -16,6 +16,7 @@
 //   "You've hit your usage limit.", "Quota exceeded.", "exceeded retry limit, last status: 429 …").
 // Codex reports no cost, so `costUsd` stays absent.
 
+import { asNumber, isModelGiven } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
 
 interface CodexEvent {
@@ -30,14 +31,6 @@ interface CodexEvent {
 const AUTH =
   /\b401\b|unauthorized|not logged in|log in again|sign in again|missing bearer|incorrect api key|invalid api key|refresh token|missing environment variable: `?(?:OPENAI|CODEX)_API_KEY/i;
 const RATE_LIMIT = /\b429\b|too many requests|rate limit|usage limit|quota exceeded|high demand|overloaded/i;
-
-function isModelGiven(model: string): boolean {
-  return model !== '' && model !== 'default';
-}
-
-function asNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
 
 /** The JSONL events on stdout; lines that are not JSON objects (warnings, noise) are skipped. */
 function events(stdout: string): CodexEvent[] {

@@ -16,30 +16,9 @@
 //   output shows: `assistant.message` events with `data.content`, and a last `result` event with
 //   `sessionId`, `exitCode` and `usage`. That `usage` holds premium requests and durations but no
 //   token counts and no cost (github/copilot-cli#4107), so the report leaves both absent.
+import { readJsonLines } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
 
-type Event = Record<string, unknown>;
-
-/** The objects of a JSON-lines text, and the lines that were not JSON objects. */
-function readLines(text: string): { events: Event[]; other: string[] } {
-  const events: Event[] = [];
-  const other: string[] = [];
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (!trimmed) continue;
-    try {
-      const value: unknown = JSON.parse(trimmed);
-      if (value && typeof value === 'object' && !Array.isArray(value)) {
-        events.push(value as Event);
-        continue;
-      }
-    } catch {
-      // Not JSON: a message of the CLI's own, kept for classification.
-    }
-    other.push(trimmed);
-  }
-  return { events, other };
-}
 
 // Messages the CLI prints, as its users report them: "Error: No authentication information found.",
 // "Sorry, you've hit a rate limit that restricts the number of Copilot model requests…",
@@ -69,7 +48,7 @@ export const copilotAdapter: AgentAdapter = {
 
   parseOutput(stdout: string, _stderr: string): AgentReport {
     const report: AgentReport = {};
-    for (const event of readLines(stdout).events) {
+    for (const event of readJsonLines(stdout).events) {
       const data = event.data as { content?: unknown } | undefined;
       if (event.type === 'assistant.message' && typeof data?.content === 'string' && data.content.trim()) {
         report.finalMessage = data.content.trim();
@@ -85,9 +64,9 @@ export const copilotAdapter: AgentAdapter = {
   classifyFailure(exitCode: number | null, stdout: string, stderr: string): AgentFailureClass {
     // The CLI's own messages count: plain lines, and any event whose type names an error. Other events
     // hold tool output, which never does (a test run printing "429" is no rate limit).
-    const out = readLines(stdout);
+    const out = readJsonLines(stdout);
     const errors = out.events.filter((e) => typeof e.type === 'string' && /error/i.test(e.type)).map((e) => JSON.stringify(e.data ?? e));
-    const text = [...readLines(stderr).other, ...out.other, ...errors].join('\n');
+    const text = [...readJsonLines(stderr).other, ...out.other, ...errors].join('\n');
     if (exitCode === 127 || /command not found/i.test(text)) return 'not_installed';
     if (AUTH.test(text)) return 'auth';
     if (RATE_LIMIT.test(text)) return 'rate_limit';

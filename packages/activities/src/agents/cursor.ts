@@ -12,30 +12,9 @@
 //   terminal `result` with `result`, `session_id` and `is_error`): cursor.com/docs/cli/reference/output-format.
 //   That page shows no token counts and no cost, so the report leaves both absent.
 // - Install: cursor.com/docs/cli/installation.
+import { type JsonEvent, readJsonLines } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
 
-type Event = Record<string, unknown>;
-
-/** The objects of a JSON-lines text, and the lines that were not JSON objects. */
-function readLines(text: string): { events: Event[]; other: string[] } {
-  const events: Event[] = [];
-  const other: string[] = [];
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (!trimmed) continue;
-    try {
-      const value: unknown = JSON.parse(trimmed);
-      if (value && typeof value === 'object' && !Array.isArray(value)) {
-        events.push(value as Event);
-        continue;
-      }
-    } catch {
-      // Not JSON: a message of the CLI's own, kept for classification.
-    }
-    other.push(trimmed);
-  }
-  return { events, other };
-}
 
 /** The text of an `assistant` event's message. */
 function messageText(message: unknown): string {
@@ -49,7 +28,7 @@ function messageText(message: unknown): string {
     .join('');
 }
 
-function isErrorResult(event: Event): boolean {
+function isErrorResult(event: JsonEvent): boolean {
   return event.is_error === true || (typeof event.subtype === 'string' && event.subtype !== 'success');
 }
 
@@ -81,7 +60,7 @@ export const cursorAdapter: AgentAdapter = {
   parseOutput(stdout: string, _stderr: string): AgentReport {
     const report: AgentReport = {};
     let lastAssistant = '';
-    for (const event of readLines(stdout).events) {
+    for (const event of readJsonLines(stdout).events) {
       if (typeof event.session_id === 'string' && event.session_id) report.sessionId = event.session_id;
       if (event.type === 'assistant') lastAssistant = messageText(event.message) || lastAssistant;
       if (event.type === 'result') {
@@ -97,9 +76,9 @@ export const cursorAdapter: AgentAdapter = {
   classifyFailure(exitCode: number | null, stdout: string, stderr: string): AgentFailureClass {
     // Only the CLI's own messages count, never the tool output inside the events: a test run that
     // prints "429" must not read as a rate limit.
-    const out = readLines(stdout);
+    const out = readJsonLines(stdout);
     const errors = out.events.filter((e) => e.type === 'result' && isErrorResult(e)).map((e) => String(e.result ?? ''));
-    const text = [...readLines(stderr).other, ...out.other, ...errors].join('\n');
+    const text = [...readJsonLines(stderr).other, ...out.other, ...errors].join('\n');
     if (exitCode === 127 || /command not found/i.test(text)) return 'not_installed';
     if (AUTH.test(text)) return 'auth';
     if (RATE_LIMIT.test(text)) return 'rate_limit';

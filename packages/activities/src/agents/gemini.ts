@@ -15,6 +15,7 @@
 // - docs/cli/trusted-folders.md: GEMINI_TRUST_WORKSPACE=true lets a headless run use an untrusted folder.
 // Gemini reports no cost, so `costUsd` stays absent.
 
+import { asNumber, isModelGiven } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
 
 interface GeminiTokens {
@@ -34,14 +35,6 @@ const EXIT_AUTH = 41;
 
 const AUTH = /please set an auth method|api key not valid|FatalAuthenticationError|UNAUTHENTICATED|invalid_grant|\b401\b/i;
 const RATE_LIMIT = /\b429\b|RESOURCE_EXHAUSTED|rate ?limit|quota|overloaded/i;
-
-function isModelGiven(model: string): boolean {
-  return model !== '' && model !== 'default';
-}
-
-function asNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
 
 /**
  * The JSON object in `text`. It is pretty-printed over many lines, so when other lines came first (a

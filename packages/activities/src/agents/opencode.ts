@@ -18,30 +18,9 @@
 //   exists in recent versions while the CLI rejects unknown arguments.
 // - Provider credentials: opencode.ai/docs/providers and opencode.ai/docs/github.
 // - Install: opencode.ai/docs (Intro, Install).
+import { readJsonLines } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
 
-type Event = Record<string, unknown>;
-
-/** The objects of a JSON-lines text, and the lines that were not JSON objects. */
-function readLines(text: string): { events: Event[]; other: string[] } {
-  const events: Event[] = [];
-  const other: string[] = [];
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (!trimmed) continue;
-    try {
-      const value: unknown = JSON.parse(trimmed);
-      if (value && typeof value === 'object' && !Array.isArray(value)) {
-        events.push(value as Event);
-        continue;
-      }
-    } catch {
-      // Not JSON: a message of the CLI's own, kept for classification.
-    }
-    other.push(trimmed);
-  }
-  return { events, other };
-}
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -101,7 +80,7 @@ export const opencodeAdapter: AgentAdapter = {
     let cost = 0;
     let inputTokens = 0;
     let outputTokens = 0;
-    for (const event of readLines(stdout).events) {
+    for (const event of readJsonLines(stdout).events) {
       if (typeof event.sessionID === 'string' && event.sessionID) report.sessionId = event.sessionID;
       const part = asRecord(event.part);
       if (event.type === 'step_start') stepText = [];
@@ -127,10 +106,10 @@ export const opencodeAdapter: AgentAdapter = {
 
   classifyFailure(exitCode: number | null, stdout: string, stderr: string): AgentFailureClass {
     // The `error` events say what failed; tool output inside other events never counts.
-    const out = readLines(stdout);
+    const out = readJsonLines(stdout);
     const errors = out.events.filter((e) => e.type === 'error').map((e) => asRecord(e.error) ?? {});
     const status = errors.map((e) => count(asRecord(e.data)?.statusCode));
-    const text = [...readLines(stderr).other, ...out.other, ...errors.map((e) => JSON.stringify(e))].join('\n');
+    const text = [...readJsonLines(stderr).other, ...out.other, ...errors.map((e) => JSON.stringify(e))].join('\n');
     if (exitCode === 127 || /command not found/i.test(text)) return 'not_installed';
     if (status.includes(401) || status.includes(403) || AUTH.test(text)) return 'auth';
     if (status.includes(429) || RATE_LIMIT.test(text)) return 'rate_limit';
