@@ -1,12 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { aiderAdapter } from '../agents/aider';
 import type { AgentInvocationContext } from '../agents/types';
+import { readFixture, runFakeCli, scopedTempDirs } from './fake-agent-cli';
 
-const FIXTURES = join(__dirname, 'fixtures', 'agents', 'aider');
-const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = (name: string): string => readFixture('aider', name);
 const PROMPT = '# fix-tests\n\nIteration 1 of 3\n\nMake the test suite pass.\n';
 
 function context(overrides: Partial<AgentInvocationContext> = {}): AgentInvocationContext {
@@ -146,44 +144,28 @@ describe('aider adapter: failures', () => {
 });
 
 describe('aider adapter: against a real process', () => {
+  const tempDir = scopedTempDirs();
+
   it('starts an `aider` from PATH that reads the prompt from --message-file, and parses what it prints', () => {
-    const bin = mkdtempSync(join(tmpdir(), 'aidp-fake-aider-'));
-    const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'aidp-ws-')));
-    const runDir = mkdtempSync(join(tmpdir(), 'aidp-run-'));
+    const workspace = tempDir('aidp-ws-');
+    const runDir = tempDir('aidp-run-');
     const promptFile = join(runDir, 'PROMPT.md');
     writeFileSync(promptFile, PROMPT);
-    const record = join(bin, 'record.json');
-    writeFileSync(
-      join(bin, 'aider'),
-      [
-        '#!/usr/bin/env node',
-        "const fs = require('node:fs');",
-        "const stdin = fs.readFileSync(0, 'utf8');",
-        'const argv = process.argv.slice(2);',
-        "const message = fs.readFileSync(argv[argv.indexOf('--message-file') + 1], 'utf8');",
-        'fs.writeFileSync(process.env.FAKE_RECORD, JSON.stringify({ argv, stdin, message, cwd: process.cwd(), env: Object.keys(process.env) }));',
-        "process.stdout.write(fs.readFileSync(process.env.FAKE_OUTPUT, 'utf8'));",
-      ].join('\n'),
-    );
-    chmodSync(join(bin, 'aider'), 0o755);
 
     const invocation = aiderAdapter.buildInvocation(context({ workspace, promptFile, model: 'gemini/gemini-1.5-pro-latest' }));
-    const [executable, ...args] = invocation.argv;
-    const run = spawnSync(executable!, args, {
+    const run = runFakeCli({
+      name: 'aider',
+      invocation,
       cwd: workspace,
-      input: invocation.stdin ?? '',
-      encoding: 'utf8',
-      env: {
-        PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
-        GEMINI_API_KEY: 'test-key',
-        FAKE_RECORD: record,
-        FAKE_OUTPUT: join(FIXTURES, 'message-run.txt'),
-      },
+      env: { GEMINI_API_KEY: 'test-key' },
+      stdout: fixture('message-run.txt'),
+      // The fake reads the file aider would take its one message from, to show the prompt got there.
+      messageFileFlag: '--message-file',
     });
 
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
-    const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; stdin: string; message: string; cwd: string; env: string[] };
+    const seen = run.recorded;
     expect(seen.argv).toEqual(expectedArgv(runDir, 'gemini/gemini-1.5-pro-latest').slice(1));
     expect(seen.message).toBe(PROMPT);
     expect(seen.stdin).toBe('');

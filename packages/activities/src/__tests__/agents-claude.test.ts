@@ -1,12 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { claudeAdapter } from '../agents/claude';
 import type { AgentInvocationContext } from '../agents/types';
+import { readFixture, runFakeCli, scopedTempDirs } from './fake-agent-cli';
 
-const FIXTURES = join(__dirname, 'fixtures', 'agents', 'claude');
-const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = (name: string): string => readFixture('claude', name);
 const PROMPT = '# fix-tests\n\nIteration 1 of 3\n\nMake the test suite pass.\n';
 
 function context(overrides: Partial<AgentInvocationContext> = {}): AgentInvocationContext {
@@ -140,40 +136,23 @@ describe('claude adapter: failures', () => {
 });
 
 describe('claude adapter: against a real process', () => {
-  it('starts a `claude` from PATH with its argv and stdin, and parses what it prints', () => {
-    const bin = mkdtempSync(join(tmpdir(), 'aidp-fake-claude-'));
-    const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'aidp-ws-')));
-    const record = join(bin, 'record.json');
-    writeFileSync(
-      join(bin, 'claude'),
-      [
-        '#!/usr/bin/env node',
-        "const fs = require('node:fs');",
-        "const stdin = fs.readFileSync(0, 'utf8');",
-        'fs.writeFileSync(process.env.FAKE_RECORD, JSON.stringify({ argv: process.argv.slice(2), stdin, cwd: process.cwd(), env: Object.keys(process.env) }));',
-        "process.stdout.write(fs.readFileSync(process.env.FAKE_OUTPUT, 'utf8'));",
-      ].join('\n'),
-    );
-    chmodSync(join(bin, 'claude'), 0o755);
+  const tempDir = scopedTempDirs();
 
+  it('starts a `claude` from PATH with its argv and stdin, and parses what it prints', () => {
+    const workspace = tempDir('aidp-ws-');
     const invocation = claudeAdapter.buildInvocation(context({ workspace, model: 'claude-sonnet-4-5', sessionId: 'abc123' }));
-    const [executable, ...args] = invocation.argv;
-    const run = spawnSync(executable!, args, {
+    const run = runFakeCli({
+      name: 'claude',
+      invocation,
       cwd: workspace,
-      input: invocation.stdin,
-      encoding: 'utf8',
-      env: {
-        PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
-        ANTHROPIC_API_KEY: 'sk-ant-test',
-        FAKE_RECORD: record,
-        FAKE_OUTPUT: join(FIXTURES, 'result-success.json'),
-      },
+      env: { ANTHROPIC_API_KEY: 'sk-ant-test' },
+      stdout: fixture('result-success.json'),
     });
 
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
-    const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; stdin: string; cwd: string; env: string[] };
-    expect(seen.argv).toEqual(args);
+    const seen = run.recorded;
+    expect(seen.argv).toEqual(invocation.argv.slice(1));
     expect(seen.stdin).toBe(PROMPT);
     expect(seen.cwd).toBe(workspace);
     expect(seen.env).toContain('ANTHROPIC_API_KEY');

@@ -1,12 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { codexAdapter } from '../agents/codex';
 import type { AgentInvocationContext } from '../agents/types';
+import { readFixture, runFakeCli, scopedTempDirs } from './fake-agent-cli';
 
-const FIXTURES = join(__dirname, 'fixtures', 'agents', 'codex');
-const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = (name: string): string => readFixture('codex', name);
 const PROMPT = '# fix-tests\n\nIteration 2 of 3\n\nMake the test suite pass.\n';
 const BASE = ['codex', 'exec', '--json', '--sandbox', 'workspace-write', '--skip-git-repo-check'];
 
@@ -129,39 +125,22 @@ describe('codex adapter: failures', () => {
 });
 
 describe('codex adapter: against a real process', () => {
-  it('starts a `codex` from PATH with its argv and stdin, and parses what it prints', () => {
-    const bin = mkdtempSync(join(tmpdir(), 'aidp-fake-codex-'));
-    const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'aidp-ws-')));
-    const record = join(bin, 'record.json');
-    writeFileSync(
-      join(bin, 'codex'),
-      [
-        '#!/usr/bin/env node',
-        "const fs = require('node:fs');",
-        "const stdin = fs.readFileSync(0, 'utf8');",
-        'fs.writeFileSync(process.env.FAKE_RECORD, JSON.stringify({ argv: process.argv.slice(2), stdin, cwd: process.cwd(), env: Object.keys(process.env) }));',
-        "process.stdout.write(fs.readFileSync(process.env.FAKE_OUTPUT, 'utf8'));",
-      ].join('\n'),
-    );
-    chmodSync(join(bin, 'codex'), 0o755);
+  const tempDir = scopedTempDirs();
 
+  it('starts a `codex` from PATH with its argv and stdin, and parses what it prints', () => {
+    const workspace = tempDir('aidp-ws-');
     const invocation = codexAdapter.buildInvocation(context({ workspace, model: 'gpt-5-codex' }));
-    const [executable, ...args] = invocation.argv;
-    const run = spawnSync(executable!, args, {
+    const run = runFakeCli({
+      name: 'codex',
+      invocation,
       cwd: workspace,
-      input: invocation.stdin,
-      encoding: 'utf8',
-      env: {
-        PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
-        CODEX_API_KEY: 'sk-test',
-        FAKE_RECORD: record,
-        FAKE_OUTPUT: join(FIXTURES, 'exec-json.jsonl'),
-      },
+      env: { CODEX_API_KEY: 'sk-test' },
+      stdout: fixture('exec-json.jsonl'),
     });
 
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
-    const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; stdin: string; cwd: string; env: string[] };
+    const seen = run.recorded;
     expect(seen.argv).toEqual(['exec', '--json', '--sandbox', 'workspace-write', '--skip-git-repo-check', '--model', 'gpt-5-codex', '-']);
     expect(seen.stdin).toBe(PROMPT);
     expect(seen.cwd).toBe(workspace);

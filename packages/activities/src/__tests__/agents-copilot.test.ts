@@ -1,13 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { copilotAdapter } from '../agents/copilot';
 import type { AgentInvocationContext } from '../agents/types';
-import { agentEnvironment } from '../environment';
+import { readFixture, runFakeCli, scopedTempDirs } from './fake-agent-cli';
 
-const FIXTURES = join(__dirname, 'fixtures', 'agents', 'copilot');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = (name: string) => readFixture('copilot', name);
 
 const PROMPT = '# fix\n\nIteration 1 of 3\n\nMake "npm test" pass.\n';
 const BASE = ['copilot', '-p', PROMPT, '-s', '--output-format=json', '--allow-all-tools', '--no-ask-user'];
@@ -112,37 +107,25 @@ describe('copilot adapter: failures', () => {
 });
 
 describe('copilot adapter: a real process', () => {
-  const cleanup: string[] = [];
-  afterAll(() => cleanup.forEach((path) => rmSync(path, { recursive: true, force: true })));
+  const tempDir = scopedTempDirs();
 
   it('spawns the executable found first on PATH with the built argv, and parses what it prints', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aidp-copilot-'));
-    const workspace = mkdtempSync(join(tmpdir(), 'aidp-copilot-ws-'));
-    cleanup.push(dir, workspace);
-    const record = join(dir, 'record.json');
-    const fake = join(dir, 'copilot');
-    writeFileSync(
-      fake,
-      `#!${process.execPath}
-const fs = require('node:fs');
-const stdin = fs.readFileSync(0, 'utf8');
-fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ argv: process.argv.slice(2), stdin, cwd: process.cwd(), env: Object.keys(process.env) }));
-process.stdout.write(fs.readFileSync(${JSON.stringify(join(FIXTURES, 'output-format-json.jsonl'))}, 'utf8'));
-`,
-    );
-    chmodSync(fake, 0o755);
-
+    const workspace = tempDir('aidp-copilot-ws-');
     const invocation = copilotAdapter.buildInvocation(context({ model: 'claude-haiku-4.5', sessionId: 'prev-session', workspace }));
-    const env = agentEnvironment(
-      { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, COPILOT_GITHUB_TOKEN: 'github_pat_x', GH_TOKEN: 'gho_x', GITHUB_TOKEN: 'ghp_x' },
-      copilotAdapter.credentialEnv,
-    );
-    const [command, ...args] = invocation.argv;
-    const run = spawnSync(command!, args, { cwd: workspace, env, input: invocation.stdin ?? '', encoding: 'utf8' });
+    // Given the adapter, the fake's environment goes through agentEnvironment as in runAgent, which is
+    // what must keep the forge tokens below from reaching it.
+    const run = runFakeCli({
+      name: 'copilot',
+      adapter: copilotAdapter,
+      invocation,
+      cwd: workspace,
+      env: { COPILOT_GITHUB_TOKEN: 'github_pat_x', GH_TOKEN: 'gho_x', GITHUB_TOKEN: 'ghp_x' },
+      stdout: fixture('output-format-json.jsonl'),
+    });
 
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
-    const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; stdin: string; cwd: string; env: string[] };
+    const seen = run.recorded;
     expect(seen.argv).toEqual(['-p', PROMPT, '-s', '--output-format=json', '--allow-all-tools', '--no-ask-user', '--model=claude-haiku-4.5', '--resume=prev-session']);
     expect(seen.stdin).toBe('');
     expect(seen.cwd).toBe(workspace);

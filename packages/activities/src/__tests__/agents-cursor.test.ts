@@ -1,13 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { cursorAdapter } from '../agents/cursor';
 import type { AgentInvocationContext } from '../agents/types';
-import { agentEnvironment } from '../environment';
+import { readFixture, runFakeCli, scopedTempDirs } from './fake-agent-cli';
 
-const FIXTURES = join(__dirname, 'fixtures', 'agents', 'cursor');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = (name: string) => readFixture('cursor', name);
 
 const PROMPT = '# fix\n\nIteration 1 of 3\n\nMake "npm test" pass.\n';
 const context = (overrides: Partial<AgentInvocationContext> = {}): AgentInvocationContext => ({
@@ -120,37 +115,25 @@ describe('cursor adapter: failures', () => {
 });
 
 describe('cursor adapter: a real process', () => {
-  const cleanup: string[] = [];
-  afterAll(() => cleanup.forEach((path) => rmSync(path, { recursive: true, force: true })));
+  const tempDir = scopedTempDirs();
 
   it('spawns the executable found first on PATH with the built argv, and parses what it prints', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aidp-cursor-'));
-    const workspace = mkdtempSync(join(tmpdir(), 'aidp-cursor-ws-'));
-    cleanup.push(dir, workspace);
-    const record = join(dir, 'record.json');
-    const fake = join(dir, 'cursor-agent');
-    writeFileSync(
-      fake,
-      `#!${process.execPath}
-const fs = require('node:fs');
-const stdin = fs.readFileSync(0, 'utf8');
-fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ argv: process.argv.slice(2), stdin, cwd: process.cwd(), env: Object.keys(process.env) }));
-process.stdout.write(fs.readFileSync(${JSON.stringify(join(FIXTURES, 'stream-json.jsonl'))}, 'utf8'));
-`,
-    );
-    chmodSync(fake, 0o755);
-
+    const workspace = tempDir('aidp-cursor-ws-');
     const invocation = cursorAdapter.buildInvocation(context({ model: 'sonnet-4', sessionId: 'chat-1', workspace }));
-    const env = agentEnvironment(
-      { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, CURSOR_API_KEY: 'key', GITHUB_TOKEN: 'ghp_secret' },
-      cursorAdapter.credentialEnv,
-    );
-    const [command, ...args] = invocation.argv;
-    const run = spawnSync(command!, args, { cwd: workspace, env, input: invocation.stdin ?? '', encoding: 'utf8' });
+    // Given the adapter, the fake's environment goes through agentEnvironment as in runAgent, which is
+    // what must keep the forge tokens below from reaching it.
+    const run = runFakeCli({
+      name: 'cursor-agent',
+      adapter: cursorAdapter,
+      invocation,
+      cwd: workspace,
+      env: { CURSOR_API_KEY: 'key', GITHUB_TOKEN: 'ghp_secret' },
+      stdout: fixture('stream-json.jsonl'),
+    });
 
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
-    const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; stdin: string; cwd: string; env: string[] };
+    const seen = run.recorded;
     expect(seen.argv).toEqual(invocation.argv.slice(1));
     expect(seen.argv.at(-1)).toBe(PROMPT);
     expect(seen.stdin).toBe('');

@@ -1,12 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { geminiAdapter } from '../agents/gemini';
 import type { AgentInvocationContext } from '../agents/types';
+import { readFixture, runFakeCli, scopedTempDirs } from './fake-agent-cli';
 
-const FIXTURES = join(__dirname, 'fixtures', 'agents', 'gemini');
-const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = (name: string): string => readFixture('gemini', name);
 const PROMPT = '# fix-tests\n\nIteration 1 of 3\n\nMake the test suite pass.\n';
 const BASE = ['gemini', '--output-format', 'json', '--approval-mode', 'auto_edit'];
 
@@ -109,39 +105,22 @@ describe('gemini adapter: failures', () => {
 });
 
 describe('gemini adapter: against a real process', () => {
-  it('starts a `gemini` from PATH with its argv and stdin, and parses what it prints', () => {
-    const bin = mkdtempSync(join(tmpdir(), 'aidp-fake-gemini-'));
-    const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'aidp-ws-')));
-    const record = join(bin, 'record.json');
-    writeFileSync(
-      join(bin, 'gemini'),
-      [
-        '#!/usr/bin/env node',
-        "const fs = require('node:fs');",
-        "const stdin = fs.readFileSync(0, 'utf8');",
-        'fs.writeFileSync(process.env.FAKE_RECORD, JSON.stringify({ argv: process.argv.slice(2), stdin, cwd: process.cwd(), env: Object.keys(process.env) }));',
-        "process.stdout.write(fs.readFileSync(process.env.FAKE_OUTPUT, 'utf8'));",
-      ].join('\n'),
-    );
-    chmodSync(join(bin, 'gemini'), 0o755);
+  const tempDir = scopedTempDirs();
 
+  it('starts a `gemini` from PATH with its argv and stdin, and parses what it prints', () => {
+    const workspace = tempDir('aidp-ws-');
     const invocation = geminiAdapter.buildInvocation(context({ workspace, model: 'gemini-2.5-pro' }));
-    const [executable, ...args] = invocation.argv;
-    const run = spawnSync(executable!, args, {
+    const run = runFakeCli({
+      name: 'gemini',
+      invocation,
       cwd: workspace,
-      input: invocation.stdin,
-      encoding: 'utf8',
-      env: {
-        PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
-        GEMINI_API_KEY: 'test-key',
-        FAKE_RECORD: record,
-        FAKE_OUTPUT: join(FIXTURES, 'output-docs.json'),
-      },
+      env: { GEMINI_API_KEY: 'test-key' },
+      stdout: fixture('output-docs.json'),
     });
 
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
-    const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; stdin: string; cwd: string; env: string[] };
+    const seen = run.recorded;
     expect(seen.argv).toEqual(['--output-format', 'json', '--approval-mode', 'auto_edit', '--model', 'gemini-2.5-pro']);
     expect(seen.stdin).toBe(PROMPT);
     expect(seen.cwd).toBe(workspace);

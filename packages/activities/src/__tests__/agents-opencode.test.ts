@@ -1,13 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { opencodeAdapter } from '../agents/opencode';
 import type { AgentInvocationContext } from '../agents/types';
-import { agentEnvironment } from '../environment';
+import { readFixture, runFakeCli, scopedTempDirs } from './fake-agent-cli';
 
-const FIXTURES = join(__dirname, 'fixtures', 'agents', 'opencode');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = (name: string) => readFixture('opencode', name);
 
 const PROMPT = '# fix\n\nIteration 2 of 3\n\nMake "npm test" pass; keep `--strict` on.\n';
 const context = (overrides: Partial<AgentInvocationContext> = {}): AgentInvocationContext => ({
@@ -139,37 +134,25 @@ describe('opencode adapter: failures', () => {
 });
 
 describe('opencode adapter: a real process', () => {
-  const cleanup: string[] = [];
-  afterAll(() => cleanup.forEach((path) => rmSync(path, { recursive: true, force: true })));
+  const tempDir = scopedTempDirs();
 
   it('spawns the executable found first on PATH with the built argv and stdin, and parses what it prints', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aidp-opencode-'));
-    const workspace = mkdtempSync(join(tmpdir(), 'aidp-opencode-ws-'));
-    cleanup.push(dir, workspace);
-    const record = join(dir, 'record.json');
-    const fake = join(dir, 'opencode');
-    writeFileSync(
-      fake,
-      `#!${process.execPath}
-const fs = require('node:fs');
-const stdin = fs.readFileSync(0, 'utf8');
-fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ argv: process.argv.slice(2), stdin, cwd: process.cwd(), env: Object.keys(process.env) }));
-process.stdout.write(fs.readFileSync(${JSON.stringify(join(FIXTURES, 'run-json.jsonl'))}, 'utf8'));
-`,
-    );
-    chmodSync(fake, 0o755);
-
+    const workspace = tempDir('aidp-opencode-ws-');
     const invocation = opencodeAdapter.buildInvocation(context({ model: 'anthropic/claude-sonnet-4-20250514', sessionId: 'ses_prev', workspace }));
-    const env = agentEnvironment(
-      { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, ANTHROPIC_API_KEY: 'sk-ant', GITHUB_TOKEN: 'ghp_secret' },
-      opencodeAdapter.credentialEnv,
-    );
-    const [command, ...args] = invocation.argv;
-    const run = spawnSync(command!, args, { cwd: workspace, env, input: invocation.stdin ?? '', encoding: 'utf8' });
+    // Given the adapter, the fake's environment goes through agentEnvironment as in runAgent, which is
+    // what must keep the forge tokens below from reaching it.
+    const run = runFakeCli({
+      name: 'opencode',
+      adapter: opencodeAdapter,
+      invocation,
+      cwd: workspace,
+      env: { ANTHROPIC_API_KEY: 'sk-ant', GITHUB_TOKEN: 'ghp_secret' },
+      stdout: fixture('run-json.jsonl'),
+    });
 
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
-    const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; stdin: string; cwd: string; env: string[] };
+    const seen = run.recorded;
     expect(seen.argv).toEqual(['run', '--format', 'json', '--model', 'anthropic/claude-sonnet-4-20250514', '--session', 'ses_prev']);
     expect(seen.stdin).toBe(PROMPT);
     expect(seen.cwd).toBe(workspace);
