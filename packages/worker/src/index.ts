@@ -6,7 +6,8 @@
 export { createAidpWorker } from './worker.js';
 export type { CreateAidpWorkerOptions, AidpWorker } from './worker.js';
 export { runWorker } from './run-worker.js';
-export { installAidpRuntime } from './runtime.js';
+export { installAidpRuntime, MetricsAddressInUseError } from './runtime.js';
+export type { AidpRuntime } from './runtime.js';
 export type { RunWorkerOptions, WorkerEndpoint } from './run-worker.js';
 export { startDevServer, freePort, isPortFree, DevServerStartError } from './dev-server.js';
 export type { DevServerOptions, DevServer } from './dev-server.js';

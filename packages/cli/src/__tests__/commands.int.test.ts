@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,11 +11,30 @@ import { AIDP_BIN, runCli } from './run-cli';
 describe('aidp temporal worker', () => {
   it('says it cannot reach the server, with the checks to try, and exits 1', async () => {
     const port = await freePort();
-    const run = await runCli(['temporal', 'worker', '--address', `127.0.0.1:${port}`], { cwd: mkdtempSync(join(tmpdir(), 'aidp-w-')) });
+    const cwd = mkdtempSync(join(tmpdir(), 'aidp-w-'));
+    writeFileSync(join(cwd, 'aidp.yml'), 'metrics: { enabled: false }\n');
+    const run = await runCli(['temporal', 'worker', '--address', `127.0.0.1:${port}`], { cwd });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`failed to connect to temporal server at 127.0.0.1:${port}`);
     expect(run.stderr).toContain('aidp temporal dev');
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('aidp temporal worker with its metrics address taken', () => {
+  it('says which address is taken and how to choose another, and exits 1', async () => {
+    const port = await freePort();
+    const holder = createServer().listen(port, '127.0.0.1');
+    try {
+      const cwd = mkdtempSync(join(tmpdir(), 'aidp-m-'));
+      writeFileSync(join(cwd, 'aidp.yml'), `metrics: { prometheus: "127.0.0.1:${port}" }\n`);
+      const run = await runCli(['temporal', 'worker'], { cwd });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`metrics.prometheus 127.0.0.1:${port} is already in use`);
+      expect(run.stderr).toContain('metrics.enabled: false');
+    } finally {
+      holder.close();
+    }
   });
 });
 

@@ -18,6 +18,8 @@ function writeConfig(dir: string, agent: ReturnType<typeof scriptAgent>): void {
     join(dir, 'aidp.yml'),
     JSON.stringify({
       temporal: { target_host: temporalAddress(), task_queue: taskQueue, timeouts: { activity_heartbeat: 5 } },
+      // Several workers run on this machine during the suite; only the metrics test serves metrics.
+      metrics: { enabled: false },
       agent: { command: agent.command, tiers: ['small', 'large'] },
       work_loop: {
         max_iterations: 4,

@@ -55,6 +55,7 @@ describe('a worker killed during an agent run', () => {
         '  timeouts: { activity_heartbeat: 3 }',
         '  retry: { initial_interval: 1, maximum_interval: 2 }',
         '  worker: { shutdown_grace_period: 1 }',
+        'metrics: { enabled: false }',
         '',
       ].join('\n'),
     );

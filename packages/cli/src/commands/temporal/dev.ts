@@ -38,7 +38,11 @@ export class TemporalDevCommand extends TemporalCommand {
       { path: 'temporal.target_host', value: `${this.ip}:${port}`, flag: '--port' },
     ]);
     const { installAidpRuntime, startDevServer, runWorker } = await import('@aidp/worker');
-    installAidpRuntime(config);
+    // Zero setup: a metrics port taken by another worker costs the metrics, not the dev server.
+    const runtime = await installAidpRuntime(config, { ifMetricsAddressInUse: 'skip' });
+    if (config.metrics.enabled && !runtime.metricsAddress) {
+      this.context.stdout.write(`Metrics off: ${config.metrics.prometheus} is in use (set metrics.prometheus to another address).\n`);
+    }
 
     const out = this.context.stdout;
     out.write('Starting the Temporal dev server...\n');

@@ -25,12 +25,13 @@ export class TemporalWorkerCommand extends TemporalCommand {
   async run(): Promise<number> {
     const { config } = await this.loadConfig();
     const { installAidpRuntime, runWorker } = await import('@aidp/worker');
-    installAidpRuntime(config);
+    const runtime = await installAidpRuntime(config);
     await runWorker({
       config,
       onPolling: ({ address, namespace, taskQueue }) =>
         this.context.stdout.write(
-          `Worker polling task queue "${taskQueue}" in namespace "${namespace}" at ${address}. Ctrl+C to stop.\n`,
+          `Worker polling task queue "${taskQueue}" in namespace "${namespace}" at ${address}` +
+            `${runtime.metricsAddress ? `; metrics on http://${runtime.metricsAddress}/metrics` : ''}. Ctrl+C to stop.\n`,
         ),
     });
     this.context.stdout.write('Worker stopped.\n');
