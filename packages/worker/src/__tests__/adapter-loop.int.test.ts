@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { FIXED_MATH, createFixtureProject } from '@aidp/testing';
-import { testConfig, workLoopHarness } from '@aidp/testing/work-loop-harness';
+import { recordHistory, testConfig, workLoopHarness } from '@aidp/testing/work-loop-harness';
 import type { WorkLoopResult } from '@aidp/workflows/contracts';
 
 // A work loop through a built-in adapter: a fake `claude` on PATH that speaks Claude Code's print-mode
@@ -46,18 +46,20 @@ process.stdout.write(JSON.stringify({ type: 'result', subtype: 'success', is_err
   };
 }
 
-async function runLoop(fake: ReturnType<typeof fakeClaude>, extra: Record<string, unknown> = {}) {
+async function runLoop(fake: ReturnType<typeof fakeClaude>, historyName?: string) {
   const project = createFixtureProject();
   const savedPath = process.env.PATH;
   const savedKey = process.env.ANTHROPIC_API_KEY;
   // The worker runs in this process: its agents see this PATH, and the credential variable.
   process.env.PATH = `${fake.dir}${delimiter}${savedPath ?? ''}`;
   process.env.ANTHROPIC_API_KEY = 'sk-ant-test';
-  const harness = await workLoopHarness(testConfig({ agent: { provider: 'claude', tiers: ['sonnet', 'opus'] }, ...extra }));
+  const harness = await workLoopHarness(testConfig({ agent: { provider: 'claude', tiers: ['sonnet', 'opus'] } }));
   try {
     return await harness.run(async () => {
       const handle = await harness.start({ projectDir: project.dir, stepName: 'claude', task: 'Fix it.' });
-      return { project, outcome: await handle.result().then((r) => r as WorkLoopResult, (e: unknown) => e as Error) };
+      const outcome = await handle.result().then((r) => r as WorkLoopResult, (e: unknown) => e as Error);
+      if (historyName) await recordHistory(harness.client, handle.workflowId, historyName);
+      return { project, outcome };
     });
   } finally {
     process.env.PATH = savedPath;
@@ -70,7 +72,7 @@ async function runLoop(fake: ReturnType<typeof fakeClaude>, extra: Record<string
 describe('a work loop through the claude adapter', () => {
   it('runs Claude Code in print mode, continues its session, and adds up the cost it reports', async () => {
     const fake = fakeClaude({});
-    const { project, outcome } = await runLoop(fake);
+    const { project, outcome } = await runLoop(fake, 'claude-adapter-session');
     const result = outcome as WorkLoopResult;
     expect(result.outcome).toBe('completed');
     expect(result.iterations).toBe(2);
@@ -92,14 +94,14 @@ describe('a work loop through the claude adapter', () => {
 
   it('retries a rate-limited agent run with backoff, within the same iteration', async () => {
     const fake = fakeClaude({ rateLimitFirstAttemptOf: 1 });
-    const { outcome } = await runLoop(fake);
+    const { outcome } = await runLoop(fake, 'claude-adapter-rate-limit');
     expect((outcome as WorkLoopResult).outcome).toBe('completed');
     expect(fake.calls().map((c) => c.iteration)).toEqual([1, 1, 2]);
   });
 
   it('fails the run as AgentUnavailable, without retrying, when the credentials are refused', async () => {
     const fake = fakeClaude({ authFails: true });
-    const { outcome } = await runLoop(fake);
+    const { outcome } = await runLoop(fake, 'claude-adapter-auth-refused');
     const cause = (outcome as Error & { cause: { type: string; message: string } }).cause;
     expect(cause.type).toBe('AgentUnavailable');
     expect(cause.message).toContain('refused its credentials');

@@ -244,6 +244,7 @@ describe('WorkLoopWorkflow', () => {
         // Iterations 1, 2 and 3 leave one failing check: after two more without progress, the tier goes up.
         expect(result.escalations).toEqual([{ afterIteration: 3, fromTier: 0, toTier: 1, reason: 'no_progress' }]);
         expect(agent.invocations().map((c) => c.model)).toEqual(['small', 'small', 'small', 'large']);
+        await recordHistory(h.client, handle.workflowId, 'no-progress-escalation');
       },
     );
   });

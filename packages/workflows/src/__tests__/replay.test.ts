@@ -16,6 +16,9 @@ describe('replaying recorded histories', () => {
       expect.arrayContaining([
         'already-passing.json',
         'budget-exceeded.json',
+        'claude-adapter-auth-refused.json',
+        'claude-adapter-rate-limit.json',
+        'claude-adapter-session.json',
         'agent-unavailable.json',
         'cancelled.json',
         'continue-as-new-first-run.json',
@@ -24,6 +27,7 @@ describe('replaying recorded histories', () => {
         'green-in-two-iterations.json',
         'inject-instruction.json',
         'max-iterations.json',
+        'no-progress-escalation.json',
         'pause-resume.json',
       ]),
     );
