@@ -63,7 +63,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   const before = tracked ? await snapshotTree(input.workspace, indexFile) : null;
 
   const logPath = join(iterDir, 'agent.log');
-  const stdoutPath = join(iterDir, 'agent.stdout');
+  const streamPaths = { stdout: join(iterDir, 'agent.stdout'), stderr: join(iterDir, 'agent.stderr') };
   const heartbeatEvery = Math.max(1_000, Math.min((ctx.info.heartbeatTimeoutMs ?? 30_000) / 3, 10_000));
   const outcome = await runProcess({
     command: executable,
@@ -72,7 +72,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
     env: agentEnvironment(process.env, [...input.agent.env, ...adapter.credentialEnv]),
     stdin,
     logPath,
-    stdoutPath,
+    streamPaths,
     timeoutMs: input.agent.timeoutMs,
     signal: ctx.cancellationSignal,
     onTick: () => ctx.heartbeat({ iteration: input.iteration }),
@@ -91,8 +91,10 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   if (outcome.cancelled) throw new CancelledFailure('the agent run was cancelled; its processes were killed');
 
   const output = readTail(logPath);
-  const stdout = readTail(stdoutPath);
-  const stderr = output; // the interleaved log holds stderr too; adapters look for messages in it
+  // Kept apart: adapters read results from stdout and classify failures by the CLI's own messages on
+  // stderr, never by the model's prose on stdout (which may well mention rate limits or API keys).
+  const stdout = readTail(streamPaths.stdout);
+  const stderr = readTail(streamPaths.stderr);
   const report = adapter.parseOutput(stdout, stderr);
   const ok = outcome.exitCode === 0 && !outcome.timedOut && !report.isError;
   if (!ok && !outcome.timedOut) {

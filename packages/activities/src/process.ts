@@ -12,8 +12,11 @@ export interface RunProcessOptions {
   stdin?: string;
   /** Everything the process prints goes here, in full (stdout and stderr interleaved). */
   logPath: string;
-  /** When set, stdout alone also goes here (for output a program parses, like an agent's JSON). */
-  stdoutPath?: string;
+  /**
+   * When set, each stream alone also goes to its own file: an agent's stdout carries the output its
+   * adapter parses, and its stderr the CLI's own messages that classify a failure.
+   */
+  streamPaths?: { stdout: string; stderr: string };
   timeoutMs: number;
   /** Aborting kills the process group (activity cancellation). */
   signal?: AbortSignal;
@@ -71,7 +74,9 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   const started = Date.now();
   mkdirSync(dirname(options.logPath), { recursive: true });
   const log = createWriteStream(options.logPath);
-  const stdoutLog = options.stdoutPath ? createWriteStream(options.stdoutPath) : undefined;
+  const streamLogs = options.streamPaths
+    ? { stdout: createWriteStream(options.streamPaths.stdout), stderr: createWriteStream(options.streamPaths.stderr) }
+    : undefined;
   const tailBytes = options.tailBytes ?? 4096;
   let tail = '';
   const keep = (chunk: Buffer) => {
@@ -109,7 +114,10 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   const ticker = options.onTick ? setInterval(options.onTick, options.tickMs ?? 5_000) : undefined;
 
   child.stdout.on('data', keep);
-  if (stdoutLog) child.stdout.on('data', (chunk: Buffer) => stdoutLog.write(chunk));
+  if (streamLogs) {
+    child.stdout.on('data', (chunk: Buffer) => streamLogs.stdout.write(chunk));
+    child.stderr.on('data', (chunk: Buffer) => streamLogs.stderr.write(chunk));
+  }
   child.stderr.on('data', keep);
   child.stdin.on('error', () => undefined); // a process that never reads its stdin must not crash us
   child.stdin.end(options.stdin ?? '');
@@ -131,7 +139,7 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   if (options.pidFile) rmSync(options.pidFile, { force: true });
   await Promise.all([
     new Promise<void>((resolve) => log.end(resolve)),
-    stdoutLog ? new Promise<void>((resolve) => stdoutLog.end(resolve)) : undefined,
+    ...Object.values(streamLogs ?? {}).map((stream) => new Promise<void>((resolve) => stream.end(resolve))),
   ]);
   return { ...outcome, tail };
 }

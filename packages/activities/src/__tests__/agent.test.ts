@@ -1,6 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { FIXED_MATH, createFixtureProject, isProcessAlive, scriptAgent } from '@aidp/testing';
 import type { RunAgentInput } from '@aidp/workflows/contracts';
 import { hasCompletionMarker, runAgent } from '../agent';
@@ -126,5 +127,40 @@ describe('agent output conventions', () => {
     expect(parseReportedCost(out)).toEqual({ usd: 0.75, inputTokens: 10, outputTokens: 2 });
     expect(hasCompletionMarker('done\nSTATUS: COMPLETE\n')).toBe(true);
     expect(hasCompletionMarker('I will print STATUS: COMPLETE later')).toBe(false);
+  });
+});
+
+describe('runAgent through a built-in adapter', () => {
+  // A fake `claude` on PATH: prints a print-mode JSON result on stdout, a message on stderr, and exits.
+  async function runFakeClaude(result: Record<string, unknown>, stderr: string, exitCode: number): Promise<unknown> {
+    const bin = mkdtempSync(join(tmpdir(), 'aidp-claude-bin-'));
+    writeFileSync(
+      join(bin, 'claude'),
+      `#!${process.execPath}\nrequire('fs').readFileSync(0);\nprocess.stdout.write(${JSON.stringify(JSON.stringify(result))} + '\\n');\nprocess.stderr.write(${JSON.stringify(stderr)});\nprocess.exit(${exitCode});\n`,
+    );
+    chmodSync(join(bin, 'claude'), 0o755);
+    const input = await agentInput([]);
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}${delimiter}${savedPath ?? ''}`;
+    try {
+      return await runActivity(runAgent, { ...input, agent: { ...input.agent, provider: 'claude' } });
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  }
+
+  it("classifies a failure by the CLI's own messages, never by the model's prose on stdout", async () => {
+    const prose = { type: 'result', subtype: 'success', is_error: false, result: 'I fixed the rate limit handling and the Invalid API key message.', session_id: 's-1' };
+    const result = await runFakeClaude(prose, '', 1);
+    expect(result).toMatchObject({ ok: false, exitCode: 1, sessionId: 's-1' });
+  });
+
+  it('fails retryably on a rate limit the CLI reports on stderr', async () => {
+    const error = { type: 'result', subtype: 'error_during_execution', is_error: true, result: '', session_id: 's-2' };
+    await expect(runFakeClaude(error, 'API Error: 429 {"type":"rate_limit_error"}\n', 1)).rejects.toMatchObject({
+      name: 'ApplicationFailure',
+      type: 'AgentRateLimited',
+      nonRetryable: false,
+    });
   });
 });
