@@ -2,12 +2,18 @@
 // - unit: fast tests with no server;
 // - integration (*.int.test.ts): tests against a real Temporal server. Jest runs a project's global
 //   setup only when that project has tests selected, so `jest packages/config` never starts a server.
+const { ESM_ONLY } = require('./jest.resolver.js');
+
 const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
+    // ES-module-only dependencies (see jest.resolver.js), down-levelled to CommonJS.
+    '^.+\\.m?js$': ['@swc/jest', { module: { type: 'commonjs' }, jsc: { target: 'es2022' } }],
   },
+  transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/)?(${ESM_ONLY.map((p) => p.replace('@octokit', '@octokit[/+]')).join('|')}))`],
+  resolver: '<rootDir>/jest.resolver.js',
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Workspace packages resolve to their sources so a test never runs against a stale build.
   moduleNameMapper: {
