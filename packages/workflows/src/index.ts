@@ -18,3 +18,5 @@ export {
   testResultsQuery,
 } from './contracts/index.js';
 export { WorkLoopWorkflow } from './work-loop.js';
+export { IssueToPrWorkflow } from './issue-to-pr.js';
+export { SubIssueWorkflow } from './sub-issue.js';

@@ -1,4 +1,14 @@
 import type { CheckResult, CostSummary, TestResults } from './types.js';
+import type {
+  AnalyzeIssueInput,
+  CreatePlanInput,
+  CreatePullRequestInput,
+  CreatePullRequestResult,
+  IssueAnalysis,
+  MergeBranchesInput,
+  MergeBranchesResult,
+  Plan,
+} from './issue.js';
 
 // The activity interfaces the workflows call through `proxyActivities<AidpActivities>()`. The
 // activities package implements them (`satisfies AidpActivities`). Inputs and results are plain JSON and
@@ -10,9 +20,14 @@ export type WorkspaceMode = 'worktree' | 'in-place';
 export interface PrepareWorkspaceInput {
   projectDir: string;
   workflowId: string;
-  /** Branch for `worktree` mode (created from the checkout's HEAD when missing). */
+  /** Branch for `worktree` mode (created from `startPoint`, or the checkout's HEAD, when missing). */
   branch: string;
   mode: WorkspaceMode;
+  /**
+   * Where a new branch starts: a branch name (its `origin/` copy is preferred when it exists). Absent:
+   * the checkout's HEAD.
+   */
+  startPoint?: string;
 }
 
 export interface PrepareWorkspaceResult {
@@ -108,6 +123,8 @@ export interface RunAgentInput {
   model: string;
   /** The previous iteration's session, to continue it where the CLI can. */
   sessionId?: string;
+  /** The folder under the run's folder for this run's logs (default `iter-<iteration>`). */
+  label?: string;
 }
 
 export interface RunAgentResult {
@@ -172,6 +189,10 @@ export interface AidpActivities {
   runChecks(input: RunChecksInput): Promise<TestResults>;
   diagnoseFailure(input: DiagnoseFailureInput): Promise<Diagnosis>;
   recordCheckpoint(input: RecordCheckpointInput): Promise<RecordCheckpointResult>;
+  analyzeIssue(input: AnalyzeIssueInput): Promise<IssueAnalysis>;
+  createPlan(input: CreatePlanInput): Promise<Plan>;
+  mergeBranches(input: MergeBranchesInput): Promise<MergeBranchesResult>;
+  createPullRequest(input: CreatePullRequestInput): Promise<CreatePullRequestResult>;
 }
 
 /** Re-exported for activity implementations. */

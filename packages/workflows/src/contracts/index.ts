@@ -50,6 +50,29 @@ export type {
   RecordCheckpointResult,
   AidpActivities,
 } from './activities.js';
+export { ISSUE_FAILURES, issueWorkflowId } from './issue.js';
+export type {
+  LoopSettings,
+  GitHubTarget,
+  SubTask,
+  IssueAnalysis,
+  Plan,
+  PullRequestRef,
+  IssueToPrInput,
+  IssueCarriedState,
+  IssueOutcome,
+  ChildSummary,
+  IssueToPrResult,
+  SubIssueInput,
+  SubIssueResult,
+  IssueFailureType,
+  AnalyzeIssueInput,
+  CreatePlanInput,
+  MergeBranchesInput,
+  MergeBranchesResult,
+  CreatePullRequestInput,
+  CreatePullRequestResult,
+} from './issue.js';
 export { WORK_LOOP_FAILURES, AGENT_NOT_FOUND, AGENT_AUTH_FAILED, AGENT_RATE_LIMITED } from './work-loop.js';
 export type {
   ModelTier,

@@ -63,11 +63,16 @@ export interface CheckSummary {
   failedChecks: string[];
 }
 
-/** A child run of a decomposed issue. */
+/** A child run of a decomposed issue, as its parent knows it. */
 export interface ChildProgress {
   workflowId: string;
-  state: WorkflowPhase;
+  /** `running` until it ends, then `completed`, `failed` or `cancelled`. */
+  state: WorkflowPhase | 'running';
   outcome?: string;
+  subIssueId?: string;
+  title?: string;
+  iterations?: number;
+  cost?: CostSummary;
 }
 
 /** What the run works on: a work-loop step, an issue, or a sub-issue. */
@@ -92,6 +97,10 @@ export interface Progress {
   branch: string | null;
   workspace: string | null;
   children: ChildProgress[];
+  /** Issue runs: the issue's title and page, once fetched. */
+  issue?: { title: string; url: string };
+  /** Issue runs: the pull request, once opened. */
+  pullRequest?: { number: number; url: string };
   /** ISO time from workflow time (deterministic), never the wall clock. */
   startedAt: string;
   updatedAt: string;
