@@ -56,7 +56,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
       AGENT_NOT_FOUND,
     );
   }
-  const iterDir = join(input.runDir, `iter-${input.iteration}`);
+  const iterDir = join(input.runDir, input.label ?? `iter-${input.iteration}`);
   mkdirSync(iterDir, { recursive: true });
   const tracked = await isGitWorkTree(input.workspace);
   const indexFile = join(iterDir, '.snapshot-index');

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordCheckpointInput, RecordCheckpointResult } from '@aidp/workflows/contracts';
-import { git } from './git.js';
+import { git, identityArgs } from './git.js';
 
 interface CheckpointRecord {
   workflowId: string;
@@ -11,12 +11,6 @@ interface CheckpointRecord {
   summary: string;
   commit: string | null;
   recordedAt: string;
-}
-
-/** The commit identity: the repository's own when it has one, else AIDP's. */
-async function identityArgs(workspace: string): Promise<string[]> {
-  const email = await git(workspace, ['config', 'user.email']).catch(() => '');
-  return email ? [] : ['-c', 'user.name=AIDP', '-c', 'user.email=aidp@localhost'];
 }
 
 /**

@@ -55,3 +55,9 @@ export async function changedBetween(cwd: string, before: string, after: string)
   const out = await git(cwd, ['diff-tree', '-r', '--name-only', '--no-renames', before, after]);
   return out ? out.split('\n') : [];
 }
+
+/** The commit identity: the repository's own when it has one, else AIDP's. */
+export async function identityArgs(workspace: string): Promise<string[]> {
+  const email = await git(workspace, ['config', 'user.email']).catch(() => '');
+  return email ? [] : ['-c', 'user.name=AIDP', '-c', 'user.email=aidp@localhost'];
+}

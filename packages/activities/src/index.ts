@@ -1,6 +1,6 @@
 /**
  * @aidp/activities — everything in AIDP with side effects, run by the worker as Temporal activities:
- * git worktrees, agent processes, checks, failure diagnosis, checkpoints. Each implements an interface
+ * git worktrees, agent processes, checks, failure diagnosis, checkpoints, GitHub issues and pull requests. Each implements an interface
  * of `@aidp/workflows/contracts` and never imports workflow code. Node-only.
  */
 import type { AidpActivities } from '@aidp/workflows/contracts';
@@ -10,6 +10,9 @@ import { recordCheckpoint } from './checkpoint.js';
 import { diagnoseFailure } from './diagnose-failure.js';
 import { createPrompt } from './prompt.js';
 import { prepareWorkspace } from './workspace.js';
+import { analyzeIssue, createPlan } from './issue.js';
+import { mergeBranches } from './merge.js';
+import { createPullRequest } from './pull-request.js';
 
 /** All of AIDP's activities, by the names the workflows call them. */
 export const aidpActivities = {
@@ -19,6 +22,10 @@ export const aidpActivities = {
   runChecks,
   diagnoseFailure,
   recordCheckpoint,
+  analyzeIssue,
+  createPlan,
+  mergeBranches,
+  createPullRequest,
 } satisfies AidpActivities;
 
 export { prepareWorkspace, runDirOf } from './workspace.js';
@@ -32,4 +39,9 @@ export { recordCheckpoint } from './checkpoint.js';
 export { parseFailures, diagnose } from './diagnose/index.js';
 export { agentEnvironment, checkEnvironment, AIDP_SECRET_VARIABLES } from './environment.js';
 export { runProcess } from './process.js';
+export { analyzeIssue, createPlan, deterministicPlan, validateAgentPlan, extractJson, renderPlanPrompt } from './issue.js';
+export { mergeBranches } from './merge.js';
+export { createPullRequest, gitAuthEnvironment } from './pull-request.js';
+export { resolveGitHubToken, toActivityError, splitRepo } from './github/client.js';
+export { parseIssueBody, renderIssueForAgent, relevantComments, AIDP_COMMENT_MARKER } from './github/issue-text.js';
 export type { RunProcessOptions, ProcessOutcome } from './process.js';

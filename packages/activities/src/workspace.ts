@@ -36,6 +36,25 @@ async function branchExists(projectDir: string, branch: string): Promise<boolean
   }
 }
 
+/**
+ * Where a new branch starts: the local branch named `startPoint`, else its remote-tracking copy
+ * `origin/<startPoint>`; HEAD when no start point is given.
+ */
+async function startCommit(projectDir: string, startPoint: string | undefined): Promise<string> {
+  if (!startPoint) return 'HEAD';
+  for (const ref of [`refs/heads/${startPoint}`, `refs/remotes/origin/${startPoint}`]) {
+    try {
+      return await git(projectDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    } catch {
+      // try the next
+    }
+  }
+  throw ApplicationFailure.nonRetryable(
+    `branch "${startPoint}" not found in ${projectDir} (neither a local branch nor origin/${startPoint}); fetch it first`,
+    'InvalidInput',
+  );
+}
+
 /** The worktree registered at `path`, if any (from `git worktree list --porcelain`). */
 async function registeredWorktree(projectDir: string, path: string): Promise<boolean> {
   const list = await git(projectDir, ['worktree', 'list', '--porcelain']);
@@ -85,7 +104,7 @@ export async function prepareWorkspace(input: PrepareWorkspaceInput): Promise<Pr
     if (await branchExists(projectDir, input.branch)) {
       await git(projectDir, ['worktree', 'add', workspace, input.branch]);
     } else {
-      await git(projectDir, ['worktree', 'add', '-b', input.branch, workspace, 'HEAD']);
+      await git(projectDir, ['worktree', 'add', '-b', input.branch, workspace, await startCommit(projectDir, input.startPoint)]);
     }
   }
   const baseCommit = await git(workspace, ['rev-parse', 'HEAD']);
