@@ -4,6 +4,7 @@ import { TemporalConfigCommand } from './commands/temporal/config.js';
 import { TemporalDevCommand } from './commands/temporal/dev.js';
 import { TemporalHelpCommand } from './commands/temporal/help.js';
 import { TemporalWorkerCommand } from './commands/temporal/worker.js';
+import { StartIssueCommand } from './commands/temporal/start/issue.js';
 import { StartWorkLoopCommand } from './commands/temporal/start/workloop.js';
 import { TemporalListCommand } from './commands/temporal/list.js';
 import { TemporalStatusCommand } from './commands/temporal/status.js';
@@ -29,6 +30,7 @@ export function createCli(env: NodeJS.ProcessEnv = process.env, colors = process
   cli.register(TemporalConfigCommand);
   cli.register(TemporalDevCommand);
   cli.register(TemporalWorkerCommand);
+  cli.register(StartIssueCommand);
   cli.register(StartWorkLoopCommand);
   cli.register(TemporalListCommand);
   cli.register(TemporalStatusCommand);

@@ -26,7 +26,8 @@ function costText(p: Progress, budgetUsd?: number): string {
   return budgetUsd === undefined ? spent : `${spent} of $${budgetUsd.toFixed(2)}`;
 }
 
-function subjectText(p: Progress): string {
+/** What a run works on. */
+export function subjectText(p: Progress): string {
   switch (p.subject.kind) {
     case 'step':
       return `step ${p.subject.stepName}`;
@@ -48,6 +49,8 @@ export function progressLine(p: Progress): string {
   ];
   if (p.paused) parts.push('paused');
   if (p.pendingInstructions > 0) parts.push(`instructions_pending=${p.pendingInstructions}`);
+  if (p.children.length > 0) parts.push(`children=${p.children.filter((ch) => ch.state === 'completed').length}/${p.children.length}`);
+  if (p.pullRequest) parts.push(`pr=${p.pullRequest.url}`);
   return parts.join(' ');
 }
 
@@ -66,6 +69,23 @@ export function progressPanel(p: Progress, c: Paint, budgetUsd?: number): string
     `  cost        ${costText(p, budgetUsd)} (${p.cost.inputTokens} in / ${p.cost.outputTokens} out tokens)`,
     `  pending     ${p.pendingInstructions} instruction(s)`,
     ...(p.branch ? [`  branch      ${p.branch}`] : []),
+    ...(p.issue ? [`  issue       ${p.issue.title} — ${p.issue.url}`] : []),
+    ...(p.pullRequest ? [`  pull req.   #${p.pullRequest.number} ${c.green(p.pullRequest.url)}`] : []),
+    ...childLines(p, c),
+  ];
+}
+
+/** Children of a decomposed run: one line each. */
+function childLines(p: Progress, c: Paint): string[] {
+  if (p.children.length === 0) return [];
+  const done = p.children.filter((ch) => ch.state === 'completed').length;
+  return [
+    `  children    ${done}/${p.children.length} done`,
+    ...p.children.map((ch) => {
+      const state = ch.state === 'completed' ? c.green(ch.state) : ch.state === 'failed' ? c.red(ch.state) : ch.state;
+      const extra = ch.iterations !== undefined ? `, ${ch.iterations} iteration(s), $${(ch.cost?.usd ?? 0).toFixed(2)}` : '';
+      return `    ${ch.subIssueId ?? '-'}. ${ch.title ?? ch.workflowId} — ${state}${ch.outcome ? ` (${ch.outcome})` : ''}${extra}  ${c.dim(ch.workflowId)}`;
+    }),
   ];
 }
 

@@ -41,6 +41,7 @@ export function troubleshoot(error: unknown): unknown {
         ].join('\n'),
       );
     case 'AidpAlreadyStartedError':
+      return new CliError(`${error.message}\n  follow it with: aidp temporal status ${String(e.workflowId)} --follow`);
     case 'WorkLoopRequestError':
       return new CliError(error.message);
     default:

@@ -1,7 +1,8 @@
 import { Client, Connection, type WorkflowExecutionStatusName } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { AidpConnectionError, toConnectionOptions, toWorkflowStartOptions, type AidpConfig } from '@aidp/config';
-import { WORKFLOW_TYPES, type WorkflowTypeName } from '@aidp/workflows/contracts';
+import { WORKFLOW_TYPES, issueWorkflowId, type WorkflowTypeName } from '@aidp/workflows/contracts';
+import { buildIssueToPrInput, type IssueToPrRequest } from './issue-input.js';
 import { AidpAlreadyStartedError, AidpNamespaceNotFoundError } from './errors.js';
 import { AidpRunHandle } from './handle.js';
 import { runUiUrl, temporalUiBase } from './ui.js';
@@ -44,6 +45,10 @@ export interface RunSummary {
   /** Run time so far, or in total once closed. */
   durationMs: number;
   uiUrl: string;
+  /** Issue runs: `owner/name#n`. */
+  issue?: string;
+  /** Issue runs: the pull request's page, once opened. */
+  pullRequest?: string;
 }
 
 const STATUS_QUERY: Record<Exclude<NonNullable<ListOptions['status']>, 'all'>, string> = {
@@ -133,6 +138,18 @@ export class AidpClient {
     return await this.start('WorkLoopWorkflow', workflowId, [input]);
   }
 
+  /**
+   * Starts an IssueToPrWorkflow: a GitHub issue in, a tested pull request out. Its id is derived from
+   * the repository and the issue, so a second start for the same issue finds the running one.
+   * @throws AidpAlreadyStartedError (with the running run's id) when that issue already has a run
+   */
+  async startIssueToPr(request: IssueToPrRequest): Promise<AidpRunHandle> {
+    const input = buildIssueToPrInput(this.config, request);
+    return await this.start('IssueToPrWorkflow', issueWorkflowId(input.github.repo, input.issueNumber), [input], {
+      issue: `${input.github.repo}#${input.issueNumber}`,
+    });
+  }
+
   /** A handle on an existing run (the latest run of that id). Nothing is checked until it is used. */
   getHandle(workflowId: string): AidpRunHandle {
     return new AidpRunHandle(this.temporal.workflow.getHandle(workflowId), this.namespace, this.uiBase, undefined);
@@ -157,6 +174,8 @@ export class AidpClient {
         closeTime: run.closeTime,
         durationMs: (run.closeTime?.getTime() ?? now) - run.startTime.getTime(),
         uiUrl: runUiUrl(this.uiBase, this.namespace, run.workflowId, run.runId),
+        ...(typeof run.memo?.issue === 'string' ? { issue: run.memo.issue } : {}),
+        ...(typeof run.memo?.pullRequest === 'string' ? { pullRequest: run.memo.pullRequest } : {}),
       });
       if (runs.length >= limit) break;
     }
@@ -168,12 +187,13 @@ export class AidpClient {
     await this.connection.close();
   }
 
-  private async start(type: WorkflowTypeName, workflowId: string, args: unknown[]): Promise<AidpRunHandle> {
+  private async start(type: WorkflowTypeName, workflowId: string, args: unknown[], memo?: Record<string, string>): Promise<AidpRunHandle> {
     try {
       const started = await this.temporal.workflow.start(type, {
         ...toWorkflowStartOptions(this.config),
         workflowId,
         args,
+        ...(memo ? { memo } : {}),
       });
       return new AidpRunHandle(
         this.temporal.workflow.getHandle(workflowId),

@@ -17,6 +17,8 @@ export {
 export type { RunFailureReason } from './errors.js';
 export { buildWorkLoopInput, WorkLoopRequestError } from './work-loop-input.js';
 export type { WorkLoopRequest } from './work-loop-input.js';
+export { buildIssueToPrInput, repoFromRemoteUrl, resolveRepo } from './issue-input.js';
+export type { IssueToPrRequest } from './issue-input.js';
 export { temporalUiBase, runUiUrl } from './ui.js';
 export {
   pauseSignal,
@@ -30,6 +32,7 @@ export {
   SIGNALS,
   QUERIES,
   WORKFLOW_TYPES,
+  issueWorkflowId,
 } from '@aidp/workflows/contracts';
 export type {
   Progress,
@@ -40,4 +43,9 @@ export type {
   WorkflowTypeName,
   WorkLoopInput,
   WorkLoopResult,
+  IssueToPrInput,
+  IssueToPrResult,
+  SubIssueInput,
+  SubIssueResult,
+  ChildProgress,
 } from '@aidp/workflows/contracts';

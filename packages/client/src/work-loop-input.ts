@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { toActivityOptions, type AidpConfig } from '@aidp/config';
-import type { ContinueAsNewPolicy, WorkLoopInput, WorkspaceMode } from '@aidp/workflows/contracts';
+import type { CheckSpec, ContinueAsNewPolicy, LoopSettings, WorkLoopInput, WorkspaceMode } from '@aidp/workflows/contracts';
 
 /** What a caller says about one work loop; everything else comes from the configuration. */
 export interface WorkLoopRequest {
@@ -38,10 +38,22 @@ export function buildWorkLoopInput(config: AidpConfig, request: WorkLoopRequest)
         '. Give the task with --task or --task-file, or define the step in aidp.yml.',
     );
   }
-  const checkNames = step?.checks;
-  const checks = loop.checks
-    .filter((c) => !checkNames || checkNames.includes(c.name))
-    .map((c) => ({ name: c.name, command: c.command, required: c.required, timeoutMs: c.timeout * 1000 }));
+  const checks = checkSpecs(config, step?.checks);
+  return {
+    ...loopSettings(config, checks, request.maxIterations ?? step?.max_iterations ?? loop.max_iterations),
+    projectDir: isAbsolute(request.projectDir) ? request.projectDir : resolve(request.projectDir),
+    stepName: request.stepName,
+    task,
+    context: request.context,
+    workspaceMode: request.workspaceMode ?? loop.workspace,
+    branch: request.branch,
+    continueAsNew: request.continueAsNew,
+  };
+}
+
+/** The loop's settings from the configuration: limits, escalation, checks, agent and tiers, activities. */
+export function loopSettings(config: AidpConfig, checks: CheckSpec[], maxIterations: number): LoopSettings {
+  const loop = config.work_loop;
   const agent = config.agent;
   if (agent.provider === 'command' && !agent.command) {
     throw new WorkLoopRequestError(
@@ -51,19 +63,13 @@ export function buildWorkLoopInput(config: AidpConfig, request: WorkLoopRequest)
   }
   const tiers = agent.tiers.map((t) => ({ provider: t.provider ?? agent.provider, model: t.model }));
   return {
-    projectDir: isAbsolute(request.projectDir) ? request.projectDir : resolve(request.projectDir),
-    stepName: request.stepName,
-    task,
-    context: request.context,
-    maxIterations: request.maxIterations ?? step?.max_iterations ?? loop.max_iterations,
+    maxIterations,
     checkpointInterval: loop.checkpoint_interval,
     escalation: { escalateAfter: loop.escalate_after, escalateOnNoProgress: loop.escalate_on_no_progress },
     budget: {
       maxCostUsd: loop.max_cost_usd,
       maxDurationMs: loop.max_wall_clock === undefined ? undefined : loop.max_wall_clock * 1000,
     },
-    workspaceMode: request.workspaceMode ?? loop.workspace,
-    branch: request.branch,
     checks,
     agent: {
       provider: agent.provider,
@@ -73,6 +79,12 @@ export function buildWorkLoopInput(config: AidpConfig, request: WorkLoopRequest)
     },
     tiers: tiers.length > 0 ? tiers : [{ provider: agent.provider, model: 'default' }],
     activities: toActivityOptions(config),
-    continueAsNew: request.continueAsNew,
   };
+}
+
+/** The configured checks as the activities run them (all of them, or those named). */
+export function checkSpecs(config: AidpConfig, names?: string[]): CheckSpec[] {
+  return config.work_loop.checks
+    .filter((c) => !names || names.includes(c.name))
+    .map((c) => ({ name: c.name, command: c.command, required: c.required, timeoutMs: c.timeout * 1000 }));
 }

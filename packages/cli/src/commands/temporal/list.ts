@@ -1,6 +1,6 @@
 import { Command, Option, UsageError } from 'clipanion';
 import { TemporalCommand } from '../../base-command.js';
-import { duration, table } from '../../render.js';
+import { duration, subjectText, table } from '../../render.js';
 
 const STATUSES = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed_out', 'all'] as const;
 const TYPES = ['WorkLoopWorkflow', 'IssueToPrWorkflow', 'SubIssueWorkflow'] as const;
@@ -59,8 +59,9 @@ export class TemporalListCommand extends TemporalCommand {
         progress[i] ? `${progress[i]!.iteration}/${progress[i]!.maxIterations}` : '-',
         r.startTime.toISOString().replace('T', ' ').slice(0, 19),
         duration(r.durationMs),
+        [r.issue ?? (progress[i] ? subjectText(progress[i]!) : undefined), r.pullRequest ?? progress[i]?.pullRequest?.url].filter(Boolean).join(' ') || '-',
       ]);
-      this.context.stdout.write(table(['ID', 'TYPE', 'STATUS', 'STATE', 'ITERATION', 'STARTED', 'DURATION'], rows));
+      this.context.stdout.write(table(['ID', 'TYPE', 'STATUS', 'STATE', 'ITERATION', 'STARTED', 'DURATION', 'SUBJECT'], rows));
       return 0;
     });
   }
