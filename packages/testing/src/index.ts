@@ -1,7 +1,8 @@
 /**
  * @aidp/testing — private helpers for AIDP's own test suites: where the shared Temporal dev server
  * is, unique names so tests never share a task queue, a fixture project whose test fails until fixed,
- * and a scripted agent executable that stands in for an AI agent. Never published.
+ * a scripted agent executable that stands in for an AI agent, and a local double of GitHub's REST API
+ * checked against GitHub's OpenAPI description. Never published.
  *
  * The work-loop harness (a real worker and client on the shared server) is `@aidp/testing/work-loop-harness`,
  * kept apart so unit tests that need only fixtures do not load Temporal's worker.
@@ -12,3 +13,16 @@ export type { FixtureProject } from './fixture-project.js';
 export { scriptAgent, SCRIPTED_AGENT } from './agent-script.js';
 export type { AgentStep, AgentInvocation, ScriptedAgent } from './agent-script.js';
 export { isProcessAlive } from './processes.js';
+export { startGitHubDouble } from './github/double.js';
+export type {
+  GitHubDouble,
+  GitHubDoubleOptions,
+  RecordedRequest,
+  RequestMatch,
+  CannedReply,
+  NewIssue,
+  NewPull,
+} from './github/double.js';
+export type { DoubleIssue, DoublePull, DoubleComment } from './github/resources.js';
+export { loadGitHubOpenApi } from './github/openapi.js';
+export type { OpenApiContract, OpenApiLoadTimings } from './github/openapi.js';
