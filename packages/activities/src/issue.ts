@@ -97,7 +97,7 @@ export function extractJson(text: string): unknown {
 }
 
 /** Validates what the agent proposed; a reason when it cannot be used. */
-export function validateAgentPlan(raw: unknown): { plan: Omit<Plan, 'source' | 'cost'> } | { error: string } {
+export function validateAgentPlan(raw: unknown): { plan: Omit<Plan, 'source' | 'cost' | 'changedFiles'> } | { error: string } {
   if (raw === undefined) return { error: 'the agent gave no JSON plan' };
   const parsed = v.safeParse(AgentPlanSchema, raw);
   if (!parsed.success) {
@@ -111,7 +111,7 @@ export function validateAgentPlan(raw: unknown): { plan: Omit<Plan, 'source' | '
 }
 
 /** The plan when the agent gives none: the acceptance criteria as steps, the issue's own sub-tasks. */
-export function deterministicPlan(analysis: IssueAnalysis): Omit<Plan, 'source' | 'cost' | 'note'> {
+export function deterministicPlan(analysis: IssueAnalysis): Omit<Plan, 'source' | 'cost' | 'note' | 'changedFiles'> {
   const steps: SubTask[] =
     analysis.acceptanceCriteria.length > 0
       ? analysis.acceptanceCriteria.map((c) => ({ title: c, detail: '' }))
@@ -171,8 +171,8 @@ export async function createPlan(input: CreatePlanInput): Promise<Plan> {
   const checked = run.ok ? validateAgentPlan(extractJson(answer)) : { error: `the agent's planning run failed (exit ${run.exitCode ?? run.signal})` };
   const plan: Plan =
     'plan' in checked
-      ? { source: 'agent', ...checked.plan, cost: run.cost }
-      : { source: 'deterministic', ...deterministicPlan(input.analysis), note: checked.error, cost: run.cost };
+      ? { source: 'agent', ...checked.plan, cost: run.cost, changedFiles: run.changedFiles }
+      : { source: 'deterministic', ...deterministicPlan(input.analysis), note: checked.error, cost: run.cost, changedFiles: run.changedFiles };
   writeFileSync(join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
   return plan;
 }

@@ -1,6 +1,6 @@
 import type { BaseContext } from 'clipanion';
 import type { AidpClient, AidpRunHandle } from '@aidp/client';
-import type { WorkLoopResult } from '@aidp/workflows/contracts';
+import type { IssueToPrResult, WorkLoopResult } from '@aidp/workflows/contracts';
 import { paint, progressLine, progressPanel } from './render.js';
 
 /** Whether the output is a terminal that can show the live view. */
@@ -13,7 +13,7 @@ export function isTerminal(context: BaseContext): boolean {
  * otherwise. Then prints how it ended. Returns the exit code: 0 when the run reached its goal (or had
  * nothing to do), 1 when it failed, was cancelled, terminated or timed out.
  */
-export async function followRun(context: BaseContext, client: AidpClient, handle: AidpRunHandle, colors: boolean): Promise<number> {
+export async function followRun(context: BaseContext, client: AidpClient, handle: AidpRunHandle<unknown>, colors: boolean): Promise<number> {
   const out = context.stdout;
   const live = isTerminal(context);
   const c = paint(colors);
@@ -33,10 +33,15 @@ export async function followRun(context: BaseContext, client: AidpClient, handle
 }
 
 /** Prints how a closed run ended and returns the exit code (0 goal reached, 1 otherwise). */
-export async function printOutcome(context: BaseContext, handle: AidpRunHandle, colors: boolean): Promise<number> {
+export async function printOutcome(context: BaseContext, handle: AidpRunHandle<unknown>, colors: boolean): Promise<number> {
   const c = paint(colors);
   try {
-    const result = (await handle.result()) as WorkLoopResult;
+    const raw = (await handle.result()) as WorkLoopResult | IssueToPrResult;
+    if ('issueNumber' in raw) {
+      context.stdout.write(`${issueOutcomeLines(raw, c, handle.uiUrl).join('\n')}\n`);
+      return 0;
+    }
+    const result = raw;
     const lines = [c.green(`✔ ${describeOutcome(result)}`)];
     if (result.branch && result.commits.length > 0) lines.push(`  branch:  ${result.branch} (${result.commits.length} commit(s), last ${result.commits.at(-1)!.slice(0, 12)})`);
     if (result.changedFiles.length > 0) lines.push(`  changed: ${result.changedFiles.join(', ')}`);
@@ -57,6 +62,19 @@ export async function printOutcome(context: BaseContext, handle: AidpRunHandle, 
     context.stderr.write(`${lines.join('\n')}\n`);
     return 1;
   }
+}
+
+function issueOutcomeLines(result: IssueToPrResult, c: ReturnType<typeof paint>, uiUrl: string): string[] {
+  const lines =
+    result.outcome === 'no_changes'
+      ? [c.green(`✔ ${result.repo}#${result.issueNumber}: the agent changed nothing, so no pull request was opened`)]
+      : [c.green(`✔ ${result.repo}#${result.issueNumber}: pull request #${result.pullRequest!.number} ${result.pullRequest!.action}: ${result.pullRequest!.url}`)];
+  if (result.branch) lines.push(`  branch:  ${result.branch} → ${result.baseBranch ?? '?'}`);
+  if (result.children.length > 0) lines.push(`  parts:   ${result.children.map((ch) => `${ch.subIssueId} ${ch.outcome}`).join(', ')}`);
+  if (result.finalChecks) lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
+  lines.push(`  cost:    $${result.cost.usd.toFixed(2)} over ${result.iterations} iteration(s)`);
+  lines.push(`  run:     ${uiUrl}`);
+  return lines;
 }
 
 function describeOutcome(result: WorkLoopResult): string {

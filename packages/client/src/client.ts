@@ -1,7 +1,7 @@
 import { Client, Connection, type WorkflowExecutionStatusName } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { AidpConnectionError, toConnectionOptions, toWorkflowStartOptions, type AidpConfig } from '@aidp/config';
-import { WORKFLOW_TYPES, issueWorkflowId, type WorkflowTypeName } from '@aidp/workflows/contracts';
+import { WORKFLOW_TYPES, issueWorkflowId, type IssueToPrResult, type WorkLoopResult, type WorkflowTypeName } from '@aidp/workflows/contracts';
 import { buildIssueToPrInput, type IssueToPrRequest } from './issue-input.js';
 import { AidpAlreadyStartedError, AidpNamespaceNotFoundError } from './errors.js';
 import { AidpRunHandle } from './handle.js';
@@ -143,9 +143,9 @@ export class AidpClient {
    * the repository and the issue, so a second start for the same issue finds the running one.
    * @throws AidpAlreadyStartedError (with the running run's id) when that issue already has a run
    */
-  async startIssueToPr(request: IssueToPrRequest): Promise<AidpRunHandle> {
+  async startIssueToPr(request: IssueToPrRequest): Promise<AidpRunHandle<IssueToPrResult>> {
     const input = buildIssueToPrInput(this.config, request);
-    return await this.start('IssueToPrWorkflow', issueWorkflowId(input.github.repo, input.issueNumber), [input], {
+    return await this.start<IssueToPrResult>('IssueToPrWorkflow', issueWorkflowId(input.github.repo, input.issueNumber), [input], {
       issue: `${input.github.repo}#${input.issueNumber}`,
     });
   }
@@ -187,7 +187,7 @@ export class AidpClient {
     await this.connection.close();
   }
 
-  private async start(type: WorkflowTypeName, workflowId: string, args: unknown[], memo?: Record<string, string>): Promise<AidpRunHandle> {
+  private async start<R = WorkLoopResult>(type: WorkflowTypeName, workflowId: string, args: unknown[], memo?: Record<string, string>): Promise<AidpRunHandle<R>> {
     try {
       const started = await this.temporal.workflow.start(type, {
         ...toWorkflowStartOptions(this.config),
@@ -195,7 +195,7 @@ export class AidpClient {
         args,
         ...(memo ? { memo } : {}),
       });
-      return new AidpRunHandle(
+      return new AidpRunHandle<R>(
         this.temporal.workflow.getHandle(workflowId),
         this.namespace,
         this.uiBase,

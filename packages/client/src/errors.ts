@@ -1,5 +1,5 @@
 export { AidpConnectionError } from '@aidp/config';
-import type { WorkLoopResult } from '@aidp/workflows/contracts';
+import type { IssueToPrResult, SubIssueResult, WorkLoopResult } from '@aidp/workflows/contracts';
 
 // Typed errors users can branch on. Each sets `name`, so `err.name === 'AidpConnectionError'` works
 // even when two copies of this package are loaded (instanceof would not).
@@ -40,6 +40,11 @@ export type RunFailureReason =
   | 'MaxIterationsReached'
   | 'BudgetExceeded'
   | 'AgentUnavailable'
+  | 'PullRequestFailed'
+  | 'NeedsHuman'
+  | 'IssueNotFound'
+  | 'GitHubAuthFailed'
+  | 'GitHubTokenMissing'
   | 'ActivityTimeout'
   | 'Cancelled'
   | 'Terminated'
@@ -55,7 +60,7 @@ export class AidpRunFailedError extends Error {
     readonly reason: RunFailureReason,
     message: string,
     /** What the run had achieved, when it says so. */
-    readonly partialResult: WorkLoopResult | undefined,
+    readonly partialResult: WorkLoopResult | IssueToPrResult | SubIssueResult | undefined,
     override readonly cause: unknown,
   ) {
     super(message);

@@ -169,7 +169,7 @@ export function toRunFailed(workflowId: string, err: unknown): unknown {
   if (causeName === 'ApplicationFailure') {
     const type = String(cause?.type ?? 'Error');
     const details = cause?.details as unknown[] | undefined;
-    return new AidpRunFailedError(workflowId, type, `${type}: ${cause?.message}`, details?.[0] as WorkLoopResult | undefined, err);
+    return new AidpRunFailedError(workflowId, type, `${type}: ${cause?.message}`, details?.[0] as AidpRunFailedError["partialResult"], err);
   }
   if (causeName === 'CancelledFailure') return new AidpRunFailedError(workflowId, 'Cancelled', 'the run was cancelled', undefined, err);
   if (causeName === 'TerminatedFailure') {

@@ -8,6 +8,9 @@
 //                            "crash": false, "spawnChild": false, "say": "...", "complete": false,
 //                            "cost": { "usd": 0.01, "inputTokens": 100, "outputTokens": 50 } } },
 //     "default": { ... },                     // for iterations the script does not name
+//     "rules": [{ "match": "regex", "iteration": 1, "step": { ... } }],  // checked first, in order:
+//                                             // the first whose regex is found in the prompt (and
+//                                             // whose iteration, when given, is this one) wins
 //     "record": "/tmp/agent-record.jsonl" }   // one JSON line per invocation
 //
 // Usage: scripted-agent.js --script <file> [--prompt-file <file>] [--model <name>]
@@ -39,7 +42,10 @@ async function main() {
   const prompt = promptFile ? fs.readFileSync(promptFile, 'utf8') : stdin;
   const match = /Iteration (\d+) of (\d+)/.exec(prompt);
   const iteration = match ? Number(match[1]) : 0;
-  const step = (script.iterations && script.iterations[String(iteration)]) || script.default || {};
+  const rule = (script.rules || []).find(
+    (r) => new RegExp(r.match).test(prompt) && (r.iteration === undefined || r.iteration === iteration),
+  );
+  const step = (rule && rule.step) || (script.iterations && script.iterations[String(iteration)]) || script.default || {};
 
   let childPid = null;
   if (step.spawnChild) {

@@ -40,7 +40,14 @@ export interface ScriptedAgent {
 }
 
 /** Writes an agent script and returns the argv template to run it and a reader of its record. */
-export function scriptAgent(steps: { iterations?: Record<number, AgentStep>; default?: AgentStep }): ScriptedAgent {
+/** A step chosen by what the prompt says (a regex found in it), before iterations and default. */
+export interface AgentRule {
+  match: string;
+  iteration?: number;
+  step: AgentStep;
+}
+
+export function scriptAgent(steps: { iterations?: Record<number, AgentStep>; default?: AgentStep; rules?: AgentRule[] }): ScriptedAgent {
   const dir = mkdtempSync(join(tmpdir(), 'aidp-agent-'));
   const record = join(dir, 'record.jsonl');
   const scriptPath = join(dir, 'script.json');

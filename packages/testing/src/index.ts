@@ -11,7 +11,7 @@ export { temporalAddress, uniqueName } from './temporal.js';
 export { createFixtureProject, BROKEN_MATH, FIXED_MATH, FIXTURE_TEST_COMMAND } from './fixture-project.js';
 export type { FixtureProject } from './fixture-project.js';
 export { scriptAgent, SCRIPTED_AGENT } from './agent-script.js';
-export type { AgentStep, AgentInvocation, ScriptedAgent } from './agent-script.js';
+export type { AgentStep, AgentRule, AgentInvocation, ScriptedAgent } from './agent-script.js';
 export { isProcessAlive } from './processes.js';
 export { startGitHubDouble } from './github/double.js';
 export type {

@@ -6,7 +6,7 @@ import type { ChildSummary, IssueAnalysis, IssueToPrInput, IssueToPrResult, Plan
 import { mergeChildren, runChildren } from './children.js';
 import { FixForwardRun } from './fix-forward.js';
 import { issueBranch, issueTask, pullRequestBody, pullRequestTitle } from './issue-logic.js';
-import { addCost } from './work-loop-logic.js';
+import { addCost, mergeChangedFiles } from './work-loop-logic.js';
 
 export async function IssueToPrWorkflow(input: IssueToPrInput): Promise<IssueToPrResult> {
   const repo = input.github.repo;
@@ -77,6 +77,7 @@ export async function IssueToPrWorkflow(input: IssueToPrInput): Promise<IssueToP
       run.agentic.createPlan({ workspace: run.workspace!.workspace, runDir: run.workspace!.runDir, analysis: analysis!, agent: { ...input.loop.agent, provider }, model }),
     );
     run.cost = addCost(run.cost, plan.cost);
+    run.changedFiles = mergeChangedFiles(run.changedFiles, plan.changedFiles);
     run.touch();
 
     // ---- implementing: parts in parallel, merged; or the loop on the whole issue ----

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ApplicationFailure } from '@temporalio/common';
-import { Octokit } from 'octokit';
+import type { Octokit } from 'octokit';
 import type { GitHubTarget } from '@aidp/workflows/contracts';
 
 const execFileAsync = promisify(execFile);
@@ -40,7 +40,11 @@ export async function resolveGitHubToken(tokenEnv: string, env: NodeJS.ProcessEn
 /** An octokit client for the target. Retries are Temporal's: octokit's own are off. */
 export async function gitHubClient(target: GitHubTarget, env: NodeJS.ProcessEnv = process.env): Promise<{ octokit: Octokit; token: string }> {
   const token = await resolveGitHubToken(target.tokenEnv, env);
-  const octokit = new Octokit({
+  // Loaded on first use: octokit is an ES module graph that a worker which never meets GitHub (or a
+  // CLI command) should not pay for at startup.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Octokit: OctokitClass } = require('octokit') as { Octokit: typeof Octokit };
+  const octokit = new OctokitClass({
     auth: token,
     baseUrl: target.baseUrl.replace(/\/+$/, ''),
     userAgent: 'aidp',

@@ -40,8 +40,13 @@ function sections(body: string): Array<{ heading: string; lines: string[] }> {
   const out: Array<{ heading: string; lines: string[] }> = [{ heading: '', lines: [] }];
   let fenced = false;
   for (const line of body.replace(/\r\n/g, '\n').split('\n')) {
-    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
-    const h = fenced ? null : HEADING.exec(line);
+    // Code blocks hold neither headings nor list items.
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) continue;
+    const h = HEADING.exec(line);
     if (h) out.push({ heading: (h[2] ?? h[3] ?? '').trim().toLowerCase().replace(/[:.]$/, ''), lines: [] });
     else out[out.length - 1]!.lines.push(line);
   }

@@ -73,6 +73,8 @@ export interface Plan {
   note?: string;
   /** What asking the agent cost. */
   cost: CostSummary;
+  /** Files the agent changed while planning (it is asked not to; they are part of the work if it did). */
+  changedFiles: string[];
 }
 
 /** A pull request as the workflows keep it. */
