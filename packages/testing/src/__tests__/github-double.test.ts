@@ -271,6 +271,28 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
     expect(JSON.stringify(double.requests)).not.toContain(TOKEN);
     expect(JSON.stringify(double.requests).toLowerCase()).not.toContain('authorization');
   });
+
+  test("every operation was served above, and no answer violated GitHub's OpenAPI description", async () => {
+    expect((await gh('GET', '/repos/acme/app/pulls?state=all')).body.length).toBeGreaterThan(0);
+    expect(new Set(double.requests.map((r) => r.operationId))).toEqual(
+      new Set([
+        'users/get-authenticated',
+        'repos/get',
+        'issues/get',
+        'issues/update',
+        'issues/add-labels',
+        'issues/remove-label',
+        'issues/list-comments',
+        'issues/create-comment',
+        'issues/update-comment',
+        'pulls/list',
+        'pulls/create',
+        'pulls/get',
+        'pulls/update',
+      ]),
+    );
+    expect(double.problems).toEqual([]);
+  });
 });
 
 describe('GitHub double: errors as GitHub sends them', () => {

@@ -356,7 +356,20 @@ class Double implements GitHubDouble {
     if (!req.headers.authorization) return finish(error(401, 'Requires authentication', route.docs), true);
     if (!auth || !this.options.tokens.includes(auth[1]!)) return finish(error(401, 'Bad credentials'), true);
 
-    const requestErrors = record.body === undefined && method === 'GET' ? [] : this.contract.checkRequest(route.template, method, record.body ?? {});
+    // GitHub answers 404 for a repository it does not show before it looks at the body.
+    const params = Object.fromEntries(
+      Object.entries(route.pattern!.exec(path)!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
+    );
+    let repo: RepoState | undefined;
+    if (params.owner !== undefined && params.repo !== undefined) {
+      repo = this.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
+      if (!repo) return finish(error(404, 'Not Found', route.docs), true);
+    }
+
+    const requestErrors =
+      record.body === undefined && (method === 'GET' || method === 'DELETE')
+        ? []
+        : this.contract.checkRequest(route.template, method, record.body ?? {});
     if (requestErrors.length > 0) {
       this.problems.push(`${record.operationId} ${method} ${path}: request body violates the schema: ${requestErrors.join('; ')}`);
       return finish(
@@ -365,12 +378,6 @@ class Double implements GitHubDouble {
       );
     }
 
-    const params = Object.fromEntries(Object.entries(route.pattern!.exec(path)!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
-    let repo: RepoState | undefined;
-    if (params.owner !== undefined && params.repo !== undefined) {
-      repo = this.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
-      if (!repo) return finish(error(404, 'Not Found', route.docs), true);
-    }
     const reply = route.handle({ params, query, body: record.body, repo: repo!, path: `${path}${target.search}` });
     finish(reply, true);
   }
@@ -514,7 +521,8 @@ class Double implements GitHubDouble {
           const n = Number(params.issue_number);
           if (!repo.issues.has(n) && !repo.pulls.has(n)) return error(404, 'Not Found', `${commentsDocs}#list-issue-comments`);
           let comments = repo.comments.get(n) ?? [];
-          if (query.since) comments = comments.filter((c) => c.updatedAt >= query.since!);
+          const since = query.since === undefined ? NaN : Date.parse(query.since);
+          if (!Number.isNaN(since)) comments = comments.filter((c) => Date.parse(c.updatedAt) >= since);
           const page = paginate(comments, query, this.url, path);
           return { status: 200, body: page.items.map((c) => this.json.comment(repo, c)), headers: page.headers };
         },
