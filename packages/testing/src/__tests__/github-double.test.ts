@@ -176,6 +176,8 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
     const all = await gh('GET', path);
     expect(all.body).toHaveLength(5);
     expect(all.headers.get('link')).toBeNull();
+    const future = await gh('GET', `${path}?since=${new Date(Date.now() + 60_000).toISOString()}`);
+    expect(future.body).toEqual([]);
   });
 
   test('POST /pulls creates a pull (201) that GET and the state both show', async () => {
@@ -329,6 +331,8 @@ describe('GitHub double: errors as GitHub sends them', () => {
     expect((await gh('GET', '/repos/acme/app/pulls/404')).status).toBe(404);
     expect((await gh('POST', '/repos/acme/app/issues/404/comments', { body: 'x' })).status).toBe(404);
     expect((await gh('PATCH', '/repos/acme/app/issues/comments/404', { body: 'x' })).status).toBe(404);
+    // An unknown repository hides everything else, even a body that would be invalid.
+    expect((await gh('POST', '/repos/acme/nope/pulls', { nonsense: true })).status).toBe(404);
     const issue = double.addIssue(REPO, { title: 'No such label' });
     const label = await gh('DELETE', `/repos/acme/app/issues/${issue.number}/labels/nope`);
     expect(label.status).toBe(404);

@@ -79,8 +79,8 @@ function createContract(): OpenApiContract {
     // Compile each referenced component once (simple-user appears in every object) instead of
     // inlining it into every validator: several times faster for GitHub's large schemas.
     inlineRefs: false,
-    // GitHub's `oneOf` + `discriminator` (GET /user) names a property that is neither required nor a
-    // const in its branches, which Ajv's discriminator support rejects; plain `oneOf` is enough here.
+    // GET /user has a `discriminator` with a `mapping`, which Ajv's discriminator support rejects;
+    // the plain `oneOf` it sits next to tells private from public users well enough.
     discriminator: false,
   });
   addFormats(ajv);
@@ -122,7 +122,7 @@ function createContract(): OpenApiContract {
     return op && typeof op === 'object' && 'responses' in op ? (op as OpenApiOperation) : undefined;
   };
 
-  const describe = (errors: ErrorObject[] | null | undefined): string[] =>
+  const messages = (errors: ErrorObject[] | null | undefined): string[] =>
     (errors ?? []).map((e) => {
       const where = e.instancePath === '' ? '(root)' : e.instancePath;
       const params = Object.keys(e.params).length > 0 ? ` ${JSON.stringify(e.params)}` : '';
@@ -138,14 +138,14 @@ function createContract(): OpenApiContract {
       const base = ['paths', template, method.toLowerCase(), 'responses', String(status)];
       const validate = validatorFor(jsonSchemaPointer(document, base));
       if (!validate || validate(body)) return [];
-      return describe(validate.errors);
+      return messages(validate.errors);
     },
     checkRequest(template, method, body) {
       const op = operation(template, method);
       if (!op?.requestBody) return [];
       const validate = validatorFor(jsonSchemaPointer(document, ['paths', template, method.toLowerCase(), 'requestBody']));
       if (!validate || validate(body)) return [];
-      return describe(validate.errors);
+      return messages(validate.errors);
     },
   };
 }
