@@ -112,6 +112,34 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
     expect(double.addIssue(REPO, { title: 'Three' }).number).toBe(pull.number + 1);
   });
 
+  test('PATCH an issue changes title, body, labels and state (with its reason)', async () => {
+    const issue = double.addIssue(REPO, { title: 'Patch me', labels: ['aidp'] });
+    const res = await gh('PATCH', `/repos/acme/app/issues/${issue.number}`, {
+      title: 'Patched',
+      body: 'New body',
+      labels: ['aidp:done'],
+      state: 'closed',
+      state_reason: 'not_planned',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ title: 'Patched', body: 'New body', state: 'closed', state_reason: 'not_planned' });
+    expect(res.body.labels.map((l: { name: string }) => l.name)).toEqual(['aidp:done']);
+    expect(double.issue(REPO, issue.number)).toMatchObject({ state: 'closed', labels: ['aidp:done'] });
+    const reopened = await gh('PATCH', `/repos/acme/app/issues/${issue.number}`, { state: 'open' });
+    expect(reopened.body).toMatchObject({ state: 'open', state_reason: 'reopened', closed_at: null });
+  });
+
+  test('labels are added to and removed from an issue, each answer listing what is left', async () => {
+    const issue = double.addIssue(REPO, { title: 'Label me', labels: ['aidp'] });
+    const added = await gh('POST', `/repos/acme/app/issues/${issue.number}/labels`, { labels: ['aidp:running', 'aidp'] });
+    expect(added.status).toBe(200);
+    expect(added.body.map((l: { name: string }) => l.name)).toEqual(['aidp', 'aidp:running']);
+    const removed = await gh('DELETE', `/repos/acme/app/issues/${issue.number}/labels/${encodeURIComponent('aidp')}`);
+    expect(removed.status).toBe(200);
+    expect(removed.body.map((l: { name: string }) => l.name)).toEqual(['aidp:running']);
+    expect(double.issue(REPO, issue.number)?.labels).toEqual(['aidp:running']);
+  });
+
   test('comments: create (201), list, update (200)', async () => {
     const issue = double.addIssue(REPO, { title: 'Comment here' });
     const created = await gh('POST', `/repos/acme/app/issues/${issue.number}/comments`, { body: 'AIDP is on it' });
@@ -148,6 +176,8 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
     const all = await gh('GET', path);
     expect(all.body).toHaveLength(5);
     expect(all.headers.get('link')).toBeNull();
+    const future = await gh('GET', `${path}?since=${new Date(Date.now() + 60_000).toISOString()}`);
+    expect(future.body).toEqual([]);
   });
 
   test('POST /pulls creates a pull (201) that GET and the state both show', async () => {
@@ -243,6 +273,28 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
     expect(JSON.stringify(double.requests)).not.toContain(TOKEN);
     expect(JSON.stringify(double.requests).toLowerCase()).not.toContain('authorization');
   });
+
+  test("every operation was served above, and no answer violated GitHub's OpenAPI description", async () => {
+    expect((await gh('GET', '/repos/acme/app/pulls?state=all')).body.length).toBeGreaterThan(0);
+    expect(new Set(double.requests.map((r) => r.operationId))).toEqual(
+      new Set([
+        'users/get-authenticated',
+        'repos/get',
+        'issues/get',
+        'issues/update',
+        'issues/add-labels',
+        'issues/remove-label',
+        'issues/list-comments',
+        'issues/create-comment',
+        'issues/update-comment',
+        'pulls/list',
+        'pulls/create',
+        'pulls/get',
+        'pulls/update',
+      ]),
+    );
+    expect(double.problems).toEqual([]);
+  });
 });
 
 describe('GitHub double: errors as GitHub sends them', () => {
@@ -279,6 +331,12 @@ describe('GitHub double: errors as GitHub sends them', () => {
     expect((await gh('GET', '/repos/acme/app/pulls/404')).status).toBe(404);
     expect((await gh('POST', '/repos/acme/app/issues/404/comments', { body: 'x' })).status).toBe(404);
     expect((await gh('PATCH', '/repos/acme/app/issues/comments/404', { body: 'x' })).status).toBe(404);
+    // An unknown repository hides everything else, even a body that would be invalid.
+    expect((await gh('POST', '/repos/acme/nope/pulls', { nonsense: true })).status).toBe(404);
+    const issue = double.addIssue(REPO, { title: 'No such label' });
+    const label = await gh('DELETE', `/repos/acme/app/issues/${issue.number}/labels/nope`);
+    expect(label.status).toBe(404);
+    expect(label.body).toMatchObject({ message: 'Label does not exist', status: '404' });
     double.assertNoProblems();
   });
 

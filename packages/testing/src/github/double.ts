@@ -68,6 +68,7 @@ export interface NewPull {
   head: string;
   base: string;
   draft?: boolean;
+  labels?: string[];
   state?: 'open' | 'closed';
   user?: string;
 }
@@ -222,6 +223,7 @@ class Double implements GitHubDouble {
       body: issue.body ?? null,
       labels: [...(issue.labels ?? [])],
       state: issue.state ?? 'open',
+      stateReason: issue.state === 'closed' ? 'completed' : null,
       user: issue.user ?? 'octocat',
       createdAt: now,
       updatedAt: now,
@@ -273,6 +275,7 @@ class Double implements GitHubDouble {
       head: pull.head,
       base: pull.base,
       draft: pull.draft ?? false,
+      labels: [...(pull.labels ?? [])],
       state: pull.state ?? 'open',
       merged: false,
       user: pull.user ?? this.login,
@@ -351,9 +354,22 @@ class Double implements GitHubDouble {
 
     const auth = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!req.headers.authorization) return finish(error(401, 'Requires authentication', route.docs), true);
-    if (!auth || !this.options.tokens.includes(auth[1]!)) return finish(error(401, 'Bad credentials', route.docs), true);
+    if (!auth || !this.options.tokens.includes(auth[1]!)) return finish(error(401, 'Bad credentials'), true);
 
-    const requestErrors = record.body === undefined && method === 'GET' ? [] : this.contract.checkRequest(route.template, method, record.body ?? {});
+    // GitHub answers 404 for a repository it does not show before it looks at the body.
+    const params = Object.fromEntries(
+      Object.entries(route.pattern!.exec(path)!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
+    );
+    let repo: RepoState | undefined;
+    if (params.owner !== undefined && params.repo !== undefined) {
+      repo = this.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
+      if (!repo) return finish(error(404, 'Not Found', route.docs), true);
+    }
+
+    const requestErrors =
+      record.body === undefined && (method === 'GET' || method === 'DELETE')
+        ? []
+        : this.contract.checkRequest(route.template, method, record.body ?? {});
     if (requestErrors.length > 0) {
       this.problems.push(`${record.operationId} ${method} ${path}: request body violates the schema: ${requestErrors.join('; ')}`);
       return finish(
@@ -362,12 +378,6 @@ class Double implements GitHubDouble {
       );
     }
 
-    const params = Object.fromEntries(Object.entries(route.pattern!.exec(path)!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
-    let repo: RepoState | undefined;
-    if (params.owner !== undefined && params.repo !== undefined) {
-      repo = this.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
-      if (!repo) return finish(error(404, 'Not Found', route.docs), true);
-    }
     const reply = route.handle({ params, query, body: record.body, repo: repo!, path: `${path}${target.search}` });
     finish(reply, true);
   }
@@ -442,6 +452,68 @@ class Double implements GitHubDouble {
         },
       },
       {
+        method: 'PATCH',
+        template: '/repos/{owner}/{repo}/issues/{issue_number}',
+        docs: 'https://docs.github.com/rest/issues/issues#update-an-issue',
+        handle: ({ repo, params, body }) => {
+          const n = Number(params.issue_number);
+          const item = repo.issues.get(n) ?? repo.pulls.get(n);
+          if (!item) return error(404, 'Not Found', 'https://docs.github.com/rest/issues/issues#update-an-issue');
+          const input = (body ?? {}) as {
+            title?: string | number | null;
+            body?: string | null;
+            state?: 'open' | 'closed';
+            state_reason?: DoubleIssue['stateReason'];
+            labels?: Array<string | { name?: string }>;
+          };
+          const now = timestamp();
+          if (input.title !== undefined && input.title !== null) item.title = String(input.title);
+          if (input.body !== undefined) item.body = input.body;
+          if (input.labels !== undefined) item.labels = labelNames(input.labels);
+          if (input.state !== undefined && input.state !== item.state) {
+            item.state = input.state;
+            item.closedAt = input.state === 'closed' ? now : null;
+            if ('stateReason' in item) {
+              item.stateReason = input.state === 'closed' ? (input.state_reason ?? 'completed') : 'reopened';
+            }
+          }
+          item.updatedAt = now;
+          return { status: 200, body: this.json.issue(repo, item) };
+        },
+      },
+      {
+        method: 'POST',
+        template: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
+        docs: 'https://docs.github.com/rest/issues/labels#add-labels-to-an-issue',
+        handle: ({ repo, params, body }) => {
+          const n = Number(params.issue_number);
+          const item = repo.issues.get(n) ?? repo.pulls.get(n);
+          if (!item) return error(404, 'Not Found', 'https://docs.github.com/rest/issues/labels#add-labels-to-an-issue');
+          const input = body as Array<string | { name?: string }> | { labels?: Array<string | { name?: string }> };
+          for (const name of labelNames(Array.isArray(input) ? input : (input.labels ?? []))) {
+            if (!item.labels.includes(name)) item.labels.push(name);
+          }
+          item.updatedAt = timestamp();
+          return { status: 200, body: item.labels.map((name) => this.json.label(repo, name)) };
+        },
+      },
+      {
+        method: 'DELETE',
+        template: '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}',
+        docs: 'https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue',
+        handle: ({ repo, params }) => {
+          const docs = 'https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue';
+          const n = Number(params.issue_number);
+          const item = repo.issues.get(n) ?? repo.pulls.get(n);
+          if (!item) return error(404, 'Not Found', docs);
+          const index = item.labels.indexOf(params.name!);
+          if (index === -1) return error(404, 'Label does not exist', docs);
+          item.labels.splice(index, 1);
+          item.updatedAt = timestamp();
+          return { status: 200, body: item.labels.map((name) => this.json.label(repo, name)) };
+        },
+      },
+      {
         method: 'GET',
         template: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
         docs: `${commentsDocs}#list-issue-comments`,
@@ -449,7 +521,8 @@ class Double implements GitHubDouble {
           const n = Number(params.issue_number);
           if (!repo.issues.has(n) && !repo.pulls.has(n)) return error(404, 'Not Found', `${commentsDocs}#list-issue-comments`);
           let comments = repo.comments.get(n) ?? [];
-          if (query.since) comments = comments.filter((c) => c.updatedAt >= query.since!);
+          const since = query.since === undefined ? NaN : Date.parse(query.since);
+          if (!Number.isNaN(since)) comments = comments.filter((c) => Date.parse(c.updatedAt) >= since);
           const page = paginate(comments, query, this.url, path);
           return { status: 200, body: page.items.map((c) => this.json.comment(repo, c)), headers: page.headers };
         },
@@ -617,6 +690,9 @@ function templatePattern(template: string, route: boolean): RegExp {
   source += escapeRegExp(template.slice(last));
   return new RegExp(`^${source}/?$`);
 }
+
+const labelNames = (labels: Array<string | { name?: string }>): string[] =>
+  labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter((name) => name !== '');
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
 

@@ -29,11 +29,14 @@ interface Ref {
   $ref: string;
 }
 
-/** How long the first load took, for the curious (and for the README's claim that it is fast). */
+/** How long the first load took, in milliseconds. */
 export interface OpenApiLoadTimings {
   readMs: number;
   parseMs: number;
-  prepareMs: number;
+  /** Rewriting OpenAPI 3.0 idioms for Ajv. */
+  adaptMs: number;
+  /** Handing the schemas to Ajv (which walks them all). Validators are compiled later, on first use. */
+  addMs: number;
 }
 
 export interface OpenApiContract {
@@ -65,7 +68,8 @@ function createContract(): OpenApiContract {
   const t1 = performance.now();
   const document = JSON.parse(text) as OpenApiDocument;
   const t2 = performance.now();
-  const formats = adaptOpenApi30(document);
+  const { formats, identified } = adaptOpenApi30(document);
+  const tAdapted = performance.now();
 
   const ajv = new Ajv({
     strict: false,
@@ -75,8 +79,8 @@ function createContract(): OpenApiContract {
     // Compile each referenced component once (simple-user appears in every object) instead of
     // inlining it into every validator: several times faster for GitHub's large schemas.
     inlineRefs: false,
-    // GitHub's `oneOf` + `discriminator` (GET /user) names a property that is neither required nor a
-    // const in its branches, which Ajv's discriminator support rejects; plain `oneOf` is enough here.
+    // GET /user has a `discriminator` with a `mapping`, which Ajv's discriminator support rejects;
+    // the plain `oneOf` it sits next to tells private from public users well enough.
     discriminator: false,
   });
   addFormats(ajv);
@@ -85,10 +89,20 @@ function createContract(): OpenApiContract {
   for (const format of formats) {
     if (!ajv.formats[format]) ajv.addFormat(format, true);
   }
-  // Ajv walks every key of a schema it adds (looking for `$id`s), so leave out what no schema refers
-  // to: the examples (a third of `components`) and the webhooks. Pointers stay those of the document.
+  // Examples (a third of `components`) and webhooks are data no schema refers to: leave them out.
+  // Pointers into what remains are those of the document.
   const { schemas, responses, parameters, requestBodies, headers } = document.components;
-  ajv.addSchema({ paths: document.paths, components: { schemas, responses, parameters, requestBodies, headers } }, DOCUMENT_ID);
+  const root = { paths: document.paths, components: { schemas, responses, parameters, requestBodies, headers } };
+  if (identified) {
+    ajv.addSchema(root, DOCUMENT_ID);
+  } else {
+    // Ajv walks every key of a schema it adds to index `$id`s and anchors (about half a second for
+    // these megabytes), but resolves `#/...` pointers on the live object when it compiles a `$ref`.
+    // GitHub's description has no `$id` or anchor, so add an empty shell and fill it in afterwards.
+    const shell: Record<string, unknown> = {};
+    ajv.addSchema(shell, DOCUMENT_ID);
+    Object.assign(shell, root);
+  }
   const t3 = performance.now();
 
   const validators = new Map<string, ValidateFunction | null>();
@@ -108,7 +122,7 @@ function createContract(): OpenApiContract {
     return op && typeof op === 'object' && 'responses' in op ? (op as OpenApiOperation) : undefined;
   };
 
-  const describe = (errors: ErrorObject[] | null | undefined): string[] =>
+  const messages = (errors: ErrorObject[] | null | undefined): string[] =>
     (errors ?? []).map((e) => {
       const where = e.instancePath === '' ? '(root)' : e.instancePath;
       const params = Object.keys(e.params).length > 0 ? ` ${JSON.stringify(e.params)}` : '';
@@ -116,7 +130,7 @@ function createContract(): OpenApiContract {
     });
 
   return {
-    timings: { readMs: t1 - t0, parseMs: t2 - t1, prepareMs: t3 - t2 },
+    timings: { readMs: t1 - t0, parseMs: t2 - t1, adaptMs: tAdapted - t2, addMs: t3 - tAdapted },
     operationId: (template, method) => operation(template, method)?.operationId,
     checkResponse(template, method, status, body) {
       const op = operation(template, method);
@@ -124,14 +138,14 @@ function createContract(): OpenApiContract {
       const base = ['paths', template, method.toLowerCase(), 'responses', String(status)];
       const validate = validatorFor(jsonSchemaPointer(document, base));
       if (!validate || validate(body)) return [];
-      return describe(validate.errors);
+      return messages(validate.errors);
     },
     checkRequest(template, method, body) {
       const op = operation(template, method);
       if (!op?.requestBody) return [];
       const validate = validatorFor(jsonSchemaPointer(document, ['paths', template, method.toLowerCase(), 'requestBody']));
       if (!validate || validate(body)) return [];
-      return describe(validate.errors);
+      return messages(validate.errors);
     },
   };
 }
@@ -176,25 +190,27 @@ const encodePointer = (pointer: string): string =>
     .join('/');
 
 /**
- * Rewrites the OpenAPI 3.0 idioms Ajv reads differently, in place, and returns every `format` used.
+ * Rewrites the OpenAPI 3.0 idioms Ajv reads differently, in place.
  *
  * - `nullable: true` without `type` (next to `allOf`/`anyOf`/`oneOf`/`$ref`): Ajv refuses `nullable`
  *   without `type`, so the schema becomes `anyOf: [{ type: 'null' }, <schema>]`.
  * - `nullable: true` with an `enum` that lacks `null` (e.g. `state_reason`, `active_lock_reason`):
  *   GitHub sends `null` there, so `null` joins the enum.
  *
- * Examples are skipped: they are data, not schemas.
+ * Examples are skipped: they are data, not schemas. Also reports every `format` used and whether any
+ * schema has an `$id` or `$anchor` (which Ajv must index).
  */
-function adaptOpenApi30(document: OpenApiDocument): Set<string> {
+function adaptOpenApi30(document: OpenApiDocument): { formats: Set<string>; identified: boolean } {
   const formats = new Set<string>();
-  const visit = (node: unknown, parentKey = ''): void => {
+  let identified = false;
+  const visit = (node: object, parentKey: string): void => {
     if (Array.isArray(node)) {
-      for (const item of node) visit(item);
+      for (const item of node) if (typeof item === 'object' && item !== null) visit(item as object, '');
       return;
     }
-    if (node === null || typeof node !== 'object') return;
     const schema = node as Record<string, unknown>;
     if (typeof schema.format === 'string' && typeof schema.type === 'string') formats.add(schema.format);
+    if (typeof schema.$id === 'string' || typeof schema.$anchor === 'string') identified = true;
     if (schema.nullable === true) {
       if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum.push(null);
       if (schema.type === undefined) {
@@ -209,14 +225,16 @@ function adaptOpenApi30(document: OpenApiDocument): Set<string> {
         schema.anyOf = [{ type: 'null' }, inner];
       }
     }
-    for (const [key, value] of Object.entries(schema)) {
+    // A plain for-in that skips primitives: this walks megabytes, allocation matters.
+    for (const key in schema) {
+      const value = schema[key];
+      if (typeof value !== 'object' || value === null) continue;
       if ((key === 'example' || key === 'examples') && parentKey !== 'properties') continue;
       visit(value, key);
     }
   };
-  visit(document.paths);
-  visit(document.components.schemas);
-  visit(document.components.responses);
-  visit(document.components.requestBodies);
-  return formats;
+  for (const part of [document.paths, document.components.schemas, document.components.responses, document.components.requestBodies]) {
+    if (part) visit(part, '');
+  }
+  return { formats, identified };
 }

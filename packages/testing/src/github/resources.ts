@@ -21,6 +21,8 @@ export interface DoubleIssue {
   body: string | null;
   labels: string[];
   state: 'open' | 'closed';
+  /** Why it was closed (or `reopened`); null while it never was. */
+  stateReason: 'completed' | 'not_planned' | 'duplicate' | 'reopened' | null;
   user: string;
   readonly createdAt: string;
   updatedAt: string;
@@ -36,6 +38,7 @@ export interface DoublePull {
   head: string;
   base: string;
   draft: boolean;
+  labels: string[];
   state: 'open' | 'closed';
   merged: boolean;
   user: string;
@@ -286,7 +289,6 @@ export class Json {
     const api = `${this.url}/repos/${repo.owner}/${repo.name}`;
     const issueApi = `${api}/issues/${item.number}`;
     const isPull = repo.pulls.has(item.number) && 'head' in item;
-    const labels = 'labels' in item ? item.labels : [];
     const json: Record<string, unknown> = {
       url: issueApi,
       repository_url: api,
@@ -299,7 +301,7 @@ export class Json {
       number: item.number,
       title: item.title,
       user: this.user(item.user),
-      labels: labels.map((name) => this.label(repo, name)),
+      labels: item.labels.map((name) => this.label(repo, name)),
       state: item.state,
       locked: false,
       assignee: null,
@@ -315,7 +317,7 @@ export class Json {
       closed_by: null,
       timeline_url: `${issueApi}/timeline`,
       performed_via_github_app: null,
-      state_reason: item.state === 'closed' ? 'completed' : null,
+      state_reason: 'stateReason' in item ? item.stateReason : null,
       reactions: this.reactions(`${issueApi}/reactions`),
     };
     if (isPull) {
@@ -389,7 +391,7 @@ export class Json {
       assignees: [],
       requested_reviewers: [],
       requested_teams: [],
-      labels: [],
+      labels: pull.labels.map((name) => this.label(repo, name)),
       milestone: null,
       draft: pull.draft,
       commits_url: `${self}/commits`,
