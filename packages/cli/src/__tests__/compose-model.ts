@@ -38,7 +38,7 @@ export function interpolate(text: string, env: Record<string, string | undefined
     if (bare) return env[bare] ?? '';
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])(.*))?$/s.exec(braced ?? '');
     if (!match) throw new Error(`invalid interpolation "\${${braced}}" in "${text}"`);
-    const [, name, op, arg = ''] = match as unknown as [string, string, string | undefined, string | undefined];
+    const [, name = '', op, arg = ''] = match;
     const value = env[name];
     const unset = op?.startsWith(':') ? value === undefined || value === '' : value === undefined;
     switch (op) {

@@ -8,6 +8,7 @@ import { createCli } from '../main';
 import {
   activeServices,
   composeSchemaValidator,
+  interpolate,
   isObject,
   loadComposeFile,
   mergeCompose,
@@ -108,6 +109,19 @@ describe('the compose files in docker/', () => {
         expect({ files, profiles, problems: stackProblems(model, profiles) }).toEqual({ files, profiles, problems: [] });
       }
     }
+  });
+
+  it('are read with the variables as Compose substitutes them', () => {
+    const problems: string[] = [];
+    const env = { SET: 'x', EMPTY: '' };
+    const read = (text: string) => interpolate(text, env, problems);
+    expect([read('${SET:-d}'), read('${EMPTY:-d}'), read('${EMPTY-d}'), read('${UNSET-d}'), read('$SET/$$SET')]).toEqual(['x', 'd', '', 'd', 'x/$SET']);
+    expect([read('${SET:+alt}'), read('${EMPTY:+alt}'), read('${EMPTY+alt}'), read('${UNSET}')]).toEqual(['alt', '', 'alt', '']);
+    expect(problems).toEqual([]);
+    read('${EMPTY?fine when set, even empty}');
+    read('${EMPTY:?needs a value}');
+    read('${UNSET?needs to be set}');
+    expect(problems).toEqual(['required variable EMPTY is missing a value: needs a value', 'required variable UNSET is missing a value: needs to be set']);
   });
 
   it('are checked for real: broken copies are rejected', () => {
