@@ -52,3 +52,20 @@ export function createFixtureProject(parent: string = tmpdir()): FixtureProject 
   git(dir, ['commit', '-q', '-m', 'Initial commit']);
   return { dir, git: (...args) => git(dir, args) };
 }
+
+/** A fixture project whose `origin` is a local bare repository (with `origin/main` fetched). */
+export interface FixtureProjectWithOrigin extends FixtureProject {
+  /** The bare repository's path. */
+  bare: string;
+  /** Runs git in the bare repository (`origin('show', 'branch:file')`). */
+  origin(...args: string[]): string;
+}
+
+export function createFixtureProjectWithOrigin(parent: string = tmpdir()): FixtureProjectWithOrigin {
+  const project = createFixtureProject(parent);
+  const bare = mkdtempSync(join(parent, 'aidp-origin-'));
+  project.git('clone', '-q', '--bare', project.dir, bare);
+  project.git('remote', 'add', 'origin', bare);
+  project.git('fetch', '-q', 'origin');
+  return { ...project, bare, origin: (...args) => git(bare, args) };
+}

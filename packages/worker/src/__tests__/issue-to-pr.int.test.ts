@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AidpClient, buildIssueToPrInput, type AidpRunHandle } from '@aidp/client';
-import { FIXED_MATH, createFixtureProject, scriptAgent, startGitHubDouble, temporalAddress, uniqueName, type GitHubDouble, type ScriptedAgent } from '@aidp/testing';
+import { FIXED_MATH, createFixtureProjectWithOrigin, scriptAgent, startGitHubDouble, temporalAddress, uniqueName, type FixtureProjectWithOrigin, type GitHubDouble, type ScriptedAgent } from '@aidp/testing';
 import { eventually, recordHistory, testConfig, workLoopHarness, type WorkLoopHarness } from '@aidp/testing/work-loop-harness';
 import { issueWorkflowId, type IssueToPrResult, type Progress } from '@aidp/workflows/contracts';
 
@@ -26,15 +26,9 @@ const PLAN_ANSWER = [
   '```',
 ].join('\n');
 
-/** A project whose origin is a local bare repository, with origin/main fetched. */
 function projectWithOrigin() {
-  const project = createFixtureProject();
-  const bare = mkdtempSync(join(tmpdir(), 'aidp-origin-'));
-  project.git('clone', '-q', '--bare', project.dir, bare);
-  project.git('remote', 'add', 'origin', bare);
-  project.git('fetch', '-q', 'origin');
-  const origin = (...args: string[]) => execFileSync('git', args, { cwd: bare, encoding: 'utf8' }).trim();
-  return { project, bare, origin };
+  const project = createFixtureProjectWithOrigin();
+  return { project, bare: project.bare, origin: project.origin };
 }
 
 interface Flow {
@@ -42,7 +36,7 @@ interface Flow {
   harness: WorkLoopHarness;
   aidp: AidpClient;
   agent: ScriptedAgent;
-  project: ReturnType<typeof createFixtureProject>;
+  project: FixtureProjectWithOrigin;
   bare: string;
   origin: (...args: string[]) => string;
 }
@@ -209,6 +203,7 @@ describe('IssueToPrWorkflow', () => {
       match: `Sub-task ${n} of the issue`,
       step: {
         sleepMs: 1_500,
+        cost: { usd: 0.01, inputTokens: 10, outputTokens: 5 },
         write: {
           [`src/part${n}.js`]: `'use strict';\nexports.part${n} = () => ${n};\n`,
           [`test/part${n}.test.js`]: `'use strict';\nconst test = require('node:test');\nconst assert = require('node:assert');\ntest('part ${n}', () => assert.strictEqual(require('../src/part${n}.js').part${n}(), ${n}));\n`,
@@ -236,6 +231,9 @@ describe('IssueToPrWorkflow', () => {
     for (const n of [1, 2, 3]) expect(f.origin('show', `aidp/issue-16:src/part${n}.js`)).toContain(`part${n}`);
     expect(result.iterations).toBe(3);
     expect(result.finalChecks?.passing).toBe(true);
+    // Each part's cost rolls up into the parent's.
+    expect(result.cost.usd).toBeCloseTo(0.03, 5);
+    expect(result.children.map((c) => c.cost.usd)).toEqual([0.01, 0.01, 0.01]);
     expect(progress.children.map((c) => c.state)).toEqual(['completed', 'completed', 'completed']);
     f.gh.assertNoProblems();
     await recordHistory(f.harness.client, handle.workflowId, 'issue-to-pr-three-children');
@@ -257,6 +255,42 @@ describe('IssueToPrWorkflow', () => {
     expect(failure.message).toContain('sub-task 2 "Second part" failed');
     expect(f.gh.pulls(REPO)).toHaveLength(0);
     await recordHistory(f.harness.client, failure.workflowId, 'issue-to-pr-child-failed');
+  }, 180_000);
+
+  it('gives a merge conflict between parts one agent run to resolve it', async () => {
+    const part = (n: number) => ({ match: `Sub-task ${n} of the issue`, step: { write: { 'src/shared.js': `exports.who = 'part ${n}';\n`, 'src/math.js': FIXED_MATH } } });
+    const agent = scriptAgent({
+      rules: [part(1), part(2), { match: '# Resolve a merge conflict', step: { write: { 'src/shared.js': "exports.who = 'both parts';\n" } } }],
+      default: {},
+    });
+    const f = await flow(agent);
+    f.gh.addIssue(REPO, { number: 22, title: 'Clashing parts', body: '## Sub-tasks\n- One\n- Two\n' });
+    const { result, handle } = await runIssue(f, 22);
+    expect(result.outcome).toBe('completed');
+    expect(f.origin('show', 'aidp/issue-22:src/shared.js')).toBe("exports.who = 'both parts';");
+    const resolve = agent.invocations().find((i) => i.prompt.includes('# Resolve a merge conflict'))!;
+    expect(resolve.prompt).toContain('- src/shared.js');
+    expect(f.gh.pulls(REPO)).toHaveLength(1);
+    await recordHistory(f.harness.client, handle.workflowId, 'issue-to-pr-conflict-resolved');
+  }, 180_000);
+
+  it('ends needing a person, with the conflicting files listed, when the agent cannot resolve the conflict', async () => {
+    const part = (n: number) => ({ match: `Sub-task ${n} of the issue`, step: { write: { 'src/shared.js': `exports.who = 'part ${n}';\n`, 'src/math.js': FIXED_MATH } } });
+    const agent = scriptAgent({ rules: [part(1), part(2), { match: '# Resolve a merge conflict', step: { say: 'I could not.' } }], default: {} });
+    const f = await flow(agent);
+    f.gh.addIssue(REPO, { number: 23, title: 'Clashing parts', body: '## Sub-tasks\n- One\n- Two\n' });
+    const err = await f.harness.run(async () => {
+      const handle = await f.aidp.startIssueToPr({ issueNumber: 23, projectDir: f.project.dir });
+      return (await handle.result().catch((e: unknown) => e)) as { name: string; reason: string; message: string; partialResult?: IssueToPrResult };
+    });
+    expect(err.name).toBe('AidpRunFailedError');
+    expect(err.reason).toBe('NeedsHuman');
+    expect(err.message).toContain('conflicts in src/shared.js');
+    expect(err.partialResult?.conflicts).toEqual(['src/shared.js']);
+    expect(f.gh.pulls(REPO)).toHaveLength(0);
+    // The merge was undone: the issue's branch is clean for a person to take over.
+    const worktree = join(f.project.dir, '.aidp', 'worktrees', issueWorkflowId(REPO, 23));
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: worktree, encoding: 'utf8' }).trim()).toBe('');
   }, 180_000);
 
   it('cancels the children when the parent is cancelled', async () => {
@@ -281,6 +315,7 @@ describe('IssueToPrWorkflow', () => {
         }, 30_000, `child ${n} cancelled`);
         expect(child.status.name).toBe('CANCELLED');
       }
+      await recordHistory(f.harness.client, handle.workflowId, 'issue-to-pr-cancelled');
     });
   }, 180_000);
 

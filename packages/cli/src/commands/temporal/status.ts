@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { TemporalCommand } from '../../base-command.js';
 import { followRun } from '../../follow.js';
-import { duration, progressPanel, paint } from '../../render.js';
+import { duration, progressPanel, paint, subjectText } from '../../render.js';
 
 /** `aidp temporal status <id>`: a run's description and progress. */
 export class TemporalStatusCommand extends TemporalCommand {
@@ -67,7 +67,7 @@ export class TemporalStatusCommand extends TemporalCommand {
       if (progress instanceof Error) {
         lines.push(`  progress    unavailable: no worker answered the progress query (${progress.message.split('\n')[0]})`);
       } else {
-        lines.push(...progressPanel(progress, c, client.config.work_loop.max_cost_usd).slice(1));
+        lines.push(`  subject     ${subjectText(progress)}`, ...progressPanel(progress, c, client.config.work_loop.max_cost_usd).slice(1));
       }
       this.context.stdout.write(`${lines.join('\n')}\n`);
       return 0;
