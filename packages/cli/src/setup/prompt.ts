@@ -43,7 +43,8 @@ export class Prompter {
     private readonly output: Writable,
     private readonly c: Paint,
   ) {
-    this.rl = createInterface({ input, output, terminal: (output as NodeJS.WriteStream).isTTY === true });
+    // No history: arrow-up would offer answers to other questions (and a pasted key would linger).
+    this.rl = createInterface({ input, output, terminal: (output as NodeJS.WriteStream).isTTY === true, historySize: 0 });
     this.rl.on('close', () => {
       this.closed = true;
       const reject = this.pending;
