@@ -96,6 +96,8 @@ describe('aidp temporal config', () => {
 });
 
 describe('aidp temporal setup without a terminal', () => {
+  // Only the PEM framing is checked before writing; the TLS handshake is the connection test's job.
+  const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
   const setup = (args: string[], cwd: string) => runCli(['temporal', 'setup', ...args], { cwd, env: { NO_COLOR: '1' } });
 
   it('names the flags that are missing and exits 2, writing nothing', async () => {
@@ -131,13 +133,17 @@ describe('aidp temporal setup without a terminal', () => {
     const localTls = await setup(['--mode', 'local', '--tls'], dir);
     expect(localTls.code).toBe(2);
     expect(localTls.stderr).toContain('--mode local: the local dev server takes no TLS or API key flags');
-    const halfPair = await setup(['--mode', 'self-hosted', '--tls-cert', 'aidp.yml'], project({ 'aidp.yml': '' }));
+    const pem = project({ 'client.pem': PEM, 'aidp.yml': '' });
+    const notPem = await setup(['--mode', 'self-hosted', '--tls-cert', 'aidp.yml', '--tls-key', 'client.pem'], pem);
+    expect(notPem.code).toBe(2);
+    expect(notPem.stderr).toMatch(/--tls-cert: \S*aidp\.yml is not a PEM file/);
+    const halfPair = await setup(['--mode', 'self-hosted', '--tls-cert', 'client.pem'], pem);
     expect(halfPair.code).toBe(2);
     expect(halfPair.stderr).toContain('--tls-cert and --tls-key go together');
   });
 
   it('writes mTLS paths relative to the file it edits, and a file in another folder with --config', async () => {
-    const dir = project({ 'certs/client.pem': 'cert', 'certs/client.key': 'key', 'deploy/.keep': '' });
+    const dir = project({ 'certs/client.pem': PEM, 'certs/client.key': PEM, 'deploy/.keep': '' });
     const run = await setup(
       ['--config', 'deploy/aidp.yml', '--mode', 'self-hosted', '--address', 'temporal.internal:7233', '--tls-cert', 'certs/client.pem', '--tls-key', 'certs/client.key', '--tls-server-name', 'temporal', '--no-verify', '--yes'],
       dir,
@@ -158,6 +164,23 @@ describe('aidp temporal setup without a terminal', () => {
         '    server_name: temporal',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('for Temporal Cloud, writes the key variable by name, and cannot test a connection without it', async () => {
+    const dir = project({ 'aidp.yml': '# ours\nagent:\n  provider: codex\n' });
+    const args = ['--mode', 'cloud', '--namespace', 'prod.acme1', '--api-key-env', '${ACME_KEY}', '--yes'];
+    const untestable = await setup(args, dir);
+    expect(untestable.code).toBe(1);
+    expect(untestable.stderr).toContain('Cannot test the connection: ACME_KEY is not set, so there is no API key to sign in with.');
+    expect(readFileSync(join(dir, 'aidp.yml'), 'utf8')).toBe('# ours\nagent:\n  provider: codex\n');
+
+    const saved = await setup([...args, '--no-verify'], dir);
+    expect(saved.code).toBe(0);
+    expect(saved.stdout).toContain('+ temporal.target_host: prod.acme1.tmprl.cloud:7233');
+    expect(saved.stdout).toContain('export ACME_KEY=<your key>');
+    expect(readFileSync(join(dir, 'aidp.yml'), 'utf8')).toBe(
+      '# ours\nagent:\n  provider: codex\n\ntemporal:\n  target_host: prod.acme1.tmprl.cloud:7233\n  namespace: prod.acme1\n  task_queue: aidp-workflows\n  api_key: ${ACME_KEY}\n',
     );
   });
 

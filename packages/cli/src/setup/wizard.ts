@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -129,11 +129,13 @@ class Paths {
     return relative === '' ? '.' : relative;
   }
 
-  /** What is wrong with a path that must name a file, or undefined. */
+  /** What is wrong with a path that must name a PEM file, or undefined. */
   problem(typed: string): string | undefined {
     const absolute = this.absolute(typed);
     if (!existsSync(absolute)) return `no file at ${absolute}: give the path of an existing file (relative paths start from ${this.cwd})`;
     if (!statSync(absolute).isFile()) return `${absolute} is not a file`;
+    // Temporal reads PEM only; a DER file or the wrong file fails later with an OpenSSL message.
+    if (!readFileSync(absolute, 'utf8').includes('-----BEGIN ')) return `${absolute} is not a PEM file (it has no "-----BEGIN" line)`;
     return undefined;
   }
 }
