@@ -20,7 +20,7 @@ export interface TextQuestion {
   message: string;
   /** Taken on Enter; shown in brackets. */
   default?: string | undefined;
-  /** Enter with no default gives ''. */
+  /** Enter with no default, or the answer "none", gives ''. */
   optional?: boolean;
   /** A line shown above the question. */
   hint?: string;
@@ -30,13 +30,15 @@ export interface TextQuestion {
 
 /**
  * Questions on a terminal over one readline interface: numbered choices, text with a default, yes/no.
- * One interface for the whole conversation, so type-ahead is never lost between questions. Colour
- * comes from `paint`, which is plain with NO_COLOR or off a terminal.
+ * Lines typed before their question appears are kept and answer the next questions, as a shell
+ * does. Colour comes from `paint`, which is plain with NO_COLOR or off a terminal.
  */
 export class Prompter {
   private readonly rl: Interface;
   private closed = false;
-  private pending: ((error: Error) => void) | undefined;
+  /** Lines typed while no question was open (during the connection test, say), oldest first. */
+  private readonly typedAhead: string[] = [];
+  private waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
 
   constructor(
     input: Readable,
@@ -45,17 +47,29 @@ export class Prompter {
   ) {
     // No history: arrow-up would offer answers to other questions (and a pasted key would linger).
     this.rl = createInterface({ input, output, terminal: (output as NodeJS.WriteStream).isTTY === true, historySize: 0 });
+    this.rl.on('line', (line) => {
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      if (waiting) waiting.resolve(line);
+      else this.typedAhead.push(line);
+    });
     this.rl.on('close', () => {
       this.closed = true;
-      const reject = this.pending;
-      this.pending = undefined;
-      reject?.(new PromptCancelled());
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      waiting?.reject(new PromptCancelled());
     });
     // Without a listener readline swallows Ctrl+C; here it ends the conversation.
     this.rl.on('SIGINT', () => {
       this.output.write('\n');
+      this.typedAhead.length = 0;
       this.rl.close();
     });
+  }
+
+  /** True once the person pressed Ctrl+C or ended the input, even while no question was open. */
+  get cancelled(): boolean {
+    return this.closed;
   }
 
   say(text = ''): void {
@@ -64,15 +78,19 @@ export class Prompter {
 
   private ask(query: string): Promise<string> {
     return new Promise((resolve, reject) => {
+      const line = this.typedAhead.shift();
+      if (line !== undefined) {
+        this.output.write(`${query}${line}\n`);
+        resolve(line.trim());
+        return;
+      }
       if (this.closed) {
         reject(new PromptCancelled());
         return;
       }
-      this.pending = reject;
-      this.rl.question(query, (answer) => {
-        this.pending = undefined;
-        resolve(answer.trim());
-      });
+      this.waiting = { resolve: (answer) => resolve(answer.trim()), reject };
+      this.rl.setPrompt(query);
+      this.rl.prompt();
     });
   }
 
@@ -85,6 +103,7 @@ export class Prompter {
     const shown = q.default !== undefined && q.default !== '' ? q.default : q.optional ? 'none' : undefined;
     for (;;) {
       const answer = await this.ask(`${this.c.bold('?')} ${q.message}${shown !== undefined ? ` ${this.c.dim(`[${shown}]`)}` : ''}: `);
+      if (q.optional && answer.toLowerCase() === 'none') return '';
       const value = answer === '' ? (q.default ?? '') : answer;
       if (value === '' && !q.optional) {
         this.problem('an answer is needed here');

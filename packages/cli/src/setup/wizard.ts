@@ -284,7 +284,7 @@ async function askTls(ask: Asker, current: SetupTls | undefined): Promise<SetupT
   const serverName = async () => {
     const name = await ask.text({
       message: 'Server name to verify the certificate against',
-      hint: 'Only when it differs from the host in the address; Enter for none.',
+      hint: 'Only when it differs from the host in the address ("none" for no override).',
       default: old?.serverName,
       optional: true,
       validate: (answer) => (/\s/.test(answer) ? 'a server name has no spaces' : undefined),
@@ -299,7 +299,7 @@ async function askTls(ask: Asker, current: SetupTls | undefined): Promise<SetupT
   }
   const certFile = await ask.file({ message: 'Client certificate file (PEM)', default: old?.certFile, flag: '--tls-cert <file>' });
   const keyFile = await ask.file({ message: 'Client key file (PEM)', default: old?.keyFile, flag: '--tls-key <file>' });
-  const caFile = await ask.file({ message: 'CA certificate file (PEM)', hint: "Only for a private CA; Enter to use the system's roots.", default: old?.caFile, optional: true, flag: '--tls-ca <file>' });
+  const caFile = await ask.file({ message: 'CA certificate file (PEM)', hint: 'Only for a private CA ("none" to verify with the system\'s roots).', default: old?.caFile, optional: true, flag: '--tls-ca <file>' });
   return { kind, certFile, keyFile, ...(caFile ? { caFile } : {}), ...(await serverName()) };
 }
 
@@ -522,6 +522,8 @@ export async function runSetup(flags: SetupFlags, ctx: SetupContext): Promise<nu
         out(`Nothing was written to ${target.shown}.`);
         return 1;
       }
+      // Ctrl+C while the connection was tested: honour it even though no question was open.
+      if (prompter?.cancelled) throw new PromptCancelled();
       await mkdir(path.dirname(target.path), { recursive: true });
       await writeFile(target.path, text);
       await checkSaved(target, ctx, keyMissing ? keyVariable : undefined);
