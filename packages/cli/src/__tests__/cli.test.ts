@@ -184,6 +184,18 @@ describe('aidp temporal setup without a terminal', () => {
     );
   });
 
+  it('says when the environment overrides what it writes, and that a second run has nothing to change', async () => {
+    const dir = project();
+    const args = ['temporal', 'setup', '--mode', 'local', '--no-verify', '--yes'];
+    const first = await runCli(args, { cwd: dir, env: { NO_COLOR: '1', TEMPORAL_HOST: 'elsewhere:7233' } });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Note: TEMPORAL_HOST is set here, and overrides temporal.target_host from aidp.yml whenever AIDP runs with it.');
+    expect(first.stdout).not.toContain('elsewhere');
+    const again = await setup(['--mode', 'local', '--no-verify', '--yes'], dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('aidp.yml already has these settings; nothing to write.');
+  });
+
   it('leaves a configuration that is not YAML alone', async () => {
     const dir = project({ '.aidprc.json': '{"temporal": {"namespace": "x"}}' });
     const run = await setup(['--mode', 'local', '--no-verify', '--yes'], dir);
