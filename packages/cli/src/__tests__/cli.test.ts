@@ -185,12 +185,15 @@ describe('aidp temporal setup without a terminal', () => {
   });
 
   it('says when the environment overrides what it writes, and that a second run has nothing to change', async () => {
-    const dir = project();
+    // A literal "$${" elsewhere in the file stays literal while setup checks the file.
+    const agent = 'agent:\n  provider: command\n  command: ["sh", "-c", "echo $${NOT_SET} {promptFile}"]\n';
+    const dir = project({ 'aidp.yml': agent });
     const args = ['temporal', 'setup', '--mode', 'local', '--no-verify', '--yes'];
     const first = await runCli(args, { cwd: dir, env: { NO_COLOR: '1', TEMPORAL_HOST: 'elsewhere:7233' } });
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Note: TEMPORAL_HOST is set here, and overrides temporal.target_host from aidp.yml whenever AIDP runs with it.');
     expect(first.stdout).not.toContain('elsewhere');
+    expect(readFileSync(join(dir, 'aidp.yml'), 'utf8')).toBe(`${agent}\ntemporal:\n  target_host: localhost:7233\n  namespace: default\n  task_queue: aidp-workflows\n`);
     const again = await setup(['--mode', 'local', '--no-verify', '--yes'], dir);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('aidp.yml already has these settings; nothing to write.');

@@ -356,6 +356,9 @@ function presetFromFlags(flags: SetupFlags, paths: Paths): Preset {
   if ((certFile === undefined) !== (keyFile === undefined)) throw usage('--tls-cert and --tls-key go together: a client certificate needs its key');
   const anyTlsFile = caFile !== undefined || certFile !== undefined || flags.tlsServerName !== undefined;
   if (flags.tls === false && anyTlsFile) throw usage('--no-tls cannot go with --tls-ca, --tls-cert, --tls-key or --tls-server-name');
+  if (flags.tlsServerName !== undefined && (flags.tlsServerName === '' || /\s/.test(flags.tlsServerName))) {
+    throw usage(`--tls-server-name: expected a host name, got ${JSON.stringify(flags.tlsServerName)}`);
+  }
   const serverName = flags.tlsServerName !== undefined ? { serverName: flags.tlsServerName } : {};
   if (certFile !== undefined && keyFile !== undefined) preset.tls = { kind: 'mtls', certFile, keyFile, ...(caFile !== undefined ? { caFile } : {}), ...serverName };
   else if (caFile !== undefined) preset.tls = { kind: 'ca', caFile, ...serverName };
@@ -414,7 +417,18 @@ function candidate(text: string, target: Target, ctx: SetupContext, keyVariable:
   if (expanded.issues.length > 0) throw new ConfigError(expanded.issues);
   const fileOnly = { ...env };
   for (const spec of TEMPORAL_VARIABLES) if (spec.variable !== keyVariable) delete fileOnly[spec.variable];
-  return resolveConfig(expanded.value, { filepath: target.path, cwd: ctx.cwd, env: fileOnly }).config;
+  // resolveConfig interpolates again: a "${" that is now literal text must stay literal.
+  return resolveConfig(escapeReferences(expanded.value), { filepath: target.path, cwd: ctx.cwd, env: fileOnly }).config;
+}
+
+function escapeReferences(value: unknown): unknown {
+  // A function, because "$$" in a replacement string means one "$".
+  if (typeof value === 'string') return value.replaceAll('${', () => '$${');
+  if (Array.isArray(value)) return value.map(escapeReferences);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeReferences(item)]));
+  }
+  return value;
 }
 
 function summary(changes: TemporalChange[], target: Target, c: Paint): string[] {
@@ -436,7 +450,13 @@ function summary(changes: TemporalChange[], target: Target, c: Paint): string[] 
  */
 export async function runSetup(flags: SetupFlags, ctx: SetupContext): Promise<number> {
   const c = paint(ctx.colors);
-  const out = (line = '') => ctx.stdout.write(`${line}\n`);
+  let started = false;
+  // A blank line separates parts of the output; none before the first.
+  const out = (line = '') => {
+    if (line === '' && !started) return;
+    started = true;
+    ctx.stdout.write(`${line}\n`);
+  };
   const target = await findTarget(flags, ctx);
   const current = currentTemporalSetup(target.text);
   const paths = new Paths(ctx.cwd, path.dirname(target.path));
@@ -479,11 +499,11 @@ export async function runSetup(flags: SetupFlags, ctx: SetupContext): Promise<nu
       if (prompter) out();
       if (noted !== answers) {
         noted = answers;
-        notes(answers, target, ctx, c);
+        notes(answers, target, ctx, c, out);
       }
 
       if (flags.verify) {
-        const tested = await verify(config, answers, keyMissing ? keyVariable : undefined, ctx, c);
+        const tested = await verify(config, answers, keyMissing ? keyVariable : undefined, ctx, c, out);
         if (!tested) {
           if (!prompter) {
             ctx.stderr.write(`Nothing was written to ${target.shown} (--no-verify saves without testing).\n`);
@@ -543,9 +563,9 @@ export async function runSetup(flags: SetupFlags, ctx: SetupContext): Promise<nu
 }
 
 /** What the person should know about the environment before the file is written. */
-function notes(answers: TemporalSetupAnswers, target: Target, ctx: SetupContext, c: Paint): void {
+function notes(answers: TemporalSetupAnswers, target: Target, ctx: SetupContext, c: Paint, out: (line: string) => void): void {
   const keyVariable = answers.apiKeyEnv;
-  const say = (line: string) => ctx.stdout.write(`${c.yellow('Note:')} ${line}\n`);
+  const say = (line: string) => out(`${c.yellow('Note:')} ${line}`);
   if (keyVariable !== undefined && !ctx.env[keyVariable]) {
     say(`${keyVariable} is not set here. Set it wherever AIDP runs (export ${keyVariable}=<your key>); the key itself stays out of ${target.shown}.`);
   }
@@ -563,18 +583,20 @@ async function verify(
   unsetKeyVariable: string | undefined,
   ctx: SetupContext,
   c: Paint,
+  out: (line: string) => void,
 ): Promise<boolean> {
   const where = `${answers.address}, namespace ${answers.namespace}`;
-  const say = (line: string) => (ctx.interactive ? ctx.stdout : ctx.stderr).write(`${line}\n`);
+  // Without a terminal a failure is an error, for stderr; on one it is part of the conversation.
+  const say = (line: string) => (ctx.interactive ? out(line) : ctx.stderr.write(`${line}\n`));
   if (unsetKeyVariable !== undefined) {
     say(`${c.red('✖')} Cannot test the connection: ${unsetKeyVariable} is not set, so there is no API key to sign in with.`);
     say(`  Set it (export ${unsetKeyVariable}=<your key>) and run setup again to test, or save without testing.`);
     return false;
   }
-  ctx.stdout.write(`Testing the connection to ${where}...\n`);
+  out(`Testing the connection to ${where}...`);
   const result = await testConnection(config, ctx.env);
   if (result.ok) {
-    ctx.stdout.write(`${c.green('✔')} Connected to ${answers.address}; namespace ${answers.namespace} is there.\n`);
+    out(`${c.green('✔')} Connected to ${answers.address}; namespace ${answers.namespace} is there.`);
     return true;
   }
   if (answers.mode === 'local' && result.unreachable) {
