@@ -11,6 +11,7 @@ import { TemporalStatusCommand } from './commands/temporal/status.js';
 import { TemporalSignalCommand } from './commands/temporal/signal.js';
 import { TemporalCancelCommand } from './commands/temporal/cancel.js';
 import { TemporalHistoryCommand } from './commands/temporal/history.js';
+import { TemporalSetupCommand } from './commands/temporal/setup.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- JSON outside rootDir, read at run time
 const { version } = require('../package.json') as { version: string };
@@ -37,6 +38,7 @@ export function createCli(env: NodeJS.ProcessEnv = process.env, colors = process
   cli.register(TemporalSignalCommand);
   cli.register(TemporalCancelCommand);
   cli.register(TemporalHistoryCommand);
+  cli.register(TemporalSetupCommand);
   return cli;
 }
 
