@@ -1,5 +1,8 @@
 import type { ApplicationFailure } from '@temporalio/common';
-import { AIDP_COMMENT_MARKER, deterministicPlan, extractJson, gitAuthEnvironment, parseIssueBody, renderIssueForAgent, toActivityError, validateAgentPlan } from '@aidp/activities';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AIDP_COMMENT_MARKER, deterministicPlan, resolveGitHubToken, extractJson, gitAuthEnvironment, parseIssueBody, renderIssueForAgent, toActivityError, validateAgentPlan } from '@aidp/activities';
 import type { IssueAnalysis } from '@aidp/workflows/contracts';
 
 describe('reading an issue body', () => {
@@ -140,5 +143,20 @@ describe('pushing with the token', () => {
     expect(Buffer.from(env.GIT_CONFIG_VALUE_0!.replace('Authorization: basic ', ''), 'base64').toString()).toBe('x-access-token:ghp_secret');
     expect(env.GIT_TERMINAL_PROMPT).toBe('0');
     expect(gitAuthEnvironment('git@github.com:acme/widgets.git', 'ghp_secret', {}).GIT_CONFIG_COUNT).toBeUndefined();
+  });
+});
+
+describe('the GitHub token', () => {
+  it('comes from the configured variable, else from gh, else a clear error', async () => {
+    expect(await resolveGitHubToken('MY_TOKEN', { MY_TOKEN: ' ghp_fromEnv ', PATH: '/nonexistent' })).toBe('ghp_fromEnv');
+    const bin = mkdtempSync(join(tmpdir(), 'aidp-gh-'));
+    writeFileSync(join(bin, 'gh'), '#!/bin/sh\n[ "$1 $2" = "auth token" ] && echo gho_fromGh\n');
+    chmodSync(join(bin, 'gh'), 0o755);
+    expect(await resolveGitHubToken('MY_TOKEN', { PATH: bin })).toBe('gho_fromGh');
+    await expect(resolveGitHubToken('MY_TOKEN', { PATH: '/nonexistent' })).rejects.toMatchObject({
+      type: 'GitHubTokenMissing',
+      nonRetryable: true,
+      message: expect.stringContaining('set MY_TOKEN in the worker\'s environment'),
+    });
   });
 });

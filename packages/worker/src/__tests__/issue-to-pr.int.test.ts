@@ -240,6 +240,51 @@ describe('IssueToPrWorkflow', () => {
     await recordHistory(f.harness.client, `${handle.workflowId}.sub-2`, 'sub-issue-completed');
   }, 180_000);
 
+  it('splits a part again when it lists parts of its own, down to the depth limit', async () => {
+    const writes = (name: string) => ({ write: { [`src/${name}.js`]: `exports.${name} = true;\n`, 'src/math.js': FIXED_MATH } });
+    const agent = scriptAgent({
+      rules: [
+        { match: 'Sub-task 1\\.1 of the issue', step: writes('tokens') },
+        { match: 'Sub-task 1\\.2 of the issue', step: writes('errors') },
+        { match: 'Sub-task 1 of the issue', step: writes('parser') },
+        { match: 'Sub-task 2 of the issue', step: writes('writer') },
+      ],
+      default: {},
+    });
+    const f = await flow(agent);
+    const body = '## Sub-tasks\n- Parser\n  - Tokens\n  - Errors\n- Writer\n';
+    f.gh.addIssue(REPO, { number: 24, title: 'Nested parts', body });
+    f.gh.addIssue(REPO, { number: 25, title: 'Nested parts, one level allowed', body });
+
+    // Both runs while the one worker polls (a worker runs once).
+    const [nested, shallow] = await f.harness.run(async () => {
+      const deep = await f.aidp.startIssueToPr({ issueNumber: 24, projectDir: f.project.dir });
+      // With maxDepth 1 the issue's own parts do not split again: part 1 runs the loop itself.
+      const flat = await f.aidp.startIssueToPr({ issueNumber: 25, projectDir: f.project.dir, maxDepth: 1 });
+      return [
+        { handle: deep, result: await deep.result() },
+        { handle: flat, result: await flat.result() },
+      ];
+    });
+    const id = nested.handle.workflowId;
+    expect(nested.result.outcome).toBe('completed');
+    const raw = f.harness.client.workflow;
+    for (const child of [`${id}.sub-1`, `${id}.sub-1.sub-1`, `${id}.sub-1.sub-2`, `${id}.sub-2`]) {
+      expect((await raw.getHandle(child).describe()).status.name).toBe('COMPLETED');
+    }
+    for (const name of ['tokens', 'errors', 'writer']) expect(f.origin('show', `aidp/issue-24:src/${name}.js`)).toContain(name);
+    // Parts' branches stay local; only the issue's branch is pushed.
+    expect(f.origin('branch', '--list', 'aidp/issue-24-sub-1-2')).toBe('');
+    expect(f.project.git('branch', '--list', 'aidp/issue-24-sub-1-2')).toContain('aidp/issue-24-sub-1-2');
+    expect(nested.result.iterations).toBe(3);
+
+    expect(shallow.result.outcome).toBe('completed');
+    await expect(raw.getHandle(`${shallow.handle.workflowId}.sub-1.sub-1`).describe()).rejects.toMatchObject({ name: 'WorkflowNotFoundError' });
+    const partOne = agent.invocations().filter((i) => i.prompt.includes('Sub-task 1 of the issue: Parser') && i.cwd.includes('issue-acme-widgets-25'));
+    expect(partOne.at(-1)!.prompt).toContain('It covers:');
+    expect(f.origin('show', 'aidp/issue-25:src/parser.js')).toContain('parser');
+  }, 240_000);
+
   it('fails the parent with the reason of a failing child', async () => {
     const agent = scriptAgent({
       rules: [
