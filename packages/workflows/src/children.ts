@@ -67,7 +67,7 @@ export async function runChildren(run: FixForwardRun, request: DecomposeRequest)
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });
       run.children.push({ workflowId, subIssueId, title: subTask.title, state: 'running' });
-      run.runningChildren.set(workflowId, handle as never);
+      run.runningChildren.set(workflowId, handle);
       run.touch();
       return { handle, workflowId, subIssueId, title: subTask.title };
     }),

@@ -16,6 +16,7 @@ import {
   workflowInfo,
   type ChildWorkflowHandle,
   type SignalDefinition,
+  type Workflow,
 } from '@temporalio/workflow';
 import {
   AGENT_AUTH_FAILED,
@@ -119,7 +120,7 @@ export class FixForwardRun {
   readonly children: ChildProgress[] = [];
   childIterations = 0;
   /** Running children that steering is forwarded to while this run waits for them. */
-  readonly runningChildren = new Map<string, ChildWorkflowHandle<never>>();
+  readonly runningChildren = new Map<string, ChildWorkflowHandle<Workflow>>();
   /** Extra fields for `progress` (issue runs). */
   issue?: Progress['issue'];
   pullRequest?: Progress['pullRequest'];
