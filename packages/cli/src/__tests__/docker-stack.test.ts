@@ -418,14 +418,14 @@ describe('the worker image (docker/worker.Dockerfile)', () => {
 // worker's Prometheus exporter adds to counters); latency is a histogram, queried through `_bucket`.
 const SDK_METRICS = ['temporal_workflow_completed_total', 'temporal_workflow_failed_total', 'temporal_activity_execution_latency', 'temporal_worker_task_slots_used'];
 const SDK_HISTOGRAMS = ['temporal_activity_execution_latency'];
-// AIDP's own, as the work loop defines them (cost is a histogram: its `_sum` is the total).
+// AIDP's own, as the fix-forward loop defines them (cost is a histogram: its `_sum` is the total).
 const AIDP_METRICS = ['aidp_iterations_total', 'aidp_agent_tokens_total', 'aidp_agent_cost_usd', 'aidp_check_failures_total', 'aidp_escalations_total'];
 // Labels the dashboard may group by: AIDP's (provider, model, direction, reason) and Temporal's.
 const LABELS = ['provider', 'model', 'direction', 'reason', 'workflow_type', 'activity_type', 'worker_type', 'task_queue', 'namespace', 'le'];
 
-/** AIDP's metrics as exported, read from the instruments the work loop creates. */
+/** AIDP's metrics as exported, read from the instruments the fix-forward loop (every workflow's) creates. */
 function aidpMetricsInCode(): { name: string; histogram: boolean }[] {
-  const source = readFileSync(join(REPO, 'packages/workflows/src/work-loop.ts'), 'utf8');
+  const source = readFileSync(join(REPO, 'packages/workflows/src/fix-forward.ts'), 'utf8');
   return [...source.matchAll(/metricMeter\.create(Counter|Histogram|Gauge)\(\s*'([a-z_:][a-z0-9_:]*)'/g)].map(([, kind, name]) => ({
     name: kind === 'Counter' ? `${name}_total` : name!,
     histogram: kind === 'Histogram',
