@@ -59,7 +59,7 @@ describe('environment variables', () => {
     );
 
     expect(loaded.config.temporal.namespace).toBe('from-file');
-    expect(loaded.config.temporal.tls).toBe(false);
+    expect(loaded.config.temporal.tls).toBeUndefined();
     expect(loaded.config.temporal.enabled).toBe(true);
     expect(loaded.sources['temporal.namespace']).toEqual({ kind: 'file', path: 'aidp.yml' });
   });
