@@ -28,7 +28,7 @@ export const AGENT_PROVIDERS = [
 export const CHECK_KINDS = ['test', 'lint', 'typecheck', 'build', 'custom'] as const;
 
 /** Log levels, lowest first. */
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 
 /** Log formats; `auto` is pretty on a terminal and JSON otherwise. */
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
