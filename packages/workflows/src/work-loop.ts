@@ -133,16 +133,21 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
   };
 
   // ---- signals and queries: answered at any moment, also while an activity runs or while paused ----
+  // The workflow `log` is not called again on replay, so each event is logged once.
   setHandler(pauseSignal, () => {
+    if (!paused) log.info('pause requested: the loop holds at the next safe point', { iteration, phase });
     paused = true;
     updatedAt = nowIso();
   });
   setHandler(resumeSignal, () => {
+    if (paused) log.info('resumed', { iteration, phase });
     paused = false;
     updatedAt = nowIso();
   });
   setHandler(injectInstructionSignal, (text) => {
     pendingInstructions.push(String(text));
+    // Instructions are prompt text: logged by count, never by content.
+    log.info('instruction queued for the next agent run', { pending: pendingInstructions.length });
     updatedAt = nowIso();
   });
   setHandler(escalateModelSignal, () => escalate('signal'));
@@ -192,6 +197,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
   });
   const fail = (type: string, message: string): never => {
     setPhase('failed');
+    log.warn('work loop failed', { reason: type, iterations: iteration, costUsd: cost.usd });
     throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [result('incomplete')] });
   };
 
@@ -212,6 +218,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
 
   // ---- initializing: the workspace, and the checks before any change ----
   if (!workspace) {
+    log.info('work loop started', { stepName: input.stepName, maxIterations: input.maxIterations, checks: input.checks.length, model: tiers[tier]!.model });
     await safePoint();
     workspace = await quick.prepareWorkspace({
       projectDir: input.projectDir,
@@ -225,6 +232,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
       lastResults = await runChecks({ workspace: workspace.workspace, runDir: workspace.runDir, iteration: 0, checks: input.checks });
       if (lastResults.passing) {
         setPhase('done');
+        log.info('work loop finished', { outcome: 'already_passing', iterations: 0 });
         return result('already_passing');
       }
       diagnosis = await quick.diagnoseFailure({ iteration: 0, results: lastResults });
@@ -283,8 +291,24 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
     if (await runIteration(workspace!)) {
       await checkpoint('final', `${input.stepName}: done after ${iteration} iteration(s)`);
       setPhase('done');
-      return result(changedFiles.length === 0 ? 'no_changes' : 'completed');
+      const outcome = changedFiles.length === 0 ? 'no_changes' : 'completed';
+      log.info('work loop finished', { outcome, iterations: iteration, costUsd: cost.usd, commits: commits.length });
+      return result(outcome);
     }
+  }
+
+  function logIteration(agentRun: RunAgentResult, done: boolean): void {
+    const failedChecks = agentRun.ok && lastResults ? lastResults.checks.filter((c) => c.required && !c.passed).map((c) => c.name) : [];
+    log.info('iteration finished', {
+      iteration,
+      agentOk: agentRun.ok,
+      exitCode: agentRun.exitCode,
+      timedOut: agentRun.timedOut,
+      changedFiles: agentRun.changedFiles.length,
+      ...(agentRun.ok && input.checks.length > 0 ? { passing: lastResults?.passing ?? false, failedChecks } : {}),
+      goalReached: done,
+      costUsd: cost.usd,
+    });
   }
 
   /** One iteration: prompt, agent, checks, diagnosis. True when the goal is reached. */
@@ -313,6 +337,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
     setPhase('apply_patch');
     await safePoint();
     const { provider, model: modelName } = tiers[tier]!;
+    log.info('iteration started', { iteration: next, provider, model: modelName });
     let agentRun: RunAgentResult;
     try {
       agentRun = await runAgent({
@@ -364,6 +389,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
     updatedAt = nowIso();
 
     if (!agentRun.ok) {
+      logIteration(agentRun, false);
       // Fix-forward: a failed agent run counts and the loop goes on; enough of them in a row call
       // for a stronger model.
       consecutiveFailures += 1;
@@ -380,7 +406,9 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         metrics.checkFailures.add(lastResults.checks.filter((c) => c.required && !c.passed).length);
         updatedAt = nowIso();
       }
-      if (goalReached(input.checks, lastResults, agentRun.completionMarker)) return true;
+      const done = goalReached(input.checks, lastResults, agentRun.completionMarker);
+      logIteration(agentRun, done);
+      if (done) return true;
       if (input.checks.length > 0) {
         setPhase('diagnose');
         await safePoint();
