@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   AGENT_AUTH_FAILED,
   AGENT_NOT_FOUND,
@@ -65,6 +65,9 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   const logPath = join(iterDir, 'agent.log');
   const streamPaths = { stdout: join(iterDir, 'agent.stdout'), stderr: join(iterDir, 'agent.stderr') };
   const heartbeatEvery = Math.max(1_000, Math.min((ctx.info.heartbeatTimeoutMs ?? 30_000) / 3, 10_000));
+  // The command's name only: its arguments may carry the prompt, and the prompt stays in its file.
+  const logged = { iteration: input.iteration, provider: adapter.provider, model: input.model, command: basename(executable) };
+  ctx.log.info('agent started', logged);
   const outcome = await runProcess({
     command: executable,
     args,
@@ -89,6 +92,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
     );
   }
   if (outcome.cancelled) throw new CancelledFailure('the agent run was cancelled; its processes were killed');
+  const ended = { ...logged, exitCode: outcome.exitCode, signal: outcome.signal, timedOut: outcome.timedOut, durationMs: outcome.durationMs };
 
   const output = readTail(logPath);
   // Kept apart: adapters read results from stdout and classify failures by the CLI's own messages on
@@ -99,6 +103,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   const ok = outcome.exitCode === 0 && !outcome.timedOut && !report.isError;
   if (!ok && !outcome.timedOut) {
     const failure = adapter.classifyFailure(outcome.exitCode, stdout, stderr);
+    if (failure) ctx.log.warn('agent failed', { ...ended, failure, logPath });
     const detail = lastLines(outcome.tail, 5);
     if (failure === 'not_installed') {
       throw ApplicationFailure.nonRetryable(`agent "${executable}" is not installed: ${adapter.installHint}\n${detail}`, AGENT_NOT_FOUND);
@@ -129,6 +134,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
     model: input.model,
     logPath,
   };
+  ctx.log[ok ? 'info' : 'warn']('agent finished', { ...ended, ok, changedFiles: changedFiles.length, costUsd: cost.usd, logPath });
   // The iteration's record: what ran, what it cost, what it changed.
   writeFileSync(join(iterDir, 'agent-result.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
