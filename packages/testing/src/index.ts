@@ -12,3 +12,5 @@ export type { FixtureProject } from './fixture-project.js';
 export { scriptAgent, SCRIPTED_AGENT } from './agent-script.js';
 export type { AgentStep, AgentInvocation, ScriptedAgent } from './agent-script.js';
 export { isProcessAlive } from './processes.js';
+export { findSecrets, assertNoSecrets, secretForms, filesUnder } from './secrets.js';
+export type { SearchedText, SecretFinding, SecretForm } from './secrets.js';
