@@ -103,7 +103,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   const ok = outcome.exitCode === 0 && !outcome.timedOut && !report.isError;
   if (!ok && !outcome.timedOut) {
     const failure = adapter.classifyFailure(outcome.exitCode, stdout, stderr);
-    if (failure) ctx.log.warn('agent failed', { ...ended, failure, logPath });
+    if (failure !== 'transient') ctx.log.warn('agent failed', { ...ended, failure, logPath });
     const detail = lastLines(outcome.tail, 5);
     if (failure === 'not_installed') {
       throw ApplicationFailure.nonRetryable(`agent "${executable}" is not installed: ${adapter.installHint}\n${detail}`, AGENT_NOT_FOUND);
