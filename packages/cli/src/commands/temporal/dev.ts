@@ -17,6 +17,8 @@ export class TemporalDevCommand extends TemporalCommand {
       build; when there is none and Go is installed, it is built once from source (a few minutes).
 
       State lives in memory unless --db-file names a SQLite file to keep it across restarts.
+
+      The worker logs to stderr, as \`aidp temporal worker\` does (logging.level, AIDP_LOG_LEVEL).
     `,
     examples: [
       ['Start the dev server and a worker', '$0 temporal dev'],
