@@ -10,7 +10,7 @@ import {
   type RunAgentResult,
 } from '@aidp/workflows/contracts';
 import { adapterFor } from './agents/index.js';
-import { agentEnvironment } from './environment.js';
+import { agentEnvironment, redactSecrets, secretValues } from './environment.js';
 import { changedBetween, isGitWorkTree, snapshotTree } from './git.js';
 import { lastLines, runProcess } from './process.js';
 
@@ -68,11 +68,15 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   // The command's name only: its arguments may carry the prompt, and the prompt stays in its file.
   const logged = { iteration: input.iteration, provider: adapter.provider, model: input.model, command: basename(executable) };
   ctx.log.info('agent started', logged);
+  const passThrough = [...input.agent.env, ...adapter.credentialEnv];
+  // What the agent prints leaves the worker in its result (workflow history, the next prompt) and in
+  // failure messages; a key it was given and echoes must not go with it.
+  const secrets = secretValues(process.env, passThrough);
   const outcome = await runProcess({
     command: executable,
     args,
     cwd: input.workspace,
-    env: agentEnvironment(process.env, [...input.agent.env, ...adapter.credentialEnv]),
+    env: agentEnvironment(process.env, passThrough),
     stdin,
     logPath,
     streamPaths,
@@ -104,7 +108,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   if (!ok && !outcome.timedOut) {
     const failure = adapter.classifyFailure(outcome.exitCode, stdout, stderr);
     if (failure !== 'transient') ctx.log.warn('agent failed', { ...ended, failure, logPath });
-    const detail = lastLines(outcome.tail, 5);
+    const detail = redactSecrets(lastLines(outcome.tail, 5), secrets);
     if (failure === 'not_installed') {
       throw ApplicationFailure.nonRetryable(`agent "${executable}" is not installed: ${adapter.installHint}\n${detail}`, AGENT_NOT_FOUND);
     }
@@ -125,7 +129,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
     signal: outcome.signal,
     timedOut: outcome.timedOut,
     durationMs: outcome.durationMs,
-    summary: report.finalMessage ? lastLines(report.finalMessage, 30) : lastLines(outcome.tail, 30),
+    summary: redactSecrets(report.finalMessage ? lastLines(report.finalMessage, 30) : lastLines(outcome.tail, 30), secrets),
     changedFiles: changedFiles.slice(0, MAX_CHANGED_FILES),
     completionMarker: hasCompletionMarker(report.finalMessage ?? output),
     cost,

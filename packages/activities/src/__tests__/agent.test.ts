@@ -93,6 +93,24 @@ describe('runAgent', () => {
     expect(env).not.toContain('UNRELATED');
   });
 
+  it('keeps a key it gave the agent out of the result, when the agent prints it', async () => {
+    const key = 'sk-agent-key-0123456789';
+    const agent = scriptAgent({ default: { printEnv: true, exitCode: 1 } });
+    const saved = { ...process.env };
+    Object.assign(process.env, { MY_AGENT_KEY: key, GITHUB_TOKEN: 'ghp_not-for-agents-123' });
+    let result: Awaited<ReturnType<typeof runAgent>>;
+    try {
+      result = await runActivity(runAgent, await agentInput(agent.command, { env: ['MY_AGENT_KEY', 'GITHUB_TOKEN'] }));
+    } finally {
+      process.env = saved;
+    }
+    // The summary goes to workflow history and into the next prompt.
+    expect(result.summary).toContain('MY_AGENT_KEY=***');
+    expect(result.summary).toContain('GITHUB_TOKEN=***');
+    expect(result.summary).not.toContain(key);
+    expect(readFileSync(join(result.logPath, '..', 'agent-result.json'), 'utf8')).not.toContain(key);
+  });
+
   it('returns a failed run, not an error, when the agent exits non-zero or crashes', async () => {
     const failing = await runActivity(runAgent, await agentInput(scriptAgent({ default: { exitCode: 4 } }).command));
     expect(failing).toMatchObject({ ok: false, exitCode: 4, timedOut: false });
