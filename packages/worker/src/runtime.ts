@@ -29,6 +29,12 @@ export interface AidpRuntime {
   metricsAddress: string | null;
   /** The logger everything in the process logs through. */
   logger: Logger;
+  /**
+   * Shuts the runtime down, writing what its logger still holds. The runtime shuts itself down once
+   * its last worker and connection close; call this when none may have been made (a command that
+   * failed first), since forwarding the core's logs otherwise keeps the process alive.
+   */
+  close(): Promise<void>;
 }
 
 /** Options of {@link installAidpRuntime}. */
@@ -68,14 +74,15 @@ export async function installAidpRuntime(
       metricsAddress = null;
     }
   }
+  let runtime: Runtime | undefined;
   const install = (address: string | null) =>
-    Runtime.install({
+    (runtime = Runtime.install({
       logger,
       telemetryOptions: {
         logging: { forward: {}, filter: coreLogFilter(config.logging.level) },
         ...(address ? { metrics: { prometheus: { bindAddress: address, countersTotalSuffix: true } } } : {}),
       },
-    });
+    }));
   try {
     install(metricsAddress);
   } catch (err) {
@@ -85,5 +92,10 @@ export async function installAidpRuntime(
     metricsAddress = null;
     install(null);
   }
-  return { metricsAddress, logger };
+  return {
+    metricsAddress,
+    logger,
+    // A no-op once the runtime has shut itself down.
+    close: async () => await runtime?.shutdown(),
+  };
 }

@@ -30,14 +30,18 @@ export class TemporalWorkerCommand extends TemporalCommand {
     const { config } = await this.loadConfig();
     const { installAidpRuntime, runWorker } = await import('@aidp/worker');
     const runtime = await installAidpRuntime(config);
-    await runWorker({
-      config,
-      onPolling: ({ address, namespace, taskQueue }) =>
-        this.context.stdout.write(
-          `Worker polling task queue "${taskQueue}" in namespace "${namespace}" at ${address}` +
-            `${runtime.metricsAddress ? `; metrics on http://${runtime.metricsAddress}/metrics` : ''}. Ctrl+C to stop.\n`,
-        ),
-    });
+    try {
+      await runWorker({
+        config,
+        onPolling: ({ address, namespace, taskQueue }) =>
+          this.context.stdout.write(
+            `Worker polling task queue "${taskQueue}" in namespace "${namespace}" at ${address}` +
+              `${runtime.metricsAddress ? `; metrics on http://${runtime.metricsAddress}/metrics` : ''}. Ctrl+C to stop.\n`,
+          ),
+      });
+    } finally {
+      await runtime.close();
+    }
     this.context.stdout.write('Worker stopped.\n');
     return 0;
   }
