@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   AGENT_AUTH_FAILED,
   AGENT_NOT_FOUND,
@@ -10,7 +10,7 @@ import {
   type RunAgentResult,
 } from '@aidp/workflows/contracts';
 import { adapterFor } from './agents/index.js';
-import { agentEnvironment } from './environment.js';
+import { agentEnvironment, redactSecrets, secretValues } from './environment.js';
 import { changedBetween, isGitWorkTree, snapshotTree } from './git.js';
 import { lastLines, runProcess } from './process.js';
 
@@ -65,11 +65,18 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   const logPath = join(iterDir, 'agent.log');
   const streamPaths = { stdout: join(iterDir, 'agent.stdout'), stderr: join(iterDir, 'agent.stderr') };
   const heartbeatEvery = Math.max(1_000, Math.min((ctx.info.heartbeatTimeoutMs ?? 30_000) / 3, 10_000));
+  // The command's name only: its arguments may carry the prompt, and the prompt stays in its file.
+  const logged = { iteration: input.iteration, provider: adapter.provider, model: input.model, command: basename(executable) };
+  ctx.log.info('agent started', logged);
+  const passThrough = [...input.agent.env, ...adapter.credentialEnv];
+  // What the agent prints leaves the worker in its result (workflow history, the next prompt) and in
+  // failure messages; a key it was given and echoes must not go with it.
+  const secrets = secretValues(process.env, passThrough);
   const outcome = await runProcess({
     command: executable,
     args,
     cwd: input.workspace,
-    env: agentEnvironment(process.env, [...input.agent.env, ...adapter.credentialEnv]),
+    env: agentEnvironment(process.env, passThrough),
     stdin,
     logPath,
     streamPaths,
@@ -89,6 +96,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
     );
   }
   if (outcome.cancelled) throw new CancelledFailure('the agent run was cancelled; its processes were killed');
+  const ended = { ...logged, exitCode: outcome.exitCode, signal: outcome.signal, timedOut: outcome.timedOut, durationMs: outcome.durationMs };
 
   const output = readTail(logPath);
   // Kept apart: adapters read results from stdout and classify failures by the CLI's own messages on
@@ -99,7 +107,8 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   const ok = outcome.exitCode === 0 && !outcome.timedOut && !report.isError;
   if (!ok && !outcome.timedOut) {
     const failure = adapter.classifyFailure(outcome.exitCode, stdout, stderr);
-    const detail = lastLines(outcome.tail, 5);
+    if (failure !== 'transient') ctx.log.warn('agent failed', { ...ended, failure, logPath });
+    const detail = redactSecrets(lastLines(outcome.tail, 5), secrets);
     if (failure === 'not_installed') {
       throw ApplicationFailure.nonRetryable(`agent "${executable}" is not installed: ${adapter.installHint}\n${detail}`, AGENT_NOT_FOUND);
     }
@@ -120,7 +129,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
     signal: outcome.signal,
     timedOut: outcome.timedOut,
     durationMs: outcome.durationMs,
-    summary: report.finalMessage ? lastLines(report.finalMessage, 30) : lastLines(outcome.tail, 30),
+    summary: redactSecrets(report.finalMessage ? lastLines(report.finalMessage, 30) : lastLines(outcome.tail, 30), secrets),
     changedFiles: changedFiles.slice(0, MAX_CHANGED_FILES),
     completionMarker: hasCompletionMarker(report.finalMessage ?? output),
     cost,
@@ -129,6 +138,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
     model: input.model,
     logPath,
   };
+  ctx.log[ok ? 'info' : 'warn']('agent finished', { ...ended, ok, changedFiles: changedFiles.length, costUsd: cost.usd, logPath });
   // The iteration's record: what ran, what it cost, what it changed.
   writeFileSync(join(iterDir, 'agent-result.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;

@@ -48,10 +48,17 @@ export async function runChecks(input: RunChecksInput): Promise<TestResults> {
       timedOut: outcome.timedOut,
     });
     ctx.heartbeat({ iteration: input.iteration, check: check.name });
+    const done = checks[checks.length - 1]!;
+    ctx.log.debug('check finished', { iteration: input.iteration, check: check.name, passed: done.passed, exitCode: done.exitCode, timedOut: done.timedOut, durationMs: done.durationMs });
   }
-  return {
+  const passing = checks.every((c) => !c.required || c.passed);
+  // Names and counts only: a check's output stays in its log file.
+  ctx.log.info('checks finished', {
     iteration: input.iteration,
-    passing: checks.every((c) => !c.required || c.passed),
-    checks,
-  };
+    passing,
+    passed: checks.filter((c) => c.passed).length,
+    total: checks.length,
+    failed: checks.filter((c) => !c.passed).map((c) => c.name),
+  });
+  return { iteration: input.iteration, passing, checks };
 }

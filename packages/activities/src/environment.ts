@@ -23,3 +23,24 @@ export function checkEnvironment(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   for (const name of AIDP_SECRET_VARIABLES) delete env[name];
   return env;
 }
+
+// Shorter values (a flag, a port) would be replaced wherever they happen to occur.
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * The values an agent run must not carry out of the worker: those of the variables it was given
+ * beyond the basics (`agent.env`, its adapter's credentials) and AIDP's own secrets.
+ */
+export function secretValues(source: NodeJS.ProcessEnv, passThrough: readonly string[]): string[] {
+  const names = new Set([...passThrough.filter((name) => !BASICS.includes(name)), ...AIDP_SECRET_VARIABLES]);
+  const values = [...names].map((name) => source[name]).filter((value): value is string => (value?.length ?? 0) >= MIN_SECRET_LENGTH);
+  // Longest first, so a secret that contains another is replaced whole.
+  return [...new Set(values)].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every one of `secrets` replaced by `***`. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('***');
+  return out;
+}

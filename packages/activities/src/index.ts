@@ -37,7 +37,7 @@ export { runChecks } from './checks.js';
 export { diagnoseFailure } from './diagnose-failure.js';
 export { recordCheckpoint } from './checkpoint.js';
 export { parseFailures, diagnose } from './diagnose/index.js';
-export { agentEnvironment, checkEnvironment, AIDP_SECRET_VARIABLES } from './environment.js';
+export { agentEnvironment, checkEnvironment, secretValues, redactSecrets, AIDP_SECRET_VARIABLES } from './environment.js';
 export { runProcess } from './process.js';
 export { analyzeIssue, createPlan, deterministicPlan, validateAgentPlan, extractJson, renderPlanPrompt } from './issue.js';
 export { mergeBranches } from './merge.js';

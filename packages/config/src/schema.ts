@@ -28,7 +28,7 @@ export const AGENT_PROVIDERS = [
 export const CHECK_KINDS = ['test', 'lint', 'typecheck', 'build', 'custom'] as const;
 
 /** Log levels, lowest first. */
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 
 /** Log formats; `auto` is pretty on a terminal and JSON otherwise. */
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
@@ -210,9 +210,8 @@ const TemporalSchema = v.strictObject(
     tls: v.optional(
       described(
         v.union([boolean(), TlsFilesSchema], TLS_EXPECTED),
-        'TLS to the Temporal server: true for system CAs, or an object with a CA file and/or a client certificate pair (mTLS). An api_key turns TLS on when this is not set.',
+        'TLS to the Temporal server: true for system CAs, or an object with a CA file and/or a client certificate pair (mTLS). Not set: off, unless an api_key is set, which turns it on; false keeps it off even with an api_key (a TLS-terminating proxy in front of the server).',
       ),
-      false,
     ),
     api_key: v.optional(
       described(nonEmptyString(), 'API key for Temporal Cloud (secret: prefer ${TEMPORAL_API_KEY} or the TEMPORAL_API_KEY variable).'),

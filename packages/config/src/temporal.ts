@@ -91,7 +91,8 @@ type TemporalSection = Pick<AidpConfig, 'temporal'>;
 
 /**
  * Connection options from `temporal`: address, TLS (reading the CA and client certificate files) and
- * API key. An API key with TLS not enabled turns TLS on, as Temporal Cloud requires. Throws a
+ * API key. An API key turns TLS on when `tls` is not set, as Temporal Cloud requires; an explicit
+ * `tls: false` keeps the connection plaintext (a TLS-terminating proxy, a local server). Throws a
  * {@link ConfigError} naming the key and the path of a TLS file that cannot be read.
  */
 export function toConnectionOptions(
@@ -136,8 +137,11 @@ export function toConnectionOptions(
     if (ca) tls.serverRootCACertificate = ca;
     if (crt && key) tls.clientCertPair = { crt, key };
     result.tls = tls;
-  } else if (temporal.tls === true || temporal.api_key !== undefined) {
+  } else if (temporal.tls === true || (temporal.tls === undefined && temporal.api_key !== undefined)) {
     result.tls = true;
+  } else if (temporal.tls === false && temporal.api_key !== undefined) {
+    // Said explicitly: the SDK would otherwise turn TLS on for the key.
+    result.tls = false;
   }
 
   if (temporal.api_key !== undefined) result.apiKey = temporal.api_key;

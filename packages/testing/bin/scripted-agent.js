@@ -6,6 +6,7 @@
 //
 //   { "iterations": { "1": { "write": { "src/math.js": "..." }, "exitCode": 0, "sleepMs": 0,
 //                            "crash": false, "spawnChild": false, "say": "...", "complete": false,
+//                            "printEnv": false,             // print NAME=value of its whole environment
 //                            "cost": { "usd": 0.01, "inputTokens": 100, "outputTokens": 50 } } },
 //     "default": { ... },                     // for iterations the script does not name
 //     "rules": [{ "match": "regex", "iteration": 1, "step": { ... } }],  // checked first, in order:
@@ -76,6 +77,10 @@ async function main() {
   }
   for (const file of step.remove || []) fs.rmSync(file, { force: true });
   if (step.say) process.stdout.write(`${step.say}\n`);
+  if (step.printEnv) {
+    // As a careless agent would: whatever reaches its environment ends up in its log.
+    for (const [name, value] of Object.entries(process.env).sort()) process.stdout.write(`${name}=${value}\n`);
+  }
   if (step.cost) process.stdout.write(`AIDP_COST ${JSON.stringify(step.cost)}\n`);
   if (step.complete) process.stdout.write('STATUS: COMPLETE\n');
   if (step.crash) process.kill(process.pid, 'SIGSEGV');

@@ -12,6 +12,8 @@ export interface AgentStep {
   spawnChild?: boolean;
   say?: string;
   complete?: boolean;
+  /** Print NAME=value of every environment variable it got, into its output and so its log. */
+  printEnv?: boolean;
   cost?: { usd: number; inputTokens: number; outputTokens: number };
 }
 

@@ -26,3 +26,5 @@ export type {
 export type { DoubleIssue, DoublePull, DoubleComment } from './github/resources.js';
 export { loadGitHubOpenApi } from './github/openapi.js';
 export type { OpenApiContract, OpenApiLoadTimings } from './github/openapi.js';
+export { findSecrets, assertNoSecrets, secretForms, filesUnder } from './secrets.js';
+export type { SearchedText, SecretFinding, SecretForm } from './secrets.js';

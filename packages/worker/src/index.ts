@@ -6,8 +6,10 @@
 export { createAidpWorker } from './worker.js';
 export type { CreateAidpWorkerOptions, AidpWorker } from './worker.js';
 export { runWorker } from './run-worker.js';
-export { installAidpRuntime, MetricsAddressInUseError } from './runtime.js';
-export type { AidpRuntime } from './runtime.js';
+export { installAidpRuntime, coreLogFilter, MetricsAddressInUseError } from './runtime.js';
+export type { AidpRuntime, InstallAidpRuntimeOptions } from './runtime.js';
+export { createAidpLogger } from './logger.js';
+export type { AidpLogger, AidpLoggerOptions, LogStream } from './logger.js';
 export type { RunWorkerOptions, WorkerEndpoint } from './run-worker.js';
 export { startDevServer, freePort, isPortFree, DevServerStartError } from './dev-server.js';
 export type { DevServerOptions, DevServer } from './dev-server.js';

@@ -1,8 +1,16 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { Runtime, type Logger, type LogLevel } from '@temporalio/worker';
 import type { AidpConfig } from '@aidp/config';
 import { isPortFree } from './dev-server.js';
+import { createAidpLogger } from './logger.js';
 
-const LEVELS: Record<AidpConfig['logging']['level'], LogLevel> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+/**
+ * What the Rust core logs: its own messages at the configured level; the libraries it uses (gRPC,
+ * HTTP/2) only from warn, since their debug output is about frames and sockets, not about AIDP.
+ */
+export function coreLogFilter(level: AidpConfig['logging']['level']): { core: LogLevel; other: LogLevel } {
+  const core = level.toUpperCase() as LogLevel;
+  return { core, other: level === 'error' ? 'ERROR' : 'WARN' };
+}
 
 /** Raised when the metrics address is taken; the message says how to choose another. */
 export class MetricsAddressInUseError extends Error {
@@ -19,21 +27,43 @@ export class MetricsAddressInUseError extends Error {
 export interface AidpRuntime {
   /** The Prometheus endpoint, when metrics are on. */
   metricsAddress: string | null;
+  /** The logger everything in the process logs through. */
+  logger: Logger;
+  /**
+   * Shuts the runtime down, writing what its logger still holds. The runtime shuts itself down once
+   * its last worker and connection close; call this when none may have been made (a command that
+   * failed first), since forwarding the core's logs otherwise keeps the process alive.
+   */
+  close(): Promise<void>;
+}
+
+/** Options of {@link installAidpRuntime}. */
+export interface InstallAidpRuntimeOptions {
+  /** What to do when the metrics address is taken: fail (default) or run without metrics. */
+  ifMetricsAddressInUse?: 'fail' | 'skip';
+  /**
+   * The logger; default {@link createAidpLogger} with `logging.level` and `logging.format`, on
+   * stderr. A service passes its own to have AIDP's logs, and Temporal's, in its log stream.
+   */
+  logger?: Logger;
 }
 
 /**
- * Installs the Temporal runtime of an AIDP worker process: its log level from `logging.level`, and
- * — with `metrics.enabled` — the Prometheus endpoint on `metrics.prometheus`, whose counters carry the
- * `_total` suffix (`temporal_workflow_completed_total`, `aidp_iterations_total`, …). Call it once,
- * before any connection or worker is created; a service that installs its own runtime skips this.
+ * Installs the Temporal runtime of an AIDP worker process: one logger for everything the process
+ * logs — the SDK, the Rust core (forwarded to it, filtered at `logging.level`), activities and
+ * workflows — and, with `metrics.enabled`, the Prometheus endpoint on `metrics.prometheus`, whose
+ * counters carry the `_total` suffix (`temporal_workflow_completed_total`, `aidp_iterations_total`,
+ * …). Call it once, before any connection or worker is created; a service that installs its own
+ * runtime skips this.
  *
  * When the metrics address is taken it fails with {@link MetricsAddressInUseError}, or, with
  * `ifMetricsAddressInUse: 'skip'` (the zero-setup dev command), runs without metrics.
  */
 export async function installAidpRuntime(
   config: AidpConfig,
-  options: { ifMetricsAddressInUse?: 'fail' | 'skip' } = {},
+  options: InstallAidpRuntimeOptions = {},
 ): Promise<AidpRuntime> {
+  const logger = options.logger ?? createAidpLogger({ level: config.logging.level, format: config.logging.format });
   let metricsAddress: string | null = config.metrics.enabled ? config.metrics.prometheus : null;
   if (metricsAddress) {
     const separator = metricsAddress.lastIndexOf(':');
@@ -44,11 +74,15 @@ export async function installAidpRuntime(
       metricsAddress = null;
     }
   }
+  let runtime: Runtime | undefined;
   const install = (address: string | null) =>
-    Runtime.install({
-      logger: new DefaultLogger(LEVELS[config.logging.level]),
-      telemetryOptions: address ? { metrics: { prometheus: { bindAddress: address, countersTotalSuffix: true } } } : undefined,
-    });
+    (runtime = Runtime.install({
+      logger,
+      telemetryOptions: {
+        logging: { forward: {}, filter: coreLogFilter(config.logging.level) },
+        ...(address ? { metrics: { prometheus: { bindAddress: address, countersTotalSuffix: true } } } : {}),
+      },
+    }));
   try {
     install(metricsAddress);
   } catch (err) {
@@ -58,5 +92,10 @@ export async function installAidpRuntime(
     metricsAddress = null;
     install(null);
   }
-  return { metricsAddress };
+  return {
+    metricsAddress,
+    logger,
+    // A no-op once the runtime has shut itself down.
+    close: async () => await runtime?.shutdown(),
+  };
 }

@@ -187,12 +187,15 @@ export class FixForwardRun {
 
   /** The four signals and four queries; call before the first `await`. */
   registerHandlers(): void {
+    // The workflow `log` is not called again on replay, so each event is logged once.
     setHandler(pauseSignal, () => {
+      if (!this.paused) log.info('pause requested: the run holds at the next safe point', { iteration: this.iteration, phase: this.phase });
       this.paused = true;
       this.touch();
       this.forward(pauseSignal);
     });
     setHandler(resumeSignal, () => {
+      if (this.paused) log.info('resumed', { iteration: this.iteration, phase: this.phase });
       this.paused = false;
       this.touch();
       this.forward(resumeSignal);
@@ -200,6 +203,8 @@ export class FixForwardRun {
     setHandler(injectInstructionSignal, (text) => {
       // While children do the work, the instruction is theirs; otherwise the next prompt carries it.
       if (!this.forward(injectInstructionSignal, String(text))) this.pendingInstructions.push(String(text));
+      // Instructions are prompt text: logged by count, never by content.
+      log.info('instruction queued for the next agent run', { pending: this.pendingInstructions.length, forwardedToChildren: this.runningChildren.size });
       this.touch();
     });
     setHandler(escalateModelSignal, () => {
@@ -283,6 +288,8 @@ export class FixForwardRun {
   /** Ends the run as failed: a non-retryable failure whose type names the reason. */
   fail(type: string, message: string): never {
     this.setPhase('failed');
+    const kind = { WorkLoopWorkflow: 'work loop', IssueToPrWorkflow: 'issue run', SubIssueWorkflow: 'sub-issue run' }[this.identity.workflowType];
+    log.warn(`${kind} failed`, { reason: type, iterations: this.iteration + this.childIterations, costUsd: this.cost.usd });
     throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [this.partialResult()] });
   }
 
@@ -415,6 +422,21 @@ export class FixForwardRun {
     }
   }
 
+  private logIteration(agentRun: RunAgentResult, done: boolean): void {
+    const results = this.lastResults;
+    const failedChecks = agentRun.ok && results ? results.checks.filter((c) => c.required && !c.passed).map((c) => c.name) : [];
+    log.info('iteration finished', {
+      iteration: this.iteration,
+      agentOk: agentRun.ok,
+      exitCode: agentRun.exitCode,
+      timedOut: agentRun.timedOut,
+      changedFiles: agentRun.changedFiles.length,
+      ...(agentRun.ok && this.settings.checks.length > 0 ? { passing: results?.passing ?? false, failedChecks } : {}),
+      goalReached: done,
+      costUsd: this.cost.usd,
+    });
+  }
+
   /** One iteration: prompt, agent, checks, diagnosis. True when the goal is reached. */
   private async runIteration(task: LoopTask): Promise<boolean> {
     const ws = this.workspace!;
@@ -443,6 +465,7 @@ export class FixForwardRun {
     this.setPhase('apply_patch');
     await this.safePoint();
     const { provider, model: modelName } = this.tiers[this.tier]!;
+    log.info('iteration started', { iteration: next, provider, model: modelName });
     let agentRun: RunAgentResult;
     try {
       agentRun = await this.agentic.runAgent({
@@ -494,6 +517,7 @@ export class FixForwardRun {
     this.touch();
 
     if (!agentRun.ok) {
+      this.logIteration(agentRun, false);
       // Fix-forward: a failed agent run counts and the loop goes on; enough of them in a row call
       // for a stronger model.
       this.consecutiveFailures += 1;
@@ -511,7 +535,9 @@ export class FixForwardRun {
       this.metrics.checkFailures.add(this.lastResults.checks.filter((c) => c.required && !c.passed).length);
       this.touch();
     }
-    if (goalReached(checks, this.lastResults, agentRun.completionMarker)) return true;
+    const done = goalReached(checks, this.lastResults, agentRun.completionMarker);
+    this.logIteration(agentRun, done);
+    if (done) return true;
     if (checks.length > 0) {
       this.setPhase('diagnose');
       await this.safePoint();

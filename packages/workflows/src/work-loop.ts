@@ -1,7 +1,7 @@
 // WorkLoopWorkflow: the fix-forward loop on one step. Runs in Temporal's sandbox: only
 // @temporalio/workflow and pure modules of this package may be imported; the loop itself is shared
 // with the issue workflows (fix-forward.ts).
-import { continueAsNew } from '@temporalio/workflow';
+import { continueAsNew, log } from '@temporalio/workflow';
 import type { WorkLoopInput, WorkLoopResult } from './contracts/index.js';
 import { FixForwardRun } from './fix-forward.js';
 
@@ -25,6 +25,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
 
   // ---- initializing: the workspace, and the checks before any change ----
   if (!run.workspace) {
+    log.info('work loop started', { stepName: input.stepName, maxIterations: input.maxIterations, checks: input.checks.length, model: run.model().model });
     await run.prepare({
       projectDir: input.projectDir,
       branch: input.branch ?? `aidp/${input.stepName}`,
@@ -32,6 +33,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
     });
     if (await run.initialChecks()) {
       run.setPhase('done');
+      log.info('work loop finished', { outcome: 'already_passing', iterations: 0 });
       return result('already_passing');
     }
   }
@@ -41,6 +43,8 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
     continueAsNew: (carried) => continueAsNew<typeof WorkLoopWorkflow>({ ...input, carried }),
   });
   run.setPhase('done');
-  return result(run.changedFiles.length === 0 ? 'no_changes' : 'completed');
+  const outcome = run.changedFiles.length === 0 ? 'no_changes' : 'completed';
+  log.info('work loop finished', { outcome, iterations: run.iteration, costUsd: run.cost.usd, commits: run.commits.length });
+  return result(outcome);
 }
 

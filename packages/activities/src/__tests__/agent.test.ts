@@ -8,8 +8,12 @@ import { hasCompletionMarker, runAgent } from '../agent';
 import { expandCommand, parseReportedCost } from '../agents';
 import { prepareWorkspace } from '../workspace';
 
+// The activities log what they do; the test output needs none of it.
+const noop = () => undefined;
+const QUIET = { logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop } };
+
 /** Runs an activity in a mock activity context, typed by the activity's own signature. */
-function runActivity<A, R>(fn: (input: A) => Promise<R>, input: A, env = new MockActivityEnvironment()): Promise<R> {
+function runActivity<A, R>(fn: (input: A) => Promise<R>, input: A, env = new MockActivityEnvironment(undefined, QUIET)): Promise<R> {
   return env.run(fn, input) as Promise<R>;
 }
 
@@ -30,6 +34,33 @@ async function agentInput(command: string[], overrides: Partial<RunAgentInput['a
 
 
 describe('runAgent', () => {
+  it('logs the run through the activity logger: provider, model, exit code and duration, never the prompt', async () => {
+    const entries: { level: string; message: string; meta: Record<string, unknown> }[] = [];
+    const logger = {
+      log: (level: string, message: string, meta: Record<string, unknown> = {}) => entries.push({ level, message, meta }),
+      trace: (m: string, meta?: Record<string, unknown>) => logger.log('TRACE', m, meta),
+      debug: (m: string, meta?: Record<string, unknown>) => logger.log('DEBUG', m, meta),
+      info: (m: string, meta?: Record<string, unknown>) => logger.log('INFO', m, meta),
+      warn: (m: string, meta?: Record<string, unknown>) => logger.log('WARN', m, meta),
+      error: (m: string, meta?: Record<string, unknown>) => logger.log('ERROR', m, meta),
+    };
+    const agent = scriptAgent({ default: { write: { 'src/math.js': FIXED_MATH }, exitCode: 3 } });
+    const input = await agentInput(agent.command);
+    writeFileSync(input.promptPath, '# t\n\nIteration 1 of 3\n\nThe secret plan: PROMPT-TEXT-42\n');
+    await runActivity(runAgent, input, new MockActivityEnvironment(undefined, { logger }));
+
+    expect(entries.find((e) => e.message === 'agent started')).toMatchObject({
+      level: 'INFO',
+      meta: { activityType: expect.any(String), iteration: 1, provider: 'command', model: 'big-model', command: 'node' },
+    });
+    expect(entries.find((e) => e.message === 'agent finished')).toMatchObject({
+      level: 'WARN',
+      meta: { ok: false, exitCode: 3, timedOut: false, durationMs: expect.any(Number), changedFiles: 1, logPath: expect.stringMatching(/agent\.log$/) },
+    });
+    expect(JSON.stringify(entries)).not.toContain('PROMPT-TEXT-42');
+    expect(JSON.stringify(entries)).not.toContain('--prompt-file');
+  });
+
   it('runs the agent in the workspace with the prompt, and reports changed files, cost and completion', async () => {
     const agent = scriptAgent({
       default: { write: { 'src/math.js': FIXED_MATH }, cost: { usd: 0.12, inputTokens: 1000, outputTokens: 200 }, complete: true },
@@ -62,6 +93,24 @@ describe('runAgent', () => {
     expect(env).not.toContain('UNRELATED');
   });
 
+  it('keeps a key it gave the agent out of the result, when the agent prints it', async () => {
+    const key = 'sk-agent-key-0123456789';
+    const agent = scriptAgent({ default: { printEnv: true, exitCode: 1 } });
+    const saved = { ...process.env };
+    Object.assign(process.env, { MY_AGENT_KEY: key, GITHUB_TOKEN: 'ghp_not-for-agents-123' });
+    let result: Awaited<ReturnType<typeof runAgent>>;
+    try {
+      result = await runActivity(runAgent, await agentInput(agent.command, { env: ['MY_AGENT_KEY', 'GITHUB_TOKEN'] }));
+    } finally {
+      process.env = saved;
+    }
+    // The summary goes to workflow history and into the next prompt.
+    expect(result.summary).toContain('MY_AGENT_KEY=***');
+    expect(result.summary).toContain('GITHUB_TOKEN=***');
+    expect(result.summary).not.toContain(key);
+    expect(readFileSync(join(result.logPath, '..', 'agent-result.json'), 'utf8')).not.toContain(key);
+  });
+
   it('returns a failed run, not an error, when the agent exits non-zero or crashes', async () => {
     const failing = await runActivity(runAgent, await agentInput(scriptAgent({ default: { exitCode: 4 } }).command));
     expect(failing).toMatchObject({ ok: false, exitCode: 4, timedOut: false });
@@ -79,7 +128,7 @@ describe('runAgent', () => {
   });
 
   it('heartbeats while the agent runs', async () => {
-    const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 3_000 });
+    const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 3_000 }, QUIET);
     const beats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(d));
     await runActivity(runAgent, await agentInput(scriptAgent({ default: { sleepMs: 2_500 } }).command), env);
@@ -89,7 +138,7 @@ describe('runAgent', () => {
 
   it('on cancellation kills the whole process group and fails as cancelled', async () => {
     const agent = scriptAgent({ default: { sleepMs: 60_000, spawnChild: true } });
-    const env = new MockActivityEnvironment();
+    const env = new MockActivityEnvironment(undefined, QUIET);
     const running = runActivity(runAgent, await agentInput(agent.command), env);
     const deadline = Date.now() + 10_000;
     while (agent.invocations().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

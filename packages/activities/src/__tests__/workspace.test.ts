@@ -7,8 +7,12 @@ import { prepareWorkspace } from '../workspace';
 import { recordCheckpoint } from '../checkpoint';
 import { runChecks } from '../checks';
 
+// The activities log what they do; the test output needs none of it.
+const noop = () => undefined;
+const QUIET = { logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop } };
+
 /** Runs an activity in a mock activity context, typed by the activity's own signature. */
-function runActivity<A, R>(fn: (input: A) => Promise<R>, input: A, env = new MockActivityEnvironment()): Promise<R> {
+function runActivity<A, R>(fn: (input: A) => Promise<R>, input: A, env = new MockActivityEnvironment(undefined, QUIET)): Promise<R> {
   return env.run(fn, input) as Promise<R>;
 }
 

@@ -18,8 +18,9 @@ describe('a project with no config file', () => {
       target_host: 'localhost:7233',
       namespace: 'default',
       task_queue: 'aidp-workflows',
-      tls: false,
     });
+    // Not set: a plaintext connection to the local server.
+    expect(loaded.config.temporal.tls).toBeUndefined();
     expect(Object.values(loaded.sources).every((source) => source.kind === 'default')).toBe(true);
   });
 });

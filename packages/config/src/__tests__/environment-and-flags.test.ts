@@ -59,7 +59,7 @@ describe('environment variables', () => {
     );
 
     expect(loaded.config.temporal.namespace).toBe('from-file');
-    expect(loaded.config.temporal.tls).toBe(false);
+    expect(loaded.config.temporal.tls).toBeUndefined();
     expect(loaded.config.temporal.enabled).toBe(true);
     expect(loaded.sources['temporal.namespace']).toEqual({ kind: 'file', path: 'aidp.yml' });
   });
@@ -71,7 +71,7 @@ describe('environment variables', () => {
   it('names the variable when its value is invalid for the key', async () => {
     expect(await errorLines(() => resolve({}, { AIDP_LOG_LEVEL: 'verbose', TEMPORAL_HOST: 'no-port' }))).toEqual([
       'TEMPORAL_HOST: temporal.target_host: expected an address as "host:port" (port 1-65535), got "no-port"',
-      'AIDP_LOG_LEVEL: logging.level: expected one of "debug", "info", "warn", "error", got "verbose"',
+      'AIDP_LOG_LEVEL: logging.level: expected one of "trace", "debug", "info", "warn", "error", got "verbose"',
     ]);
   });
 

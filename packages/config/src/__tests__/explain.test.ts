@@ -42,10 +42,9 @@ describe('explaining the resolved configuration', () => {
     const entries = explainConfig(resolveConfig({}, { cwd, env: {} }));
     const byKey = new Map(entries.map((entry) => [entry.key, entry]));
 
-    for (const key of ['temporal.api_key', 'github.repo', 'github.base_branch', 'agent.command', 'work_loop.max_cost_usd', 'work_loop.max_wall_clock']) {
+    for (const key of ['temporal.tls', 'temporal.api_key', 'github.repo', 'github.base_branch', 'agent.command', 'work_loop.max_cost_usd', 'work_loop.max_wall_clock']) {
       expect(byKey.get(key)).toEqual({ key, value: null, source: { kind: 'default' }, sourceLabel: 'default' });
     }
-    expect(byKey.get('temporal.tls')?.value).toBe(false);
     expect(byKey.get('work_loop.steps')?.value).toEqual({});
     expect(byKey.get('agent.tiers')?.value).toEqual([]);
   });

@@ -72,9 +72,18 @@ describe('TLS and API key on the connection', () => {
     expect(toConnectionOptions(configWith({ tls: true })).tls).toBe(true);
   });
 
-  it('turns TLS on for an API key when TLS is not enabled, as Temporal Cloud requires', () => {
+  it('turns TLS on for an API key when tls is not set, as Temporal Cloud requires', () => {
     expect(toConnectionOptions(configWith({ api_key: 'cloud-key' }))).toEqual({ address: 'localhost:7233', tls: true, apiKey: 'cloud-key' });
-    expect(toConnectionOptions(configWith({ api_key: 'cloud-key', tls: false })).tls).toBe(true);
+  });
+
+  it('keeps an API key on a plaintext connection when tls is false, so the SDK does not turn TLS on', () => {
+    // A TLS-terminating proxy in front of the server, or a local server: the key goes as a header.
+    expect(toConnectionOptions(configWith({ api_key: 'proxy-key', tls: false }))).toEqual({ address: 'localhost:7233', tls: false, apiKey: 'proxy-key' });
+  });
+
+  it('turns TLS off for an API key with TEMPORAL_TLS=false', () => {
+    const loaded = resolveConfig({}, { cwd: process.cwd(), env: { TEMPORAL_API_KEY: 'proxy-key', TEMPORAL_TLS: 'false' } });
+    expect(toConnectionOptions(loaded.config)).toMatchObject({ tls: false, apiKey: 'proxy-key' });
   });
 
   it('reads the CA file and the client certificate pair, and passes the server name', async () => {

@@ -12,7 +12,7 @@ describe('values of the wrong type or out of range', () => {
     [{ temporal: { worker: { max_concurrent_workflows: 0 } } }, 'temporal.worker.max_concurrent_workflows: expected a positive integer, got 0'],
     [{ work_loop: { max_iterations: 2.5 } }, 'work_loop.max_iterations: expected a positive integer, got 2.5'],
     [{ temporal: { enabled: 'maybe' } }, 'temporal.enabled: expected a boolean, got "maybe"'],
-    [{ logging: { level: 'verbose' } }, 'logging.level: expected one of "debug", "info", "warn", "error", got "verbose"'],
+    [{ logging: { level: 'verbose' } }, 'logging.level: expected one of "trace", "debug", "info", "warn", "error", got "verbose"'],
     [{ logging: { format: 'xml' } }, 'logging.format: expected one of "auto", "json", "pretty", got "xml"'],
     [{ temporal: { timeouts: { workflow_run: 'soon' } } }, 'temporal.timeouts.workflow_run: expected a duration (seconds or a string like "30s", "10m"), got "soon"'],
     [{ temporal: { timeouts: { activity_heartbeat: -5 } } }, 'temporal.timeouts.activity_heartbeat: expected a duration (seconds or a string like "30s", "10m"), got -5'],
@@ -64,7 +64,7 @@ describe('values of the wrong type or out of range', () => {
       'aidp.yml: agent.providr: unknown key; did you mean "provider"?',
       'aidp.yml: temporal.worker.max_concurrent_activities: expected a positive integer, got "ten"',
       'aidp.yml: temporal.timeouts.workflow_run: expected a duration (seconds or a string like "30s", "10m"), got "soon"',
-      'aidp.yml: logging.level: expected one of "debug", "info", "warn", "error", got "verbose"',
+      'aidp.yml: logging.level: expected one of "trace", "debug", "info", "warn", "error", got "verbose"',
     ]);
     expect(error.issues[2]).toEqual({
       source: 'aidp.yml',

@@ -17,6 +17,8 @@ export class TemporalDevCommand extends TemporalCommand {
       build; when there is none and Go is installed, it is built once from source (a few minutes).
 
       State lives in memory unless --db-file names a SQLite file to keep it across restarts.
+
+      The worker logs to stderr, as \`aidp temporal worker\` does (logging.level, AIDP_LOG_LEVEL).
     `,
     examples: [
       ['Start the dev server and a worker', '$0 temporal dev'],
@@ -45,27 +47,32 @@ export class TemporalDevCommand extends TemporalCommand {
     }
 
     const out = this.context.stdout;
-    out.write('Starting the Temporal dev server...\n');
-    const server = await startDevServer({
-      ip: this.ip,
-      port,
-      uiPort: this.headless ? false : uiPort,
-      dbFile: this.dbFile,
-      namespace: config.temporal.namespace,
-      resolve: {
-        env: this.context.env,
-        onBuildStart: (dir) => out.write(`No Temporal CLI found: building it once into ${dir} (a few minutes)...\n`),
-      },
-    });
     try {
-      out.write(`Temporal dev server at ${server.address}${server.uiUrl ? `, Web UI at ${server.uiUrl}` : ''}\n`);
-      await runWorker({
-        config,
-        onPolling: ({ namespace, taskQueue }) =>
-          out.write(`Worker polling task queue "${taskQueue}" in namespace "${namespace}". Ctrl+C to stop.\n`),
+      out.write('Starting the Temporal dev server...\n');
+      const server = await startDevServer({
+        ip: this.ip,
+        port,
+        uiPort: this.headless ? false : uiPort,
+        dbFile: this.dbFile,
+        namespace: config.temporal.namespace,
+        resolve: {
+          env: this.context.env,
+          onBuildStart: (dir) => out.write(`No Temporal CLI found: building it once into ${dir} (a few minutes)...\n`),
+        },
       });
+      try {
+        out.write(`Temporal dev server at ${server.address}${server.uiUrl ? `, Web UI at ${server.uiUrl}` : ''}\n`);
+        await runWorker({
+          config,
+          onPolling: ({ namespace, taskQueue }) =>
+            out.write(`Worker polling task queue "${taskQueue}" in namespace "${namespace}". Ctrl+C to stop.\n`),
+        });
+      } finally {
+        await server.stop();
+      }
     } finally {
-      await server.stop();
+      // Without a worker (the server did not start) nothing else would end the runtime.
+      await runtime.close();
     }
     out.write('Stopped the worker and the dev server.\n');
     return 0;

@@ -14,11 +14,15 @@ export class TemporalWorkerCommand extends TemporalCommand {
       \`temporal.worker.shutdown_grace_period\` seconds to finish.
 
       Run as many workers as you like on one task queue; Temporal spreads the work.
+
+      Logs go to stderr: one JSON object per line, or readable lines on a terminal (logging.format);
+      the level comes from logging.level or AIDP_LOG_LEVEL (trace, debug, info, warn, error).
     `,
     examples: [
       ['Run a worker with the project configuration', '$0 temporal worker'],
       ['Run a worker on another task queue', '$0 temporal worker --task-queue aidp-staging'],
       ['The same, through the environment', 'TEMPORAL_TASK_QUEUE=aidp-staging $0 temporal worker'],
+      ['Log every workflow task and activity to a file', 'AIDP_LOG_LEVEL=debug $0 temporal worker 2> worker.log'],
     ],
   });
 
@@ -26,14 +30,18 @@ export class TemporalWorkerCommand extends TemporalCommand {
     const { config } = await this.loadConfig();
     const { installAidpRuntime, runWorker } = await import('@aidp/worker');
     const runtime = await installAidpRuntime(config);
-    await runWorker({
-      config,
-      onPolling: ({ address, namespace, taskQueue }) =>
-        this.context.stdout.write(
-          `Worker polling task queue "${taskQueue}" in namespace "${namespace}" at ${address}` +
-            `${runtime.metricsAddress ? `; metrics on http://${runtime.metricsAddress}/metrics` : ''}. Ctrl+C to stop.\n`,
-        ),
-    });
+    try {
+      await runWorker({
+        config,
+        onPolling: ({ address, namespace, taskQueue }) =>
+          this.context.stdout.write(
+            `Worker polling task queue "${taskQueue}" in namespace "${namespace}" at ${address}` +
+              `${runtime.metricsAddress ? `; metrics on http://${runtime.metricsAddress}/metrics` : ''}. Ctrl+C to stop.\n`,
+          ),
+      });
+    } finally {
+      await runtime.close();
+    }
     this.context.stdout.write('Worker stopped.\n');
     return 0;
   }
