@@ -17,11 +17,10 @@
 // - The worker's metrics on localhost:9090: the test's worker serves them on a free port, and
 //   `localhost:9090` in a block is replaced by that address.
 // - NO_COLOR=1, and no terminal: commands print plain lines, as in a script.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { temporalAddress, uniqueName } from '@aidp/testing';
 import { freePort } from '@aidp/testing/work-loop-harness';
 import { documentedFiles, readDocument, REPO_ROOT, shellBlocks, shown } from './markdown-blocks';
