@@ -423,9 +423,9 @@ const AIDP_METRICS = ['aidp_iterations_total', 'aidp_agent_tokens_total', 'aidp_
 // Labels the dashboard may group by: AIDP's (provider, model, direction, reason) and Temporal's.
 const LABELS = ['provider', 'model', 'direction', 'reason', 'workflow_type', 'activity_type', 'worker_type', 'task_queue', 'namespace', 'le'];
 
-/** AIDP's metrics as exported, read from the instruments the work loop creates. */
+/** AIDP's metrics as exported, read from the instruments of the loop every workflow shares. */
 function aidpMetricsInCode(): { name: string; histogram: boolean }[] {
-  const source = readFileSync(join(REPO, 'packages/workflows/src/work-loop.ts'), 'utf8');
+  const source = readFileSync(join(REPO, 'packages/workflows/src/fix-forward.ts'), 'utf8');
   return [...source.matchAll(/metricMeter\.create(Counter|Histogram|Gauge)\(\s*'([a-z_:][a-z0-9_:]*)'/g)].map(([, kind, name]) => ({
     name: kind === 'Counter' ? `${name}_total` : name!,
     histogram: kind === 'Histogram',
