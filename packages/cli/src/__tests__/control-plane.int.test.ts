@@ -109,6 +109,11 @@ describe('aidp temporal start workloop / status / signal / list / history', () =
     expect(followed.stdout).toMatch(/state=\w+ iteration=\d\/4/);
     expect(followed.stdout).toContain('✔ fix-tests: the checks pass after 2 iteration(s)');
     expect(followed.stdout).toContain('branch:  aidp/fix-tests');
+
+    // A finished run is not "not found": the signal is refused with what it is.
+    const late = await aidp('temporal', 'signal', id, 'pause');
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain(`${id} is not running (COMPLETED): a signal can only steer a running run`);
     expect(agent.invocations()[1]!.prompt).toContain('Use the plus operator');
 
     const file = join(project.dir, 'history.json');

@@ -1,6 +1,7 @@
 import { Command, Option, UsageError } from 'clipanion';
 import { SIGNALS, type SignalName } from '@aidp/workflows/contracts';
 import { TemporalCommand } from '../../base-command.js';
+import { CliError } from '../../errors.js';
 
 function signalList(): string {
   return Object.entries(SIGNALS)
@@ -42,7 +43,11 @@ ${signalList()}
 
     return await this.withClient(async (client) => {
       const handle = client.getHandle(this.workflowId);
-      await handle.describe(); // a missing run is reported before anything is sent
+      // A missing or finished run is reported before anything is sent.
+      const description = await handle.describe();
+      if (description.status.name !== 'RUNNING') {
+        throw new CliError(`${this.workflowId} is not running (${description.status.name}): a signal can only steer a running run`);
+      }
       switch (this.signal) {
         case 'pause':
           await handle.pause();
