@@ -628,7 +628,6 @@ function nextSteps(answers: TemporalSetupAnswers, flags: SetupFlags, unsetKeyVar
     lines.push(`  aidp temporal worker${config}   or, with a server already running, just a worker`);
   } else {
     lines.push(`  aidp temporal worker${config}   run a worker for ${answers.address}`);
-    lines.push(`  aidp temporal dev${config}      or try AIDP on a local dev server first`);
   }
   lines.push(`  aidp temporal config${config}   show the resolved configuration`);
   return lines;
