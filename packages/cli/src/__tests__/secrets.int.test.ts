@@ -7,18 +7,21 @@ import {
   FIXTURE_TEST_COMMAND,
   assertNoSecrets,
   createFixtureProject,
+  createFixtureProjectWithOrigin,
   filesUnder,
+  startGitHubDouble,
   scriptAgent,
   temporalAddress,
   uniqueName,
   type AgentStep,
   type FixtureProject,
+  type GitHubDouble,
   type SearchedText,
 } from '@aidp/testing';
 import { AIDP_BIN, runCli } from './run-cli';
 
-// Complete runs as a user drives them — `aidp temporal worker` and `aidp temporal start workloop` in
-// their own processes, at the most detailed log level — with a GitHub token and a Temporal API key in
+// Complete runs as a user drives them — `aidp temporal worker`, `aidp temporal start workloop` and
+// `aidp temporal start issue` (against the local GitHub double) in their own processes, at the most detailed log level — with a GitHub token and a Temporal API key in
 // every process's environment. Afterwards every line any process printed, every run's history and
 // every file a run left behind is searched for both: neither may appear, in any encoding.
 //
@@ -38,12 +41,13 @@ let worker: ChildProcess;
 let workerOut = '';
 let workerErr = '';
 const runs: { id: string; project: FixtureProject; outcome: number | null }[] = [];
+let gh: GitHubDouble;
 
-function project(steps: { iterations?: Record<number, AgentStep>; default?: AgentStep }): FixtureProject {
-  const fixture = createFixtureProject();
+function project(steps: { iterations?: Record<number, AgentStep>; default?: AgentStep }, fixture: FixtureProject = createFixtureProject(), extra: Record<string, unknown> = {}): FixtureProject {
   writeFileSync(
     join(fixture.dir, 'aidp.yml'),
     JSON.stringify({
+      ...extra,
       temporal: { target_host: temporalAddress(), task_queue: taskQueue, timeouts: { activity_heartbeat: 5 } },
       metrics: { enabled: false },
       agent: { command: scriptAgent(steps).command, tiers: ['small', 'large'] },
@@ -101,6 +105,19 @@ beforeAll(async () => {
   const badId = uniqueName('secrets-fail');
   runs.push({ id: badId, project: bad, outcome: (await aidp(bad.dir, 'temporal', 'start', 'workloop', 'fix-tests', '--workflow-id', badId, '--follow')).code });
 
+  // An issue turned into a pull request: the token really authenticates to GitHub (the double accepts
+  // only it) and to git's push; origin is a local bare repository.
+  gh = await startGitHubDouble({ tokens: [SECRETS.GITHUB_TOKEN], repos: [{ owner: 'acme', name: 'canary', defaultBranch: 'main' }] });
+  gh.addIssue('acme/canary', { number: 41, title: 'add() subtracts', body: 'Fix add.' });
+  const withOrigin = createFixtureProjectWithOrigin();
+  const issue = project({ default: { write: { 'src/math.js': FIXED_MATH }, printEnv: true } }, withOrigin, { github: { repo: 'acme/canary', base_url: gh.url } });
+  const started = await aidp(issue.dir, 'temporal', 'start', 'issue', '41', '--follow');
+  runs.push({ id: /workflow id: (\S+)/.exec(started.stdout)![1]!, project: issue, outcome: started.code });
+  const [pr] = gh.pulls('acme/canary');
+  searched.push({ source: 'the pull request on GitHub', text: JSON.stringify(pr) }, { source: 'the comments on the issue', text: JSON.stringify(gh.issueComments('acme/canary', 41)) });
+  searched.push({ source: "the project's .git/config", text: readFileSync(join(issue.dir, '.git', 'config'), 'utf8') });
+  searched.push({ source: "origin's refs and config", text: execFileSync('git', ['log', '-p', '--all'], { cwd: withOrigin.bare, encoding: 'utf8' }) + readFileSync(join(withOrigin.bare, 'config'), 'utf8') });
+
   for (const run of runs) {
     const file = join(run.project.dir, `${run.id}.history.json`);
     expect((await aidp(run.project.dir, 'temporal', 'history', run.id, '--output', file)).code).toBe(0);
@@ -120,13 +137,16 @@ beforeAll(async () => {
   searched.push({ source: 'aidp temporal worker (stdout)', text: workerOut }, { source: 'aidp temporal worker (stderr)', text: workerErr });
 }, 180_000);
 
-afterAll(() => {
+afterAll(async () => {
   if (worker && worker.exitCode === null) worker.kill('SIGKILL');
+  await gh?.close();
 });
 
 describe('secrets in the environment of the worker and the CLI', () => {
   it('the runs complete and fail as scripted, with the API key read from the environment', () => {
-    expect(runs.map((run) => run.outcome)).toEqual([0, 1]);
+    expect(runs.map((run) => run.outcome)).toEqual([0, 1, 0]);
+    expect(gh.pulls('acme/canary')).toHaveLength(1);
+    gh.assertNoProblems();
     const config = JSON.parse(searched.find((t) => t.source === 'aidp temporal config --json (stdout)')!.text) as { entries: { key: string; value: unknown; source: string }[] };
     const entry = (key: string) => config.entries.find((e) => e.key === key);
     expect(entry('temporal.api_key')).toEqual({ key: 'temporal.api_key', value: '***', source: expect.stringContaining('TEMPORAL_API_KEY') });
