@@ -2,7 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aidpActivities } from '@aidp/activities';
-import { AidpConnectionError, toConnectionOptions, toWorkerOptions, type AidpConfig } from '@aidp/config';
+import { connectionFailure, isPermissionDenied, toConnectionOptions, toWorkerOptions, type AidpConfig } from '@aidp/config';
 
 /**
  * The workflow bundle made at package build time (`scripts/bundle-workflows.js`). Starting from it
@@ -47,6 +47,9 @@ export interface AidpWorker {
 /**
  * Creates a Temporal worker for AIDP on the configured task queue, with the connection, concurrency
  * and shutdown grace period taken from `aidp.yml`.
+ * @throws AidpConnectionError when the server cannot be reached, or not with the configured TLS settings
+ * @throws AidpPermissionDeniedError when the server refuses the API key for the namespace
+ * @throws ConfigError when a TLS file named in the configuration cannot be read
  */
 export async function createAidpWorker(options: CreateAidpWorkerOptions): Promise<AidpWorker> {
   const { config } = options;
@@ -69,6 +72,8 @@ export async function createAidpWorker(options: CreateAidpWorkerOptions): Promis
     };
   } catch (err) {
     if (ownsConnection) await connection.close().catch(() => undefined);
+    // The worker checks the namespace on creation: a key the server refuses for it is said so.
+    if (isPermissionDenied(err)) throw await connectionFailure(toConnectionOptions(config), config.temporal.namespace, err);
     throw err;
   }
 }
@@ -78,6 +83,6 @@ async function connect(config: AidpConfig): Promise<NativeConnection> {
   try {
     return await NativeConnection.connect(options);
   } catch (err) {
-    throw new AidpConnectionError(config.temporal.target_host, err);
+    throw await connectionFailure(options, config.temporal.namespace, err);
   }
 }
