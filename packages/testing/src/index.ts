@@ -3,7 +3,11 @@
  * is, unique names so tests never share a task queue, a fixture project whose test fails until fixed,
  * and a scripted agent executable that stands in for an AI agent. Never published.
  *
+ * Certificates made with openssl and a local JWT issuer stand in for a company's CA and identity
+ * provider.
+ *
  * The work-loop harness (a real worker and client on the shared server) is `@aidp/testing/work-loop-harness`,
+ * and the full Temporal server on PostgreSQL is `@aidp/testing/temporal-server` and `@aidp/testing/postgres`,
  * kept apart so unit tests that need only fixtures do not load Temporal's worker.
  */
 export { temporalAddress, uniqueName } from './temporal.js';
@@ -12,3 +16,7 @@ export type { FixtureProject } from './fixture-project.js';
 export { scriptAgent, SCRIPTED_AGENT } from './agent-script.js';
 export type { AgentStep, AgentInvocation, ScriptedAgent } from './agent-script.js';
 export { isProcessAlive } from './processes.js';
+export { createCertificates } from './certificates.js';
+export type { TestCertificates } from './certificates.js';
+export { createJwtKey, signJwt, startJwtIssuer } from './jwt.js';
+export type { JwtIssuer, JwtKey, TokenClaims } from './jwt.js';
