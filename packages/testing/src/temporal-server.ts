@@ -8,7 +8,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { NativeConnection } from '@temporalio/worker';
 import { isPortFree } from '@aidp/worker';
 import { createCertificates, type TestCertificates } from './certificates.js';
-import type { PostgresServer } from './postgres.js';
+import { startPostgres, type PostgresServer } from './postgres.js';
 
 /**
  * The Temporal server release the production-like tests build: the newest 1.30.x whose go.mod asks for
@@ -418,6 +418,34 @@ export async function startTemporalServer(options: StartTemporalServerOptions): 
       process.removeListener('exit', onExit);
       rmSync(dir, { recursive: true, force: true });
       if (ownsCertificates) certificates?.remove();
+    },
+  };
+}
+
+/** PostgreSQL and a Temporal server on it, stopped together. */
+export interface TemporalStack {
+  postgres: PostgresServer;
+  server: TemporalServer;
+  /** Stops the server, then PostgreSQL; safe to call twice and after a failed test. */
+  stop(): Promise<void>;
+}
+
+/** Starts a new PostgreSQL cluster and a Temporal server on it. */
+export async function startTemporalStack(options: Omit<StartTemporalServerOptions, 'postgres'> = {}): Promise<TemporalStack> {
+  const postgres = await startPostgres();
+  let server: TemporalServer;
+  try {
+    server = await startTemporalServer({ ...options, postgres });
+  } catch (err) {
+    await postgres.stop();
+    throw err;
+  }
+  return {
+    postgres,
+    server,
+    stop: async () => {
+      await server.stop().catch(() => undefined);
+      await postgres.stop();
     },
   };
 }

@@ -56,6 +56,7 @@ export async function createAidpWorker(options: CreateAidpWorkerOptions): Promis
   const ownsConnection = options.connection === undefined;
   const connection = options.connection ?? (await connect(config));
   try {
+    await checkNamespaceAccess(connection, config);
     const worker = await Worker.create({
       ...toWorkerOptions(config),
       connection,
@@ -72,9 +73,21 @@ export async function createAidpWorker(options: CreateAidpWorkerOptions): Promis
     };
   } catch (err) {
     if (ownsConnection) await connection.close().catch(() => undefined);
-    // The worker checks the namespace on creation: a key the server refuses for it is said so.
-    if (isPermissionDenied(err)) throw await connectionFailure(toConnectionOptions(config), config.temporal.namespace, err);
     throw err;
+  }
+}
+
+/**
+ * Asks the server about the namespace before creating the worker, so that a key the server refuses
+ * becomes AidpPermissionDeniedError. Left to `Worker.create`, the refusal would also leave the SDK's
+ * half-made native worker running, which keeps the process alive.
+ */
+async function checkNamespaceAccess(connection: NativeConnection, config: AidpConfig): Promise<void> {
+  try {
+    await connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
+  } catch (err) {
+    if (isPermissionDenied(err)) throw await connectionFailure(toConnectionOptions(config), config.temporal.namespace, err);
+    // Anything else is for Worker.create to report, as it always has.
   }
 }
 
