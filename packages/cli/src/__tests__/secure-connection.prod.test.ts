@@ -64,6 +64,18 @@ describe('a server with TLS', () => {
     }
   });
 
+  it('verifies the server certificate against temporal.tls.server_name when one is set', async () => {
+    const ca_file = stack.server.certificates!.caCert;
+    const aidp = await AidpClient.connect(configFor(stack, { tls: { ca_file, server_name: 'localhost' } }));
+    await aidp.close();
+
+    await expect(AidpClient.connect({ config: configFor(stack, { tls: { ca_file, server_name: 'temporal.example.com' } }), connectTimeoutMs: 2_000 })).rejects.toMatchObject({
+      name: 'AidpConnectionError',
+      reason: 'server-certificate-untrusted',
+      message: expect.stringContaining('temporal.tls.server_name'),
+    });
+  });
+
   it('tells a plain-text client that the server requires TLS', async () => {
     const config = configFor(stack, {});
 
