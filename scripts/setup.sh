@@ -47,6 +47,17 @@ echo "Temporal CLI: $AIDP_TEMPORAL_CLI ($("$AIDP_TEMPORAL_CLI" --version))" >&2
 # does not need them and sets AIDP_SETUP_FULL_SERVER=0.
 if [ "${AIDP_SETUP_FULL_SERVER:-1}" != 0 ]; then
   step "Finding PostgreSQL (for the tests against the full Temporal server)"
+  # The tests make their certificates with the openssl command.
+  if ! command -v openssl >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      step "Installing openssl from the distribution's packages"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >&2
+    else
+      echo "The openssl command is not installed; the TLS tests need it to make their certificates." >&2
+      exit 1
+    fi
+  fi
   find_postgres() { node -e 'console.log(require(process.argv[1]).resolvePostgresBin())' "$root/packages/testing/lib/postgres.js" 2>/dev/null; }
   if ! AIDP_POSTGRES_BIN="$(find_postgres)"; then
     if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
