@@ -1,7 +1,11 @@
-// One `jest` run covers the whole workspace, in two projects:
+// One `jest` run covers the whole workspace, in three projects:
 // - unit: fast tests with no server;
-// - integration (*.int.test.ts): tests against a real Temporal server. Jest runs a project's global
-//   setup only when that project has tests selected, so `jest packages/config` never starts a server.
+// - integration (*.int.test.ts): tests against a real Temporal dev server;
+// - production (*.prod.test.ts): tests against the full Temporal server on PostgreSQL — TLS, mTLS,
+//   JWT authorization, and faults (servers, workers and the database killed mid-run). Each file starts
+//   its own PostgreSQL and server; `pnpm test:faults` runs only this project.
+// Jest runs a project's global setup only when that project has tests selected, so
+// `jest packages/config` never starts a server.
 const { ESM_ONLY } = require('./jest.resolver.js');
 
 const shared = {
@@ -33,7 +37,7 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: ['**/src/**/__tests__/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.(int|prod)\\.test\\.ts$'],
     },
     {
       ...shared,
@@ -42,6 +46,13 @@ module.exports = {
       globalSetup: '<rootDir>/packages/testing/lib/jest/global-setup.js',
       setupFiles: ['<rootDir>/packages/testing/src/jest/setup-runtime.ts'],
       globalTeardown: '<rootDir>/packages/testing/lib/jest/global-teardown.js',
+    },
+    {
+      ...shared,
+      displayName: 'production',
+      testMatch: ['**/src/**/__tests__/**/*.prod.test.ts'],
+      globalSetup: '<rootDir>/packages/testing/lib/jest/production-setup.js',
+      setupFiles: ['<rootDir>/packages/testing/src/jest/setup-runtime.ts'],
     },
   ],
 };

@@ -27,6 +27,8 @@ done
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 if [ "$skip_setup" = 0 ]; then
+  # The demo runs on the embedded dev server: no PostgreSQL or full server build needed.
+  export AIDP_SETUP_FULL_SERVER="${AIDP_SETUP_FULL_SERVER:-0}"
   source scripts/setup.sh
 fi
 aidp() { node "$root/packages/cli/bin/aidp.js" "$@"; }

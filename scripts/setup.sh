@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Sets up a checkout on a fresh machine: pnpm, dependencies, a build, and the Temporal CLI.
+# Sets up a checkout on a fresh machine: pnpm, dependencies, a build, the Temporal CLI, and for the
+# production tests PostgreSQL (from the distribution's packages) and the full Temporal server.
 # Safe to run again: every step is skipped or quick when already done.
-# Sourced by scripts/demo.sh and scripts/test.sh; exports AIDP_TEMPORAL_CLI for them.
+# Sourced by scripts/demo.sh and scripts/test.sh; exports AIDP_TEMPORAL_CLI (and AIDP_POSTGRES_BIN,
+# AIDP_TEMPORAL_SERVER_BIN) for them.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,3 +42,44 @@ step "Finding the Temporal CLI (built once from source when missing; a few minut
 AIDP_TEMPORAL_CLI="$(bash scripts/temporal-cli.sh)"
 export AIDP_TEMPORAL_CLI
 echo "Temporal CLI: $AIDP_TEMPORAL_CLI ($("$AIDP_TEMPORAL_CLI" --version))" >&2
+
+# The production tests (*.prod.test.ts) run the full Temporal server on PostgreSQL. scripts/demo.sh
+# does not need them and sets AIDP_SETUP_FULL_SERVER=0.
+if [ "${AIDP_SETUP_FULL_SERVER:-1}" != 0 ]; then
+  step "Finding PostgreSQL (for the tests against the full Temporal server)"
+  # The tests make their certificates with the openssl command.
+  if ! command -v openssl >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      step "Installing openssl from the distribution's packages"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >&2
+    else
+      echo "The openssl command is not installed; the TLS tests need it to make their certificates." >&2
+      exit 1
+    fi
+  fi
+  find_postgres() { node -e 'console.log(require(process.argv[1]).resolvePostgresBin())' "$root/packages/testing/lib/postgres.js" 2>/dev/null; }
+  if ! AIDP_POSTGRES_BIN="$(find_postgres)"; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      step "Installing PostgreSQL from the distribution's packages"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+    elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then
+      step "Installing PostgreSQL from the distribution's packages (sudo)"
+      sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+      sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+    fi
+    if ! AIDP_POSTGRES_BIN="$(find_postgres)"; then
+      echo "PostgreSQL's server programs (initdb, pg_ctl, postgres) are not installed, and could not be installed" >&2
+      echo "here. Install PostgreSQL 12 or newer, or set AIDP_POSTGRES_BIN to the folder holding them." >&2
+      exit 1
+    fi
+  fi
+  export AIDP_POSTGRES_BIN
+  echo "PostgreSQL: $AIDP_POSTGRES_BIN ($("$AIDP_POSTGRES_BIN/postgres" --version))" >&2
+
+  step "Finding the Temporal server (built once from source when missing; ten minutes or more the first time)"
+  AIDP_TEMPORAL_SERVER_BIN="$(bash scripts/temporal-server.sh)"
+  export AIDP_TEMPORAL_SERVER_BIN
+  echo "Temporal server: $AIDP_TEMPORAL_SERVER_BIN" >&2
+fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: sets everything up (see setup.sh), type-checks, lints, then runs every test —
-# unit and integration, the latter against a real Temporal dev server that jest starts and stops.
+# unit, integration (against a real Temporal dev server that jest starts and stops) and production
+# (against the full Temporal server on PostgreSQL, which each test file starts and stops).
 # Ends with a plain "N passed, M failed" line; the exit code is non-zero when anything failed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

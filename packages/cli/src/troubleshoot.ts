@@ -12,12 +12,22 @@ export function troubleshoot(error: unknown): unknown {
       return new CliError(
         [
           `failed to connect to temporal server at ${String(e.address)}`,
-          `  cause: ${causeText(error)}`,
+          `  cause: ${typeof e.detail === 'string' ? e.detail : causeText(error)}`,
           '  check:',
           '  1. the Temporal server is running (for a local one: aidp temporal dev)',
           '  2. temporal.target_host in aidp.yml, TEMPORAL_HOST or --address names it (see: aidp temporal config)',
           '  3. the network lets you reach that host and port',
           '  4. the TLS settings match the server (temporal.tls, TEMPORAL_TLS)',
+        ].join('\n'),
+      );
+    case 'AidpPermissionDeniedError':
+      return new CliError(
+        [
+          `permission denied for namespace ${String(e.namespace)} (on ${String(e.address)})`,
+          '  check:',
+          '  1. temporal.api_key in aidp.yml or TEMPORAL_API_KEY is the current key (not expired, not revoked)',
+          '  2. the key grants access to this namespace (temporal.namespace, TEMPORAL_NAMESPACE or --namespace)',
+          '  3. the key was issued for this server (temporal.target_host, TEMPORAL_HOST or --address)',
         ].join('\n'),
       );
     case 'AidpNamespaceNotFoundError':

@@ -1,6 +1,13 @@
 import { Client, Connection, type WorkflowExecutionStatusName } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { AidpConnectionError, toConnectionOptions, toWorkflowStartOptions, type AidpConfig } from '@aidp/config';
+import {
+  AidpPermissionDeniedError,
+  connectionFailure,
+  isPermissionDenied,
+  toConnectionOptions,
+  toWorkflowStartOptions,
+  type AidpConfig,
+} from '@aidp/config';
 import { WORKFLOW_TYPES, issueWorkflowId, type IssueToPrResult, type WorkLoopResult, type WorkflowTypeName } from '@aidp/workflows/contracts';
 import { buildIssueToPrInput, type IssueToPrRequest } from './issue-input.js';
 import { AidpAlreadyStartedError, AidpNamespaceNotFoundError } from './errors.js';
@@ -95,34 +102,38 @@ export class AidpClient {
   /**
    * Connects to the configured server and checks that the namespace exists. Takes the configuration
    * itself, or options with it.
-   * @throws AidpConnectionError when the server cannot be reached
+   * @throws AidpConnectionError when the server cannot be reached, or not with the configured TLS
+   *   settings (its `reason` and message say which side wants TLS, or which certificate is missing)
+   * @throws AidpPermissionDeniedError when the server refuses the API key for the namespace
    * @throws AidpNamespaceNotFoundError when the namespace does not exist
+   * @throws ConfigError when a TLS file named in the configuration cannot be read
    */
   static async connect(configOrOptions: AidpConfig | AidpClientOptions): Promise<AidpClient> {
     const options: AidpClientOptions = 'temporal' in configOrOptions ? { config: configOrOptions } : configOrOptions;
     const { config } = options;
     const address = config.temporal.target_host;
+    const namespace = config.temporal.namespace;
     // Built first: a TLS file that is missing is a configuration error, not a connection failure.
-    const connectionOptions = { ...toConnectionOptions(config), connectTimeout: options.connectTimeoutMs ?? 5_000 };
+    const translated = toConnectionOptions(config);
     let connection: Connection;
     try {
-      connection = await Connection.connect(connectionOptions);
+      connection = await Connection.connect({ ...translated, connectTimeout: options.connectTimeoutMs ?? 5_000 });
     } catch (err) {
-      throw new AidpConnectionError(address, err);
+      throw await connectionFailure(translated, namespace, err);
     }
     try {
-      await connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
+      await connection.workflowService.describeNamespace({ namespace });
     } catch (err) {
       const code = (err as { code?: number }).code;
       if (code === 5 /* NOT_FOUND */) {
         await connection.close();
-        throw new AidpNamespaceNotFoundError(config.temporal.namespace, address);
+        throw new AidpNamespaceNotFoundError(namespace, address);
       }
-      if (code === 14 /* UNAVAILABLE */) {
+      if (code === 14 /* UNAVAILABLE */ || isPermissionDenied(err)) {
         await connection.close();
-        throw new AidpConnectionError(address, err);
+        throw await connectionFailure(translated, namespace, err);
       }
-      // Anything else (a key allowed to run workflows but not to describe namespaces): carry on.
+      // Anything else (a server that does not implement it): carry on; starting a run will tell.
     }
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     return new AidpClient(temporal, connection, config, temporalUiBase(address, options.env));
@@ -206,6 +217,8 @@ export class AidpClient {
         const running = await this.temporal.workflow.getHandle(workflowId).describe().catch(() => undefined);
         throw new AidpAlreadyStartedError(workflowId, running?.runId);
       }
+      // A key that may read the namespace but not start runs in it.
+      if (isPermissionDenied(err)) throw new AidpPermissionDeniedError(this.namespace, this.address, err);
       throw err;
     }
   }

@@ -1,4 +1,5 @@
-export { AidpConnectionError } from '@aidp/config';
+export { AidpConnectionError, AidpPermissionDeniedError } from '@aidp/config';
+export type { ConnectionFailureReason } from '@aidp/config';
 import type { IssueToPrResult, SubIssueResult, WorkLoopResult } from '@aidp/workflows/contracts';
 
 // Typed errors users can branch on. Each sets `name`, so `err.name === 'AidpConnectionError'` works

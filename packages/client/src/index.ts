@@ -9,12 +9,13 @@ export { AidpRunHandle } from './handle.js';
 export type { FollowOptions } from './handle.js';
 export {
   AidpConnectionError,
+  AidpPermissionDeniedError,
   AidpNamespaceNotFoundError,
   AidpWorkflowNotFoundError,
   AidpAlreadyStartedError,
   AidpRunFailedError,
 } from './errors.js';
-export type { RunFailureReason } from './errors.js';
+export type { RunFailureReason, ConnectionFailureReason } from './errors.js';
 export { buildWorkLoopInput, WorkLoopRequestError } from './work-loop-input.js';
 export type { WorkLoopRequest } from './work-loop-input.js';
 export { buildIssueToPrInput, repoFromRemoteUrl, resolveRepo } from './issue-input.js';

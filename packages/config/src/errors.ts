@@ -133,17 +133,51 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   return bestDistance <= allowed ? best : undefined;
 }
 
+/** Why a connection failed, when the server could tell: see `diagnoseConnectionFailure`. */
+export type ConnectionFailureReason =
+  | 'server-not-tls'
+  | 'server-requires-tls'
+  | 'client-certificate-required'
+  | 'client-certificate-rejected'
+  | 'server-certificate-untrusted';
+
 /**
- * The Temporal server named by `temporal.target_host` could not be reached. Raised by the client and
- * the worker alike, so callers handle one error whichever connected.
+ * The Temporal server named by `temporal.target_host` could not be reached, or not over the configured
+ * transport. Raised by the client and the worker alike, so callers handle one error whichever
+ * connected. `reason` is set when the cause is known (TLS on one side only, a certificate problem).
  */
 export class AidpConnectionError extends Error {
   override readonly name = 'AidpConnectionError';
+  /** Why, when known; the message then says it instead of the transport's own words. */
+  readonly reason: ConnectionFailureReason | undefined;
+  /** What went wrong, without the address: the known reason, else the transport's message. */
+  readonly detail: string;
   constructor(
     /** The `host:port` that was tried. */
     readonly address: string,
     override readonly cause: unknown,
+    diagnosis?: { reason: ConnectionFailureReason; detail: string },
   ) {
-    super(`failed to connect to temporal server at ${address}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    const detail = diagnosis?.detail ?? (cause instanceof Error ? cause.message : String(cause));
+    super(`failed to connect to temporal server at ${address}: ${detail}`);
+    this.reason = diagnosis?.reason;
+    this.detail = detail;
+  }
+}
+
+/**
+ * The server refused the credentials (`temporal.api_key`, or the identity of a client certificate) for
+ * the namespace: a key that is invalid, expired, signed by someone the server does not trust, or
+ * without a permission on this namespace. The key itself is never part of the message.
+ */
+export class AidpPermissionDeniedError extends Error {
+  override readonly name = 'AidpPermissionDeniedError';
+  constructor(
+    readonly namespace: string,
+    /** The `host:port` that refused. */
+    readonly address: string,
+    override readonly cause: unknown,
+  ) {
+    super(`permission denied for namespace ${namespace} (on ${address})`);
   }
 }

@@ -57,8 +57,9 @@ export { DURATION_PATTERN, parseDuration, secondsToMs } from './duration.js';
 export { splitCommandLine } from './shell-words.js';
 export type { SplitResult } from './shell-words.js';
 
-export { AidpConnectionError, ConfigError, formatIssue } from './errors.js';
-export type { ConfigIssue } from './errors.js';
+export { AidpConnectionError, AidpPermissionDeniedError, ConfigError, formatIssue } from './errors.js';
+export type { ConfigIssue, ConnectionFailureReason } from './errors.js';
+export { connectionFailure, diagnoseConnectionFailure, isPermissionDenied } from './connection-errors.js';
 
 export { sourceLabel } from './sources.js';
 export type { ConfigSource, ConfigSources } from './sources.js';

@@ -4,7 +4,11 @@
  * a scripted agent executable that stands in for an AI agent, and a local double of GitHub's REST API
  * checked against GitHub's OpenAPI description. Never published.
  *
+ * Certificates made with openssl and a local JWT issuer stand in for a company's CA and identity
+ * provider.
+ *
  * The work-loop harness (a real worker and client on the shared server) is `@aidp/testing/work-loop-harness`,
+ * and the full Temporal server on PostgreSQL is `@aidp/testing/temporal-server` and `@aidp/testing/postgres`,
  * kept apart so unit tests that need only fixtures do not load Temporal's worker.
  */
 export { temporalAddress, uniqueName } from './temporal.js';
@@ -28,3 +32,7 @@ export { loadGitHubOpenApi } from './github/openapi.js';
 export type { OpenApiContract, OpenApiLoadTimings } from './github/openapi.js';
 export { findSecrets, assertNoSecrets, secretForms, filesUnder } from './secrets.js';
 export type { SearchedText, SecretFinding, SecretForm } from './secrets.js';
+export { createCertificates } from './certificates.js';
+export type { TestCertificates } from './certificates.js';
+export { createJwtKey, signJwt, startJwtIssuer } from './jwt.js';
+export type { JwtIssuer, JwtKey, TokenClaims } from './jwt.js';

@@ -3,7 +3,7 @@ import { NativeConnection, bundleWorkflowCode, type Worker, type WorkflowBundleW
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveConfig, type AidpConfig } from '@aidp/config';
+import { resolveConfig, toConnectionOptions, type AidpConfig } from '@aidp/config';
 import { buildWorkLoopInput, type WorkLoopRequest } from '@aidp/client';
 import { createAidpWorker } from '@aidp/worker';
 
@@ -29,13 +29,14 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 /**
- * A test configuration: the shared dev server, a task queue of its own, short timeouts, the agent
- * command and checks given.
+ * A test configuration: the shared dev server (unless `raw` names another), a task queue of its own,
+ * short timeouts, the agent command and checks given.
  */
 export function testConfig(raw: RawConfig = {}, taskQueue = uniqueName('aidp-test')): AidpConfig {
+  const targetHost = (raw.temporal as RawConfig | undefined)?.target_host;
   const base: RawConfig = {
     temporal: {
-      target_host: temporalAddress(),
+      target_host: targetHost ?? temporalAddress(),
       task_queue: taskQueue,
       timeouts: { activity_heartbeat: 5, activity_start_to_close: 60, activity_schedule_to_close: 300 },
       retry: { initial_interval: 1, maximum_interval: 2, maximum_attempts: 5 },
@@ -61,7 +62,7 @@ function merge(a: RawConfig, b: RawConfig): RawConfig {
   return out;
 }
 
-/** A client and a real AIDP worker (real activities, bundled workflows) on the config's task queue. */
+/** A client and a real AIDP worker (real activities, bundled workflows) on the config's task queue and server. */
 export interface WorkLoopHarness {
   config: AidpConfig;
   client: Client;
@@ -73,8 +74,10 @@ export interface WorkLoopHarness {
 }
 
 export async function workLoopHarness(config: AidpConfig, activities?: object): Promise<WorkLoopHarness> {
-  const nativeConnection = await NativeConnection.connect({ address: config.temporal.target_host });
-  const connection = await Connection.connect({ address: config.temporal.target_host });
+  // The configured TLS and API key too, so the harness runs against secured servers as well.
+  const options = toConnectionOptions(config);
+  const nativeConnection = await NativeConnection.connect(options);
+  const connection = await Connection.connect(options);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const { worker } = await createAidpWorker({
     config,

@@ -2,7 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aidpActivities } from '@aidp/activities';
-import { AidpConnectionError, toConnectionOptions, toWorkerOptions, type AidpConfig } from '@aidp/config';
+import { connectionFailure, isPermissionDenied, toConnectionOptions, toWorkerOptions, type AidpConfig } from '@aidp/config';
 
 /**
  * The workflow bundle made at package build time (`scripts/bundle-workflows.js`). Starting from it
@@ -47,12 +47,16 @@ export interface AidpWorker {
 /**
  * Creates a Temporal worker for AIDP on the configured task queue, with the connection, concurrency
  * and shutdown grace period taken from `aidp.yml`.
+ * @throws AidpConnectionError when the server cannot be reached, or not with the configured TLS settings
+ * @throws AidpPermissionDeniedError when the server refuses the API key for the namespace
+ * @throws ConfigError when a TLS file named in the configuration cannot be read
  */
 export async function createAidpWorker(options: CreateAidpWorkerOptions): Promise<AidpWorker> {
   const { config } = options;
   const ownsConnection = options.connection === undefined;
   const connection = options.connection ?? (await connect(config));
   try {
+    await checkNamespaceAccess(connection, config);
     const worker = await Worker.create({
       ...toWorkerOptions(config),
       connection,
@@ -73,11 +77,25 @@ export async function createAidpWorker(options: CreateAidpWorkerOptions): Promis
   }
 }
 
+/**
+ * Asks the server about the namespace before creating the worker, so that a key the server refuses
+ * becomes AidpPermissionDeniedError. Left to `Worker.create`, the refusal would also leave the SDK's
+ * half-made native worker running, which keeps the process alive.
+ */
+async function checkNamespaceAccess(connection: NativeConnection, config: AidpConfig): Promise<void> {
+  try {
+    await connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
+  } catch (err) {
+    if (isPermissionDenied(err)) throw await connectionFailure(toConnectionOptions(config), config.temporal.namespace, err);
+    // Anything else is for Worker.create to report, as it always has.
+  }
+}
+
 async function connect(config: AidpConfig): Promise<NativeConnection> {
   const options = toConnectionOptions(config); // a configuration error stays one
   try {
     return await NativeConnection.connect(options);
   } catch (err) {
-    throw new AidpConnectionError(config.temporal.target_host, err);
+    throw await connectionFailure(options, config.temporal.namespace, err);
   }
 }
