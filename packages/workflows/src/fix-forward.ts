@@ -49,6 +49,7 @@ import {
 } from './contracts/index.js';
 import {
   NO_COST,
+  activityRetryPolicy,
   addCost,
   escalatedTier,
   goalReached,
@@ -146,7 +147,7 @@ export class FixForwardRun {
       startToCloseTimeout: settings.activities.startToCloseTimeout,
       scheduleToCloseTimeout: settings.activities.scheduleToCloseTimeout,
       heartbeatTimeout: settings.activities.heartbeatTimeout,
-      retry: { ...retry, nonRetryableErrorTypes: [AGENT_NOT_FOUND, AGENT_AUTH_FAILED] },
+      retry: { ...activityRetryPolicy(retry), nonRetryableErrorTypes: [AGENT_NOT_FOUND, AGENT_AUTH_FAILED] },
     };
     this.checksTimeoutMs = settings.checks.reduce((sum, c) => sum + c.timeoutMs, 0) + ACTIVITY_SLACK_MS;
     this.agentTimeoutMs = settings.agent.timeoutMs + ACTIVITY_SLACK_MS;

@@ -128,3 +128,12 @@ export function trackProgress(previous: NoProgress | undefined, failing: number)
 export function shouldEscalateForNoProgress(tracker: NoProgress, limit: number | undefined): boolean {
   return limit !== undefined && limit > 0 && tracker.since >= limit;
 }
+
+/**
+ * The activities' retry policy as Temporal takes it: `maximumAttempts: 0` in the configuration means
+ * unlimited, which Temporal spells by leaving the field out (it refuses 0).
+ */
+export function activityRetryPolicy<R extends { maximumAttempts: number }>(retry: R): Omit<R, 'maximumAttempts'> & { maximumAttempts?: number } {
+  const { maximumAttempts, ...rest } = retry;
+  return maximumAttempts > 0 ? { ...rest, maximumAttempts } : rest;
+}

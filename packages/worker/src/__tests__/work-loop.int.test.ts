@@ -100,6 +100,16 @@ describe('WorkLoopWorkflow', () => {
     });
   });
 
+  it('runs with unlimited activity retries (temporal.retry.maximum_attempts: 0)', async () => {
+    const project = createFixtureProject();
+    const agent = scriptAgent({ default: { write: { 'src/math.js': FIXED_MATH } } });
+    await withHarness({ agent: { command: agent.command }, temporal: { retry: { maximum_attempts: 0 } } }, async (h) => {
+      const handle = await h.start({ projectDir: project.dir, stepName: 'unlimited', task: 'Fix add.' });
+      const result = (await handle.result()) as WorkLoopResult;
+      expect(result.outcome).toBe('completed');
+    });
+  });
+
   it('fails with MaxIterationsReached, carrying the partial result, when the checks never pass', async () => {
     const project = createFixtureProject();
     const agent = scriptAgent({ default: { write: { 'notes.txt': 'thinking\n' }, cost: { usd: 0.25, inputTokens: 100, outputTokens: 10 } } });

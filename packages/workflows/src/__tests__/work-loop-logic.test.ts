@@ -1,4 +1,5 @@
 import {
+  activityRetryPolicy,
   escalatedTier,
   goalReached,
   mergeChangedFiles,
@@ -82,5 +83,13 @@ describe('work loop decisions', () => {
     expect(shouldEscalateForNoProgress(t, 3)).toBe(false);
     expect(shouldEscalateForNoProgress(t, undefined)).toBe(false);
     expect(trackProgress(t, 2)).toEqual({ bestFailing: 2, since: 0 });
+  });
+});
+
+describe('the activities\' retry policy', () => {
+  it('leaves maximumAttempts out for "unlimited" (0), which Temporal would refuse', () => {
+    const base = { initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 10_000 };
+    expect(activityRetryPolicy({ ...base, maximumAttempts: 0 })).toEqual(base);
+    expect(activityRetryPolicy({ ...base, maximumAttempts: 5 })).toEqual({ ...base, maximumAttempts: 5 });
   });
 });
