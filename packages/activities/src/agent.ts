@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   AGENT_AUTH_FAILED,
@@ -60,7 +60,15 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   mkdirSync(iterDir, { recursive: true });
   const tracked = await isGitWorkTree(input.workspace);
   const indexFile = join(iterDir, '.snapshot-index');
-  const before = tracked ? await snapshotTree(input.workspace, indexFile) : null;
+  // The work tree as this iteration found it, kept across attempts: a retry (after a worker crash, or
+  // a server that never heard the first attempt finish) diffs against the same starting point, so the
+  // files the first attempt already changed still count as this iteration's changes.
+  const beforeFile = join(iterDir, 'before-tree');
+  let before: string | null = null;
+  if (tracked) {
+    before = existsSync(beforeFile) ? readFileSync(beforeFile, 'utf8').trim() : await snapshotTree(input.workspace, indexFile);
+    writeFileSync(beforeFile, `${before}\n`);
+  }
 
   const logPath = join(iterDir, 'agent.log');
   const streamPaths = { stdout: join(iterDir, 'agent.stdout'), stderr: join(iterDir, 'agent.stderr') };

@@ -76,6 +76,19 @@ describe('runAgent', () => {
     expect(call!.argv).toContain(input.promptPath);
   });
 
+  it('reports the same changed files when an iteration is retried after its first attempt already wrote them', async () => {
+    const agent = scriptAgent({ default: { write: { 'src/math.js': FIXED_MATH } } });
+    const input = await agentInput(agent.command);
+    const first = await runActivity(runAgent, input);
+    // The server never heard the first attempt finish (a crash, a restart): the same iteration runs again.
+    const retry = await runActivity(runAgent, input);
+    expect(first.changedFiles).toEqual(['src/math.js']);
+    expect(retry.changedFiles).toEqual(['src/math.js']);
+    // The next iteration starts from what this one left.
+    const next = await runActivity(runAgent, { ...input, iteration: 2 });
+    expect(next.changedFiles).toEqual([]);
+  });
+
   it('gives the agent a minimal environment: no AIDP secrets unless agent.env passes them', async () => {
     const agent = scriptAgent({ default: {} });
     const saved = { ...process.env };

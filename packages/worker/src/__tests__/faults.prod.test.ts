@@ -3,11 +3,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildWorkLoopInput } from '@aidp/client';
-import { FIXED_MATH, createFixtureProject, scriptAgent, uniqueName, type AgentStep, type ScriptedAgent } from '@aidp/testing';
+import { buildIssueToPrInput, buildWorkLoopInput } from '@aidp/client';
+import { FIXED_MATH, createFixtureProject, createFixtureProjectWithOrigin, scriptAgent, startGitHubDouble, uniqueName, type AgentStep, type ScriptedAgent } from '@aidp/testing';
 import { startTemporalStack, type TemporalStack } from '@aidp/testing/temporal-server';
 import { eventually, testConfig, workLoopHarness } from '@aidp/testing/work-loop-harness';
-import type { WorkLoopResult } from '@aidp/workflows/contracts';
+import type { IssueToPrResult, WorkLoopResult } from '@aidp/workflows/contracts';
 
 // Faults on the production topology: the full Temporal server on PostgreSQL, with the server, a worker
 // or the database killed while runs are in flight. Every run must still complete, and no iteration that
@@ -220,6 +220,44 @@ describe('faults on the full server with PostgreSQL', () => {
       for (const agent of agents) expectNoFinishedIterationRepeated(agent);
     } finally {
       await harness.close();
+    }
+  }, 240_000);
+
+  it('turns an issue into one pull request when the server is killed while its parts run in parallel', async () => {
+    const token = 'ghs_faultTestToken0123456789';
+    process.env.AIDP_FAULT_TEST_GITHUB_TOKEN = token;
+    const gh = await startGitHubDouble({ tokens: [token], repos: [{ owner: 'acme', name: 'sturdy', defaultBranch: 'main' }] });
+    gh.addIssue('acme/sturdy', { number: 5, title: 'Two parts', body: '## Sub-tasks\n- Part one\n- Part two\n' });
+    const part = (n: number) => ({ match: `Sub-task ${n} of the issue`, step: { sleepMs: 2_000, write: { [`src/part${n}.js`]: `exports.n = ${n};\n`, 'src/math.js': FIXED_MATH } } });
+    const agent = scriptAgent({ rules: [part(1), part(2)], default: {} });
+    const project = createFixtureProjectWithOrigin();
+    const config = testConfig({
+      temporal: { target_host: stack.server.address },
+      github: { repo: 'acme/sturdy', base_url: gh.url, token_env: 'AIDP_FAULT_TEST_GITHUB_TOKEN' },
+      agent: { command: agent.command },
+    });
+    const harness = await workLoopHarness(config);
+    try {
+      const result = await harness.run(async () => {
+        const input = buildIssueToPrInput(config, { issueNumber: 5, projectDir: project.dir });
+        input.loop.activities.retry.maximumAttempts = 50;
+        const workflowId = uniqueName('fault-issue');
+        await client.workflow.start('IssueToPrWorkflow', { taskQueue: config.temporal.task_queue, workflowId, args: [input] });
+        await eventually(async () => agent.invocations().filter((c) => /Sub-task \d of the issue/.test(c.prompt)).length === 2, 60_000, 'both parts to start');
+        await stack.server.kill('SIGKILL');
+        await new Promise((r) => setTimeout(r, 2_000));
+        await stack.server.restart();
+        return (await resultOf(workflowId)) as unknown as IssueToPrResult;
+      });
+      expect(result.outcome).toBe('completed');
+      expect(result.children.map((c) => c.outcome)).toEqual(['completed', 'completed']);
+      expect(gh.pulls('acme/sturdy')).toHaveLength(1);
+      expect(gh.issueComments('acme/sturdy', 5).filter((c) => c.body.includes('pull request'))).toHaveLength(1);
+      for (const n of [1, 2]) expect(project.origin('show', `aidp/issue-5:src/part${n}.js`)).toContain(`${n}`);
+      gh.assertNoProblems();
+    } finally {
+      await harness.close();
+      await gh.close();
     }
   }, 240_000);
 });
