@@ -131,5 +131,7 @@ export async function recordHistory(client: Client, workflowId: string, name: st
   if (process.env.AIDP_RECORD_HISTORIES !== '1') return;
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   mkdirSync(HISTORIES_DIR, { recursive: true });
-  writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
+  // Stack traces in failures name this checkout's folder: kept out of the repository as `<repo>`.
+  const repoRoot = resolve(__dirname, '..', '..', '..');
+  writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history).split(`${repoRoot}/`).join('<repo>/')}\n`);
 }

@@ -9,7 +9,7 @@ const context = (overrides: Partial<AgentInvocationContext> = {}): AgentInvocati
   promptFile: '/runs/wf/PROMPT.md',
   prompt: PROMPT,
   model: '',
-  workspace: '/work/ws',
+  workspace: '/home/dev/ws',
   ...overrides,
 });
 

@@ -6,7 +6,7 @@ import type { CreatePromptInput } from '@aidp/workflows/contracts';
 
 const input: CreatePromptInput = {
   runDir: '/tmp/run',
-  workspace: '/work/project',
+  workspace: '/home/dev/project',
   stepName: 'fix-tests',
   task: 'Make the test suite pass.',
   iteration: 2,
