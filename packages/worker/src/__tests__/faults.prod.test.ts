@@ -1,10 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { buildIssueToPrInput, buildWorkLoopInput } from '@aidp/client';
-import { FIXED_MATH, createFixtureProject, createFixtureProjectWithOrigin, scriptAgent, startGitHubDouble, uniqueName, type AgentStep, type ScriptedAgent } from '@aidp/testing';
+import { FIXED_MATH, createFixtureProject, createFixtureProjectWithOrigin, scriptAgent, startGitHubDouble, startWorkerProcess, uniqueName, type AgentStep, type ScriptedAgent, type WorkerProcess } from '@aidp/testing';
 import { startTemporalStack, type TemporalStack } from '@aidp/testing/temporal-server';
 import { eventually, testConfig, workLoopHarness } from '@aidp/testing/work-loop-harness';
 import type { IssueToPrResult, WorkLoopResult } from '@aidp/workflows/contracts';
@@ -12,8 +11,6 @@ import type { IssueToPrResult, WorkLoopResult } from '@aidp/workflows/contracts'
 // Faults on the production topology: the full Temporal server on PostgreSQL, with the server, a worker
 // or the database killed while runs are in flight. Every run must still complete, and no iteration that
 // had completed may run again (the scripted agent records each invocation, so a repeat would show).
-
-const AIDP_BIN = resolve(__dirname, '..', '..', '..', 'cli', 'bin', 'aidp.js');
 
 let stack: TemporalStack;
 let connection: Connection;
@@ -80,14 +77,8 @@ async function startRun(taskQueue: string, agent: ScriptedAgent, stepName: strin
   return workflowId;
 }
 
-interface WorkerProcess {
-  child: ChildProcess;
-  polling: Promise<void>;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
-
 /** The real `aidp temporal worker` command on the full server. */
-function startWorkerProcess(taskQueue: string): WorkerProcess {
+function startWorker(taskQueue: string): WorkerProcess {
   const dir = mkdtempSync(join(tmpdir(), 'aidp-fault-'));
   const configFile = join(dir, 'aidp.yml');
   writeFileSync(
@@ -103,31 +94,7 @@ function startWorkerProcess(taskQueue: string): WorkerProcess {
       '',
     ].join('\n'),
   );
-  const child = spawn(process.execPath, [AIDP_BIN, 'temporal', 'worker', '--config', configFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  let output = '';
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const polling = new Promise<void>((resolvePolling, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Worker polling')) resolvePolling();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code}):\n${output}`)));
-  });
-  polling.catch(() => undefined);
-  return {
-    child,
-    polling,
-    stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      await exited;
-    },
-  };
+  return startWorkerProcess(configFile);
 }
 
 describe('faults on the full server with PostgreSQL', () => {
@@ -156,14 +123,14 @@ describe('faults on the full server with PostgreSQL', () => {
     const taskQueue = uniqueName('worker-kill');
     // Iteration 2 is slow, so the kill lands inside it, after iteration 1 has finished.
     const slow = scriptAgent({ iterations: { 1: { write: { 'notes.txt': 'x\n' } }, 2: { sleepMs: 4_000, write: { 'src/math.js': FIXED_MATH } } } });
-    const first = startWorkerProcess(taskQueue);
+    const first = startWorker(taskQueue);
     let second: WorkerProcess | undefined;
     try {
       await first.polling;
       const workflowId = await startRun(taskQueue, slow, 'worker-kill');
       await eventually(async () => slow.invocations().find((c) => c.iteration === 2), 60_000, 'iteration 2 to start');
       await first.stop('SIGKILL');
-      second = startWorkerProcess(taskQueue);
+      second = startWorker(taskQueue);
       await second.polling;
 
       const result = await resultOf(workflowId);
@@ -179,7 +146,7 @@ describe('faults on the full server with PostgreSQL', () => {
 
   it('completes all of 20 runs shared by two workers when one is killed midway, none lost or duplicated', async () => {
     const taskQueue = uniqueName('shared');
-    const workers = [startWorkerProcess(taskQueue), startWorkerProcess(taskQueue)];
+    const workers = [startWorker(taskQueue), startWorker(taskQueue)];
     try {
       await Promise.all(workers.map((w) => w.polling));
       const agents = Array.from({ length: 20 }, () => twoIterationAgent(1_500));

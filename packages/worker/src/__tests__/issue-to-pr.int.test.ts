@@ -1,10 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AidpClient, buildIssueToPrInput, type AidpRunHandle } from '@aidp/client';
-import { FIXED_MATH, createFixtureProjectWithOrigin, scriptAgent, startGitHubDouble, temporalAddress, uniqueName, type FixtureProjectWithOrigin, type GitHubDouble, type ScriptedAgent } from '@aidp/testing';
+import { FIXED_MATH, createFixtureProjectWithOrigin, scriptAgent, startGitHubDouble, temporalAddress, uniqueName, startWorkerProcess, type FixtureProjectWithOrigin, type GitHubDouble, type ScriptedAgent, type WorkerProcess } from '@aidp/testing';
 import { eventually, recordHistory, testConfig, workLoopHarness, type WorkLoopHarness } from '@aidp/testing/work-loop-harness';
 import { issueWorkflowId, type IssueToPrResult, type Progress } from '@aidp/workflows/contracts';
 
@@ -15,7 +15,6 @@ import { issueWorkflowId, type IssueToPrResult, type Progress } from '@aidp/work
 const REPO = 'acme/widgets';
 const TOKEN = 'ghs_issueFlowTestToken0123456789';
 const TOKEN_ENV = 'AIDP_TEST_ISSUE_FLOW_TOKEN';
-const AIDP_BIN = resolve(__dirname, '..', '..', '..', 'cli', 'bin', 'aidp.js');
 
 process.env[TOKEN_ENV] = TOKEN;
 
@@ -382,25 +381,6 @@ describe('IssueToPrWorkflow', () => {
 
 // ---- durability: the worker dies right after GitHub created the PR ----
 
-function startWorkerProcess(configFile: string, env: Record<string, string>): { child: ChildProcess; polling: Promise<void> } {
-  const child = spawn(process.execPath, [AIDP_BIN, 'temporal', 'worker', '--config', configFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env, NO_COLOR: '1' },
-  });
-  let output = '';
-  const polling = new Promise<void>((ok, fail) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Worker polling')) ok();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`worker exited early (${code}):\n${output}`)));
-  });
-  polling.catch(() => undefined);
-  return { child, polling };
-}
-
 describe('IssueToPrWorkflow when the worker is killed right after the PR request', () => {
   it('still ends with one PR and one comment', async () => {
     const gh = await startGitHubDouble({ tokens: [TOKEN], repos: [{ owner: 'acme', name: 'widgets', defaultBranch: 'main' }] });
@@ -429,7 +409,7 @@ describe('IssueToPrWorkflow when the worker is killed right after the PR request
     );
     const env = { [TOKEN_ENV]: TOKEN };
     const first = startWorkerProcess(configFile, env);
-    let second: ReturnType<typeof startWorkerProcess> | undefined;
+    let second: WorkerProcess | undefined;
     const connection = await Connection.connect({ address: temporalAddress() });
     try {
       let killed = false;

@@ -1,37 +1,15 @@
 import { Client, Connection } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { buildWorkLoopInput } from '@aidp/client';
-import { FIXED_MATH, createFixtureProject, isProcessAlive, scriptAgent, temporalAddress, uniqueName } from '@aidp/testing';
+import { FIXED_MATH, createFixtureProject, isProcessAlive, scriptAgent, startWorkerProcess, temporalAddress, uniqueName, type WorkerProcess } from '@aidp/testing';
 import { eventually, testConfig } from '@aidp/testing/work-loop-harness';
 import type { WorkLoopResult } from '@aidp/workflows/contracts';
 
 // Durability: the worker process is SIGKILLed in the middle of an agent run. A second worker picks the
 // run up and finishes it; iterations that completed before the crash are not run again. Both workers
 // are the real `aidp temporal worker` command (the built CLI, with its prebuilt workflow bundle).
-
-const AIDP_BIN = resolve(__dirname, '..', '..', '..', 'cli', 'bin', 'aidp.js');
-
-function startWorkerProcess(configFile: string): { child: ChildProcess; polling: Promise<void>; output: () => string } {
-  const child = spawn(process.execPath, [AIDP_BIN, 'temporal', 'worker', '--config', configFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  let output = '';
-  const polling = new Promise<void>((resolvePolling, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Worker polling')) resolvePolling();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code}):\n${output}`)));
-  });
-  polling.catch(() => undefined);
-  return { child, polling, output: () => output };
-}
 
 describe('a worker killed during an agent run', () => {
   it('leaves the run to another worker, which completes it without repeating a finished iteration', async () => {
@@ -62,7 +40,7 @@ describe('a worker killed during an agent run', () => {
 
     const connection = await Connection.connect({ address: temporalAddress() });
     const first = startWorkerProcess(configFile);
-    let second: ReturnType<typeof startWorkerProcess> | undefined;
+    let second: WorkerProcess | undefined;
     try {
       await first.polling;
       const input = buildWorkLoopInput(config, { projectDir: project.dir, stepName: 'crash', task: 'Fix it.' });
