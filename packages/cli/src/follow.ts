@@ -1,4 +1,4 @@
-import type { BaseContext } from 'clipanion';
+import { UsageError, type BaseContext } from 'clipanion';
 import type { AidpClient, AidpRunHandle } from '@aidp/client';
 import type { IssueToPrResult, WorkLoopResult } from '@aidp/workflows/contracts';
 import { paint, progressLine, progressPanel } from './render.js';
@@ -13,6 +13,34 @@ export function isTerminal(context: BaseContext): boolean {
  * otherwise. Then prints how it ended. Returns the exit code: 0 when the run reached its goal (or had
  * nothing to do), 1 when it failed, was cancelled, terminated or timed out.
  */
+/**
+ * What every `start` command prints: the run's ids and page, then either how to follow it or — with
+ * `--follow` — the run itself until it ends (the exit code is its outcome).
+ */
+export async function reportStarted(
+  context: BaseContext,
+  client: AidpClient,
+  handle: AidpRunHandle<unknown>,
+  options: { what: string; follow: boolean; colors: boolean },
+): Promise<number> {
+  const out = context.stdout;
+  out.write(`Started ${options.what}\n`);
+  out.write(`  workflow id: ${handle.workflowId}\n  run id:      ${handle.firstExecutionRunId}\n  ui:          ${handle.uiUrl}\n`);
+  if (!options.follow) {
+    out.write(`Follow it with: aidp temporal status ${handle.workflowId} --follow\n`);
+    return 0;
+  }
+  return await followRun(context, client, handle, options.colors);
+}
+
+/** A `--flag` that must be a positive integer, if given. */
+export function positiveIntegerOption(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag}: expected a positive integer, got "${raw}"`);
+  return value;
+}
+
 export async function followRun(context: BaseContext, client: AidpClient, handle: AidpRunHandle<unknown>, colors: boolean): Promise<number> {
   const out = context.stdout;
   const live = isTerminal(context);

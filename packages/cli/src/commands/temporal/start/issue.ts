@@ -1,7 +1,7 @@
 import { Command, Option, UsageError } from 'clipanion';
 import { resolve } from 'node:path';
 import { TemporalCommand } from '../../../base-command.js';
-import { followRun } from '../../../follow.js';
+import { positiveIntegerOption, reportStarted } from '../../../follow.js';
 
 /** `aidp temporal start issue <n>`: a GitHub issue in, a tested pull request out. */
 export class StartIssueCommand extends TemporalCommand {
@@ -42,13 +42,7 @@ export class StartIssueCommand extends TemporalCommand {
     const issueNumber = Number(this.issue.replace(/^#/, ''));
     if (!Number.isInteger(issueNumber) || issueNumber < 1) throw new UsageError(`issue number: expected a positive integer, got "${this.issue}"`);
     if (this.draft && this.ready) throw new UsageError('give --draft or --ready, not both');
-    let maxIterations: number | undefined;
-    if (this.maxIterations !== undefined) {
-      maxIterations = Number(this.maxIterations);
-      if (!Number.isInteger(maxIterations) || maxIterations < 1) {
-        throw new UsageError(`--max-iterations: expected a positive integer, got "${this.maxIterations}"`);
-      }
-    }
+    const maxIterations = positiveIntegerOption('--max-iterations', this.maxIterations);
     if (this.repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(this.repo)) {
       throw new UsageError(`--repo: expected owner/name, got "${this.repo}"`);
     }
@@ -61,14 +55,7 @@ export class StartIssueCommand extends TemporalCommand {
         draft: this.ready ? false : this.draft ? true : undefined,
         maxIterations,
       });
-      const out = this.context.stdout;
-      out.write(`Started IssueToPrWorkflow for issue #${issueNumber}\n`);
-      out.write(`  workflow id: ${handle.workflowId}\n  run id:      ${handle.firstExecutionRunId}\n  ui:          ${handle.uiUrl}\n`);
-      if (!this.follow) {
-        out.write(`Follow it with: aidp temporal status ${handle.workflowId} --follow\n`);
-        return 0;
-      }
-      return await followRun(this.context, client, handle, this.cli.enableColors === true);
+      return await reportStarted(this.context, client, handle, { what: `IssueToPrWorkflow for issue #${issueNumber}`, follow: this.follow, colors: this.cli.enableColors === true });
     });
   }
 }

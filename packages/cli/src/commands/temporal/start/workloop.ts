@@ -2,7 +2,7 @@ import { Command, Option, UsageError } from 'clipanion';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TemporalCommand } from '../../../base-command.js';
-import { followRun } from '../../../follow.js';
+import { positiveIntegerOption, reportStarted } from '../../../follow.js';
 import { CliError } from '../../../errors.js';
 
 /** `aidp temporal start workloop <step>`: starts the fix-forward loop on one step. */
@@ -39,13 +39,7 @@ export class StartWorkLoopCommand extends TemporalCommand {
 
   async run(): Promise<number> {
     if (this.task !== undefined && this.taskFile !== undefined) throw new UsageError('give --task or --task-file, not both');
-    let maxIterations: number | undefined;
-    if (this.maxIterations !== undefined) {
-      maxIterations = Number(this.maxIterations);
-      if (!Number.isInteger(maxIterations) || maxIterations < 1) {
-        throw new UsageError(`--max-iterations: expected a positive integer, got "${this.maxIterations}"`);
-      }
-    }
+    const maxIterations = positiveIntegerOption('--max-iterations', this.maxIterations);
     let task = this.task;
     if (this.taskFile !== undefined) {
       try {
@@ -65,14 +59,7 @@ export class StartWorkLoopCommand extends TemporalCommand {
         },
         { workflowId: this.workflowId },
       );
-      const out = this.context.stdout;
-      out.write(`Started WorkLoopWorkflow for step "${this.step}"\n`);
-      out.write(`  workflow id: ${handle.workflowId}\n  run id:      ${handle.firstExecutionRunId}\n  ui:          ${handle.uiUrl}\n`);
-      if (!this.follow) {
-        out.write(`Follow it with: aidp temporal status ${handle.workflowId} --follow\n`);
-        return 0;
-      }
-      return await followRun(this.context, client, handle, this.cli.enableColors === true);
+      return await reportStarted(this.context, client, handle, { what: `WorkLoopWorkflow for step "${this.step}"`, follow: this.follow, colors: this.cli.enableColors === true });
     });
   }
 }
