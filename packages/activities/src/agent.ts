@@ -9,33 +9,38 @@ import {
   type RunAgentInput,
   type RunAgentResult,
 } from '@aidp/workflows/contracts';
-import { adapterFor } from './agents/index.js';
+import { adapterFor, type AgentReport } from './agents/index.js';
 import { agentEnvironment, redactSecrets, secretValues } from './environment.js';
 import { changedBetween, isGitWorkTree, snapshotTree } from './git.js';
 import { lastLines, runProcess } from './process.js';
+import { workspaceRepo } from './workspace.js';
 
 const MAX_CHANGED_FILES = 200;
+/** How much of one agent run's output its log keeps when `agent.max_output_bytes` is not given. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
 // Reading more than this of an agent's output adds nothing to what is parsed from it.
-const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+const MAX_PARSED_BYTES = 8 * 1024 * 1024;
 
 /** True when the agent printed the completion marker on a line of its own. */
 export function hasCompletionMarker(output: string): boolean {
   return /^\s*STATUS: COMPLETE\s*$/m.test(output);
 }
 
-function readTail(path: string): string {
-  const text = readFileSync(path, 'utf8');
-  return text.length > MAX_OUTPUT_BYTES ? text.slice(-MAX_OUTPUT_BYTES) : text;
-}
-
 /**
  * Runs the agent CLI in the workspace through its adapter (a built-in one, or `agent.command`):
- * output streams to `<runDir>/iter-<n>/agent.log`, the run heartbeats, and on cancellation or
- * `agent.timeout` the agent's whole process group is killed. A failed or timed-out run is a result,
- * not an error: the loop decides what to do. An agent that is not installed or whose credentials are
- * refused fails non-retryably; a rate limit fails retryably, so Temporal retries it with backoff.
+ * output streams to `<runDir>/iter-<n>/agent.log` (its end kept within `agent.max_output_bytes`), the
+ * run heartbeats, and on cancellation or `agent.timeout` the agent's whole process group is killed.
+ * A failed or timed-out run is a result, not an error: the loop decides what to do. An agent that is
+ * not installed or whose credentials are refused fails non-retryably; a rate limit fails retryably,
+ * so Temporal retries it with backoff. A worktree the agent broke (see `verifyWorkspace`) fails the
+ * activity non-retryably as `WorkspaceLost`.
  */
 export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
+  return (await executeAgent(input)).result;
+}
+
+/** {@link runAgent}, also returning the end of the agent's stdout and what its adapter read from it. */
+export async function executeAgent(input: RunAgentInput): Promise<{ result: RunAgentResult; stdout: string; report: AgentReport }> {
   const ctx = Context.current();
   const adapter = adapterFor(input.agent);
   if (!adapter) {
@@ -58,20 +63,21 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   }
   const iterDir = join(input.runDir, input.label ?? `iter-${input.iteration}`);
   mkdirSync(iterDir, { recursive: true });
-  const tracked = await isGitWorkTree(input.workspace);
+  // A worktree is checked before the agent runs and again after: git is pinned to it throughout.
+  const repo = (await isGitWorkTree(input.workspace)) ? await workspaceRepo(input.runDir, input.workspace) : undefined;
   const indexFile = join(iterDir, '.snapshot-index');
   // The work tree as this iteration found it, kept across attempts: a retry (after a worker crash, or
   // a server that never heard the first attempt finish) diffs against the same starting point, so the
   // files the first attempt already changed still count as this iteration's changes.
   const beforeFile = join(iterDir, 'before-tree');
   let before: string | null = null;
-  if (tracked) {
-    before = existsSync(beforeFile) ? readFileSync(beforeFile, 'utf8').trim() : await snapshotTree(input.workspace, indexFile);
+  if (repo) {
+    before = existsSync(beforeFile) ? readFileSync(beforeFile, 'utf8').trim() : await snapshotTree(repo, indexFile);
     writeFileSync(beforeFile, `${before}\n`);
   }
 
   const logPath = join(iterDir, 'agent.log');
-  const streamPaths = { stdout: join(iterDir, 'agent.stdout'), stderr: join(iterDir, 'agent.stderr') };
+  const maxOutputBytes = input.agent.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const heartbeatEvery = Math.max(1_000, Math.min((ctx.info.heartbeatTimeoutMs ?? 30_000) / 3, 10_000));
   // The command's name only: its arguments may carry the prompt, and the prompt stays in its file.
   const logged = { iteration: input.iteration, provider: adapter.provider, model: input.model, command: basename(executable) };
@@ -87,7 +93,8 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
     env: agentEnvironment(process.env, passThrough),
     stdin,
     logPath,
-    streamPaths,
+    maxLogBytes: maxOutputBytes,
+    streamTailBytes: Math.min(maxOutputBytes, MAX_PARSED_BYTES),
     timeoutMs: input.agent.timeoutMs,
     signal: ctx.cancellationSignal,
     onTick: () => ctx.heartbeat({ iteration: input.iteration }),
@@ -106,11 +113,11 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   if (outcome.cancelled) throw new CancelledFailure('the agent run was cancelled; its processes were killed');
   const ended = { ...logged, exitCode: outcome.exitCode, signal: outcome.signal, timedOut: outcome.timedOut, durationMs: outcome.durationMs };
 
-  const output = readTail(logPath);
+  if (outcome.droppedBytes > 0) ctx.log.info('agent output capped', { ...logged, droppedBytes: outcome.droppedBytes, maxOutputBytes, logPath });
   // Kept apart: adapters read results from stdout and classify failures by the CLI's own messages on
   // stderr, never by the model's prose on stdout (which may well mention rate limits or API keys).
-  const stdout = readTail(streamPaths.stdout);
-  const stderr = readTail(streamPaths.stderr);
+  const { stdout, stderr } = outcome.streams ?? { stdout: '', stderr: '' };
+  const output = `${stdout}\n${stderr}`;
   const report = adapter.parseOutput(stdout, stderr);
   const ok = outcome.exitCode === 0 && !outcome.timedOut && !report.isError;
   if (!ok && !outcome.timedOut) {
@@ -129,7 +136,10 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
     }
   }
 
-  const changedFiles = before ? await changedBetween(input.workspace, before, await snapshotTree(input.workspace, indexFile)) : [];
+  // The agent may have broken its worktree (deleted .git, switched branch, …): checked again before
+  // git runs there, so nothing is ever read from — or written to — another repository.
+  const after = repo ? await workspaceRepo(input.runDir, input.workspace) : undefined;
+  const changedFiles = before && after ? await changedBetween(after, before, await snapshotTree(after, indexFile)) : [];
   const cost = { usd: report.costUsd ?? 0, inputTokens: report.inputTokens ?? 0, outputTokens: report.outputTokens ?? 0 };
   const result: RunAgentResult = {
     ok,
@@ -149,5 +159,5 @@ export async function runAgent(input: RunAgentInput): Promise<RunAgentResult> {
   ctx.log[ok ? 'info' : 'warn']('agent finished', { ...ended, ok, changedFiles: changedFiles.length, costUsd: cost.usd, logPath });
   // The iteration's record: what ran, what it cost, what it changed.
   writeFileSync(join(iterDir, 'agent-result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  return result;
+  return { result, stdout, report };
 }

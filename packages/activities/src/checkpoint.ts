@@ -1,7 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordCheckpointInput, RecordCheckpointResult } from '@aidp/workflows/contracts';
-import { git, identityArgs } from './git.js';
+import { commitAll } from './git.js';
+import { workspaceRepo } from './workspace.js';
 
 interface CheckpointRecord {
   workflowId: string;
@@ -21,13 +22,11 @@ interface CheckpointRecord {
 export async function recordCheckpoint(input: RecordCheckpointInput): Promise<RecordCheckpointResult> {
   let commit: string | null = null;
   if (input.mode === 'worktree') {
-    await git(input.workspace, ['add', '-A']);
-    const staged = await git(input.workspace, ['diff', '--cached', '--name-only']);
-    if (staged) {
-      const message = `aidp: ${input.summary}\n\nCheckpoint of iteration ${input.iteration} (${input.reason}).\nAIDP-Workflow-Id: ${input.workflowId}`;
-      await git(input.workspace, [...(await identityArgs(input.workspace)), 'commit', '-q', '--no-verify', '-m', message]);
-    }
-    commit = await git(input.workspace, ['rev-parse', 'HEAD']);
+    // Verified first: the commit goes on the run's branch in the run's worktree, or nowhere.
+    const repo = await workspaceRepo(input.runDir, input.workspace);
+    const message = `aidp: ${input.summary}\n\nCheckpoint of iteration ${input.iteration} (${input.reason}).\nAIDP-Workflow-Id: ${input.workflowId}`;
+    await commitAll(repo, message);
+    commit = await repo.run(['rev-parse', 'HEAD']);
   }
 
   mkdirSync(input.runDir, { recursive: true });

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import * as v from 'valibot';
 import type { AnalyzeIssueInput, CreatePlanInput, IssueAnalysis, Plan, SubTask } from '@aidp/workflows/contracts';
-import { runAgent } from './agent.js';
-import { adapterFor } from './agents/index.js';
+import { executeAgent } from './agent.js';
 import { gitHubCall, gitHubClient, splitRepo } from './github/client.js';
 import { parseIssueBody, renderIssueFile, renderIssueForAgent, type IssueComment } from './github/issue-text.js';
 import { runDirOf } from './workspace.js';
@@ -153,7 +152,7 @@ export async function createPlan(input: CreatePlanInput): Promise<Plan> {
   mkdirSync(dir, { recursive: true });
   const promptPath = join(dir, 'PLAN-PROMPT.md');
   writeFileSync(promptPath, renderPlanPrompt(input.analysis));
-  const run = await runAgent({
+  const { result: run, stdout, report } = await executeAgent({
     workspace: input.workspace,
     runDir: input.runDir,
     promptPath,
@@ -162,12 +161,7 @@ export async function createPlan(input: CreatePlanInput): Promise<Plan> {
     agent: input.agent,
     model: input.model,
   });
-  let answer = '';
-  if (run.ok) {
-    const stdoutPath = join(dir, 'agent.stdout');
-    const stdout = existsSync(stdoutPath) ? readFileSync(stdoutPath, 'utf8') : '';
-    answer = adapterFor(input.agent)?.parseOutput(stdout, '').finalMessage ?? stdout;
-  }
+  const answer = run.ok ? (report.finalMessage ?? stdout) : '';
   const checked = run.ok ? validateAgentPlan(extractJson(answer)) : { error: `the agent's planning run failed (exit ${run.exitCode ?? run.signal})` };
   const plan: Plan =
     'plan' in checked

@@ -5,26 +5,27 @@ import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { CostSummary, MergeBranchesInput, MergeBranchesResult } from '@aidp/workflows/contracts';
 import { runAgent } from './agent.js';
-import { git, identityArgs } from './git.js';
+import { identityArgs, type Repo } from './git.js';
+import { workspaceRepo } from './workspace.js';
 
 const CONFLICT_MARKER = /^(<{7}|>{7})( |$)/m;
 
-async function isAncestor(workspace: string, branch: string): Promise<boolean> {
+async function isAncestor(repo: Repo, branch: string): Promise<boolean> {
   try {
-    await git(workspace, ['merge-base', '--is-ancestor', branch, 'HEAD']);
+    await repo.run(['merge-base', '--is-ancestor', branch, 'HEAD']);
     return true;
   } catch {
     return false;
   }
 }
 
-async function mergeInProgress(workspace: string): Promise<boolean> {
-  const mergeHead = await git(workspace, ['rev-parse', '--git-path', 'MERGE_HEAD']);
-  return existsSync(join(workspace, mergeHead)) || existsSync(mergeHead);
+async function mergeInProgress(repo: Repo): Promise<boolean> {
+  const mergeHead = await repo.run(['rev-parse', '--git-path', 'MERGE_HEAD']);
+  return existsSync(join(repo.workTree, mergeHead)) || existsSync(mergeHead);
 }
 
-async function unmergedFiles(workspace: string): Promise<string[]> {
-  const out = await git(workspace, ['diff', '--name-only', '--diff-filter=U']);
+async function unmergedFiles(repo: Repo): Promise<string[]> {
+  const out = await repo.run(['diff', '--name-only', '--diff-filter=U']);
   return out ? out.split('\n') : [];
 }
 
@@ -49,23 +50,24 @@ export function renderConflictPrompt(branch: string, files: string[]): string {
 export async function mergeBranches(input: MergeBranchesInput): Promise<MergeBranchesResult> {
   const ctx = Context.current();
   const ws = input.workspace;
-  const ident = await identityArgs(ws);
+  const repo = await workspaceRepo(input.runDir, ws);
+  const ident = await identityArgs(repo);
   const merged: string[] = [];
   let cost: CostSummary = { usd: 0, inputTokens: 0, outputTokens: 0 };
-  if (await mergeInProgress(ws)) await git(ws, ['merge', '--abort']);
+  if (await mergeInProgress(repo)) await repo.run(['merge', '--abort']);
 
   for (const [index, branch] of input.branches.entries()) {
     ctx.heartbeat({ branch });
-    if (await isAncestor(ws, branch)) {
+    if (await isAncestor(repo, branch)) {
       merged.push(branch);
       continue;
     }
     try {
-      await git(ws, [...ident, 'merge', '--no-ff', '--no-edit', '-m', `aidp: merge ${branch}`, branch]);
+      await repo.run([...ident, 'merge', '--no-ff', '--no-edit', '-m', `aidp: merge ${branch}`, branch]);
       merged.push(branch);
       continue;
     } catch (err) {
-      const files = await unmergedFiles(ws);
+      const files = await unmergedFiles(repo);
       if (files.length === 0) throw err;
       if (input.resolveWith) {
         const dir = join(input.runDir, `merge-${index + 1}`);
@@ -87,15 +89,17 @@ export async function mergeBranches(input: MergeBranchesInput): Promise<MergeBra
           return existsSync(path) && CONFLICT_MARKER.test(readFileSync(path, 'utf8'));
         });
         if (run.ok && stillConflicted.length === 0) {
-          await git(ws, ['add', '-A']);
-          await git(ws, [...ident, 'commit', '-q', '--no-verify', '--no-edit']);
+          // The agent ran in the worktree: it must still be the run's before the merge is committed.
+          await workspaceRepo(input.runDir, ws);
+          await repo.run(['add', '-A']);
+          await repo.run([...ident, 'commit', '-q', '--no-verify', '--no-edit']);
           merged.push(branch);
           continue;
         }
       }
-      await git(ws, ['merge', '--abort']);
-      return { merged, conflict: { branch, files }, cost, head: await git(ws, ['rev-parse', 'HEAD']) };
+      await repo.run(['merge', '--abort']);
+      return { merged, conflict: { branch, files }, cost, head: await repo.run(['rev-parse', 'HEAD']) };
     }
   }
-  return { merged, cost, head: await git(ws, ['rev-parse', 'HEAD']) };
+  return { merged, cost, head: await repo.run(['rev-parse', 'HEAD']) };
 }

@@ -4,7 +4,8 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CreatePullRequestInput, CreatePullRequestResult } from '@aidp/workflows/contracts';
-import { git, GitError, identityArgs } from './git.js';
+import { commitAll, GitError } from './git.js';
+import { workspaceRepo } from './workspace.js';
 import { gitHubCall, gitHubClient, splitRepo, toActivityError } from './github/client.js';
 import { AIDP_COMMENT_MARKER } from './github/issue-text.js';
 
@@ -32,25 +33,23 @@ export async function createPullRequest(input: CreatePullRequestInput): Promise<
   const ctx = Context.current();
   const { owner, repo } = splitRepo(input.github.repo);
   const { octokit, token } = await gitHubClient(input.github);
-  const ws = input.workspace;
+  // Verified first: only the run's branch, in the run's worktree, is committed and pushed.
+  const workspace = await workspaceRepo(input.runDir, input.workspace);
 
   // 1. Commit what is not committed yet (nothing, on a retry).
-  await git(ws, ['add', '-A']);
-  if (await git(ws, ['diff', '--cached', '--name-only'])) {
-    await git(ws, [...(await identityArgs(ws)), 'commit', '-q', '--no-verify', '-m', input.commitMessage]);
-  }
-  const headSha = await git(ws, ['rev-parse', 'HEAD']);
+  await commitAll(workspace, input.commitMessage);
+  const headSha = await workspace.run(['rev-parse', 'HEAD']);
 
   // 2. Push the branch (the same commit again is a no-op).
   ctx.heartbeat('push');
   let remoteUrl: string;
   try {
-    remoteUrl = await git(ws, ['remote', 'get-url', 'origin']);
+    remoteUrl = await workspace.run(['remote', 'get-url', 'origin']);
   } catch {
     throw ApplicationFailure.nonRetryable(`the repository has no "origin" remote to push ${input.branch} to`, 'PullRequestFailed');
   }
   try {
-    await git(ws, ['push', '--quiet', 'origin', `HEAD:refs/heads/${input.branch}`], gitAuthEnvironment(remoteUrl, token));
+    await workspace.run(['push', '--quiet', 'origin', `HEAD:refs/heads/${input.branch}`], gitAuthEnvironment(remoteUrl, token, {}));
   } catch (err) {
     const message = redact(err instanceof GitError ? err.stderr : String(err), token).trim();
     if (/rejected|non-fast-forward|fetch first/i.test(message)) {

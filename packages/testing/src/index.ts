@@ -17,6 +17,7 @@ export type { FixtureProject, FixtureProjectWithOrigin } from './fixture-project
 export { scriptAgent, SCRIPTED_AGENT } from './agent-script.js';
 export type { AgentStep, AgentRule, AgentInvocation, ScriptedAgent } from './agent-script.js';
 export { isProcessAlive } from './processes.js';
+export { repositoryState, dirtyCheckout } from './repository-state.js';
 export { startWorkerProcess, AIDP_BIN } from './worker-process.js';
 export type { WorkerProcess } from './worker-process.js';
 export { startGitHubDouble } from './github/double.js';

@@ -11,7 +11,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ChildSummary, LoopSettings, SubIssueInput, SubIssueResult, SubTask } from './contracts/index.js';
+import { WORKSPACE_LOST, type ChildSummary, type LoopSettings, type SubIssueInput, type SubIssueResult, type SubTask } from './contracts/index.js';
 import type { FixForwardRun } from './fix-forward.js';
 import { childSubIssueId, childSummary, childWorkflowId } from './issue-logic.js';
 import type { SubIssueWorkflow } from './sub-issue.js';
@@ -119,6 +119,9 @@ export async function mergeChildren(run: FixForwardRun, children: ChildSummary[]
       resolveWith: { agent: { ...run.settings.agent, provider }, model },
     });
   } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === WORKSPACE_LOST) {
+      return run.fail(WORKSPACE_LOST, err.cause.message);
+    }
     if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
       return run.fail('NeedsHuman', `merging the sub-tasks' branches failed: ${err.cause.message}`);
     }

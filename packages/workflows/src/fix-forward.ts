@@ -22,6 +22,8 @@ import {
   AGENT_AUTH_FAILED,
   AGENT_NOT_FOUND,
   AGENT_RATE_LIMITED,
+  STEP_ALREADY_RUNNING,
+  WORKSPACE_LOST,
   currentStateQuery,
   escalateModelSignal,
   injectInstructionSignal,
@@ -294,6 +296,20 @@ export class FixForwardRun {
     throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [this.partialResult()] });
   }
 
+  /**
+   * Runs an activity call; when it fails for a reason that ends the run — the workspace is no longer
+   * the run's, or another run holds the step — the run fails with that type and the activity's message.
+   */
+  async guard<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+      if (cause?.type === WORKSPACE_LOST || cause?.type === STEP_ALREADY_RUNNING) this.fail(cause.type, cause.message);
+      throw err;
+    }
+  }
+
   /** Adds a finished child's cost and iterations to this run's totals. */
   rollUp(child: { iterations: number; cost: CostSummary }): void {
     this.childIterations += child.iterations;
@@ -305,13 +321,18 @@ export class FixForwardRun {
 
   async prepare(request: { projectDir: string; branch: string; mode: WorkspaceMode; startPoint?: string }): Promise<Workspace> {
     await this.safePoint();
-    this.workspace = await this.quick.prepareWorkspace({
-      projectDir: request.projectDir,
-      workflowId: workflowInfo().workflowId,
-      branch: request.branch,
-      mode: request.mode,
-      ...(request.startPoint ? { startPoint: request.startPoint } : {}),
-    });
+    this.workspace = await this.guard(() =>
+      this.quick.prepareWorkspace({
+        projectDir: request.projectDir,
+        workflowId: workflowInfo().workflowId,
+        branch: request.branch,
+        mode: request.mode,
+        ...(request.startPoint ? { startPoint: request.startPoint } : {}),
+      }),
+    );
+    if (this.workspace.continuedFrom) {
+      log.info('continuing the branch of an earlier run', { branch: request.branch, continuedFrom: this.workspace.continuedFrom, baseCommit: this.workspace.baseCommit });
+    }
     this.touch();
     return this.workspace;
   }
@@ -341,16 +362,18 @@ export class FixForwardRun {
   async checkpoint(reason: 'interval' | 'final', summary: string, mode: WorkspaceMode): Promise<void> {
     const ws = this.workspace!;
     await this.safePoint();
-    const { commit } = await this.quick.recordCheckpoint({
-      workspace: ws.workspace,
-      runDir: ws.runDir,
-      workflowId: workflowInfo().workflowId,
-      iteration: this.iteration,
-      mode,
-      summary,
-      passing: this.lastResults?.passing ?? null,
-      reason,
-    });
+    const { commit } = await this.guard(() =>
+      this.quick.recordCheckpoint({
+        workspace: ws.workspace,
+        runDir: ws.runDir,
+        workflowId: workflowInfo().workflowId,
+        iteration: this.iteration,
+        mode,
+        summary,
+        passing: this.lastResults?.passing ?? null,
+        reason,
+      }),
+    );
     if (commit && !this.commits.includes(commit) && commit !== ws.baseCommit) this.commits.push(commit);
   }
 
@@ -392,6 +415,9 @@ export class FixForwardRun {
         maxCostUsd: budget?.maxCostUsd,
         elapsedMs: nowMs() - Date.parse(this.startedAt),
         maxDurationMs: budget?.maxDurationMs,
+        completionByMarker: this.settings.checks.length === 0,
+        lastAgentRun: this.previousAgentRun,
+        agentTimeoutMs: this.settings.agent.timeoutMs,
       });
       if (stop) this.fail(stop.type, stop.message);
 
@@ -482,6 +508,7 @@ export class FixForwardRun {
     } catch (err) {
       const type = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
       if (type === AGENT_NOT_FOUND || type === AGENT_AUTH_FAILED) this.fail('AgentUnavailable', (err as ActivityFailure).cause!.message);
+      if (type === WORKSPACE_LOST) this.fail(WORKSPACE_LOST, (err as ActivityFailure).cause!.message);
       if (type !== AGENT_RATE_LIMITED) throw err;
       // Still limited after the retries with backoff: a failed iteration, and the loop goes on.
       agentRun = {

@@ -2,7 +2,7 @@
 // implementing (the fix-forward loop, or one SubIssueWorkflow per part) → testing → creating_pr →
 // completed. Runs in Temporal's sandbox like every workflow of this package.
 import { ActivityFailure, ApplicationFailure, continueAsNew, upsertMemo, workflowInfo } from '@temporalio/workflow';
-import { AGENT_AUTH_FAILED, AGENT_NOT_FOUND, type ChildSummary, type IssueAnalysis, type IssueToPrInput, type IssueToPrResult, type Plan, type PullRequestRef } from './contracts/index.js';
+import { AGENT_AUTH_FAILED, AGENT_NOT_FOUND, WORKSPACE_LOST, type ChildSummary, type IssueAnalysis, type IssueToPrInput, type IssueToPrResult, type Plan, type PullRequestRef } from './contracts/index.js';
 import { mergeChildren, runChildren } from './children.js';
 import { FixForwardRun } from './fix-forward.js';
 import { issueBranch, issueTask, pullRequestBody, pullRequestTitle } from './issue-logic.js';
@@ -43,7 +43,12 @@ export async function IssueToPrWorkflow(input: IssueToPrInput): Promise<IssueToP
       return await call();
     } catch (err) {
       if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
-        const type = err.cause.type === AGENT_NOT_FOUND || err.cause.type === AGENT_AUTH_FAILED ? 'AgentUnavailable' : (failureType ?? err.cause.type ?? 'ActivityFailed');
+        const type =
+          err.cause.type === AGENT_NOT_FOUND || err.cause.type === AGENT_AUTH_FAILED
+            ? 'AgentUnavailable'
+            : err.cause.type === WORKSPACE_LOST
+              ? WORKSPACE_LOST
+              : (failureType ?? err.cause.type ?? 'ActivityFailed');
         return run.fail(type, err.cause.message);
       }
       throw err;

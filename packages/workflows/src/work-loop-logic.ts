@@ -20,6 +20,22 @@ export interface Usage {
   maxCostUsd?: number;
   elapsedMs: number;
   maxDurationMs?: number;
+  /** True when the run has no checks and completes on the agent's `STATUS: COMPLETE` line. */
+  completionByMarker?: boolean;
+  /** The last agent run, to say how it ended when the run stops. */
+  lastAgentRun?: { ok: boolean; timedOut: boolean; exitCode: number | null } | null;
+  agentTimeoutMs?: number;
+}
+
+/** Why the last agent run did not help, as a clause for a failure message (empty when it ran fine). */
+export function lastAgentRunNote(usage: Pick<Usage, 'lastAgentRun' | 'agentTimeoutMs'>): string {
+  const last = usage.lastAgentRun;
+  if (!last || last.ok) return '';
+  if (last.timedOut) {
+    const limit = usage.agentTimeoutMs === undefined ? '' : ` after ${Math.round(usage.agentTimeoutMs / 1000)} s (agent.timeout)`;
+    return `; the last agent run timed out${limit} and was killed`;
+  }
+  return last.exitCode === null ? '; the last agent run failed' : `; the last agent run failed with exit code ${last.exitCode}`;
 }
 
 /** Why the loop must stop before starting another iteration, or null to go on. */
@@ -27,7 +43,10 @@ export function stopReason(usage: Usage): { type: WorkLoopFailureType; message: 
   if (usage.iteration >= usage.maxIterations) {
     return {
       type: 'MaxIterationsReached',
-      message: `the checks still fail after ${usage.iteration} of ${usage.maxIterations} iterations`,
+      message:
+        (usage.completionByMarker
+          ? `the agent did not report completion (a line "STATUS: COMPLETE") in ${usage.iteration} of ${usage.maxIterations} iterations`
+          : `the checks still fail after ${usage.iteration} of ${usage.maxIterations} iterations`) + lastAgentRunNote(usage),
     };
   }
   if (usage.maxCostUsd !== undefined && usage.costUsd >= usage.maxCostUsd) {

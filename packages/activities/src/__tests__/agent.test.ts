@@ -1,5 +1,5 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { FIXED_MATH, createFixtureProject, isProcessAlive, scriptAgent } from '@aidp/testing';
@@ -122,6 +122,23 @@ describe('runAgent', () => {
     expect(result.summary).toContain('GITHUB_TOKEN=***');
     expect(result.summary).not.toContain(key);
     expect(readFileSync(join(result.logPath, '..', 'agent-result.json'), 'utf8')).not.toContain(key);
+  });
+
+  it('stores the output once, and keeps only its end past agent.max_output_bytes, saying how much was dropped', async () => {
+    // 300 KB in small writes, then a result line at the very end; the cap is 64 KiB.
+    const script = "for (let i = 0; i < 3000; i++) process.stdout.write('x'.repeat(99) + '\\n'); process.stderr.write('cli note\\n'); console.log('AIDP_COST {\\\"usd\\\": 0.5}'); console.log('STATUS: COMPLETE');";
+    const input = await agentInput([process.execPath, '-e', script], { maxOutputBytes: 65_536 });
+    const result = await runActivity(runAgent, input);
+
+    const log = readFileSync(result.logPath, 'utf8');
+    expect(log).toMatch(/^\[aidp: the first \d+ bytes of this output were dropped to keep the log within 65536 bytes/);
+    expect(Buffer.byteLength(log)).toBeLessThan(65_536 + 200);
+    expect(log.trimEnd().endsWith('STATUS: COMPLETE')).toBe(true);
+    // Nothing else in the iteration's folder holds the output a second time.
+    const iterDir = join(input.runDir, 'iter-1');
+    expect(readdirSync(iterDir).filter((f) => f.startsWith('agent.') && f !== 'agent.log')).toEqual([]);
+    // What is read from the output still is.
+    expect(result).toMatchObject({ ok: true, completionMarker: true, cost: { usd: 0.5 } });
   });
 
   it('returns a failed run, not an error, when the agent exits non-zero or crashes', async () => {

@@ -45,6 +45,20 @@ describe('work loop decisions', () => {
     expect(stopReason({ ...base, elapsedMs: 61_000, maxDurationMs: 60_000 })?.message).toContain('61 s');
   });
 
+  it('says in the final message that the last agent run timed out, and for how long it was allowed', () => {
+    const stop = { iteration: 3, maxIterations: 3, costUsd: 0, elapsedMs: 0, agentTimeoutMs: 600_000 };
+    expect(stopReason({ ...stop, lastAgentRun: { ok: false, timedOut: true, exitCode: null } })?.message).toBe(
+      'the checks still fail after 3 of 3 iterations; the last agent run timed out after 600 s (agent.timeout) and was killed',
+    );
+    expect(stopReason({ ...stop, lastAgentRun: { ok: false, timedOut: false, exitCode: 2 } })?.message).toContain('failed with exit code 2');
+    expect(stopReason({ ...stop, lastAgentRun: { ok: true, timedOut: false, exitCode: 0 } })?.message).toBe('the checks still fail after 3 of 3 iterations');
+  });
+
+  it('never blames the checks when there are none: the agent did not report completion', () => {
+    const message = stopReason({ iteration: 2, maxIterations: 2, costUsd: 0, elapsedMs: 0, completionByMarker: true })?.message;
+    expect(message).toBe('the agent did not report completion (a line "STATUS: COMPLETE") in 2 of 2 iterations');
+  });
+
   it('decides completion by the checks, never by the agent, unless no checks are configured', () => {
     expect(goalReached([check], results(false), true)).toBe(false);
     expect(goalReached([check], results(true), false)).toBe(true);

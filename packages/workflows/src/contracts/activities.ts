@@ -39,6 +39,11 @@ export interface PrepareWorkspaceResult {
   runDir: string;
   /** HEAD when the workspace was prepared. */
   baseCommit: string;
+  /**
+   * Set when the run's branch already held an earlier run's work and this run continues it: that
+   * run's id (its worktree was retired, anything it left uncommitted committed on the branch first).
+   */
+  continuedFrom?: string;
 }
 
 /** One configured check, as the activities run it. */
@@ -111,6 +116,11 @@ export interface AgentSpec {
   timeoutMs: number;
   /** Names of environment variables passed through to the agent. */
   env: string[];
+  /**
+   * How much of one agent run's output is kept in its log (`agent.max_output_bytes`); past it, the
+   * end is kept. Absent in runs started before the cap existed: the activity's default applies.
+   */
+  maxOutputBytes?: number;
 }
 
 export interface RunAgentInput {

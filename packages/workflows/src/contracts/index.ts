@@ -73,7 +73,7 @@ export type {
   CreatePullRequestInput,
   CreatePullRequestResult,
 } from './issue.js';
-export { WORK_LOOP_FAILURES, AGENT_NOT_FOUND, AGENT_AUTH_FAILED, AGENT_RATE_LIMITED } from './work-loop.js';
+export { WORK_LOOP_FAILURES, AGENT_NOT_FOUND, AGENT_AUTH_FAILED, AGENT_RATE_LIMITED, WORKSPACE_LOST, STEP_ALREADY_RUNNING } from './work-loop.js';
 export type {
   ModelTier,
   ActivityPolicy,

@@ -125,7 +125,7 @@ export interface WorkLoopResult {
 }
 
 /** Failure types of a run that did not reach its goal (the `type` of its ApplicationFailure). */
-export const WORK_LOOP_FAILURES = ['MaxIterationsReached', 'BudgetExceeded', 'AgentUnavailable'] as const;
+export const WORK_LOOP_FAILURES = ['MaxIterationsReached', 'BudgetExceeded', 'AgentUnavailable', 'WorkspaceLost', 'StepAlreadyRunning'] as const;
 export type WorkLoopFailureType = (typeof WORK_LOOP_FAILURES)[number];
 
 /** The activity failure type that means the agent cannot run at all (not installed, bad command). */
@@ -136,3 +136,13 @@ export const AGENT_AUTH_FAILED = 'AgentAuthFailed';
 
 /** The agent's provider limited its rate or quota: retried with backoff, then counted as a failed run. */
 export const AGENT_RATE_LIMITED = 'AgentRateLimited';
+
+/**
+ * The run's worktree is no longer the one the run made (its folder or `.git` was deleted or replaced,
+ * its branch switched or HEAD detached, its index damaged): nothing more is done in it. Both an
+ * activity failure type and the run's own failure type.
+ */
+export const WORKSPACE_LOST = 'WorkspaceLost';
+
+/** Another run of the same step still works on its branch. Both an activity and a run failure type. */
+export const STEP_ALREADY_RUNNING = 'StepAlreadyRunning';
