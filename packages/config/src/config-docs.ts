@@ -6,9 +6,10 @@
  * Like `json-schema.ts`, this needs `@valibot/to-json-schema` (a build-time dependency), so the package
  * index does not import it; `scripts/generate-docs.js` and the drift test do.
  */
-import { DURATION_PATTERN } from './duration.js';
+import { DURATION_PATTERN, formatSeconds } from './duration.js';
 import { generateJsonSchema } from './json-schema.js';
 import { ENVIRONMENT_VARIABLES } from './overlay.js';
+import { formatSize, SIZE_PATTERN } from './size.js';
 
 /** The parts of a JSON Schema node the reference reads. */
 interface Node {
@@ -19,6 +20,7 @@ interface Node {
   pattern?: string;
   minimum?: number;
   exclusiveMinimum?: number;
+  maximum?: number;
   minLength?: number;
   properties?: Record<string, Node>;
   required?: string[];
@@ -40,19 +42,37 @@ export interface ConfigKeyDoc {
   description: string;
 }
 
-const isDuration = (node: Node): boolean =>
-  node.anyOf?.some((option) => option.type === 'string' && option.pattern === DURATION_PATTERN.source) === true;
+/** The number option of a value written as a number or a string with units (a duration, a size). */
+function unitsOption(node: Node, pattern: RegExp): Node | undefined {
+  if (node.anyOf?.some((option) => option.type === 'string' && option.pattern === pattern.source) !== true) return undefined;
+  return node.anyOf.find((option) => option.type === 'number' || option.type === 'integer') ?? {};
+}
+
+/** The range of a number as the reference says it: `from 1 to 10000`, `> 0, at most 100`, `≥ 1`. */
+function rangeText(node: Node): string {
+  const { minimum, exclusiveMinimum, maximum } = node;
+  if (minimum !== undefined && maximum !== undefined) return ` from ${minimum} to ${maximum}`;
+  if (exclusiveMinimum !== undefined) return ` > ${exclusiveMinimum}${maximum !== undefined ? `, at most ${maximum}` : ''}`;
+  if (minimum !== undefined) return ` ≥ ${minimum}`;
+  return maximum !== undefined ? ` ≤ ${maximum}` : '';
+}
 
 function typeText(node: Node): string {
-  if (isDuration(node)) return 'duration';
+  const duration = unitsOption(node, DURATION_PATTERN);
+  if (duration) return duration.maximum !== undefined ? `duration up to ${formatSeconds(duration.maximum)}` : 'duration';
+  const size = unitsOption(node, SIZE_PATTERN);
+  if (size) {
+    return size.minimum !== undefined && size.maximum !== undefined
+      ? `size from ${formatSize(size.minimum)} to ${formatSize(size.maximum)}`
+      : 'size';
+  }
   if (node.enum) return `one of ${node.enum.map((value) => `\`${String(value)}\``).join(', ')}`;
   if (node.anyOf) return node.anyOf.map(typeText).join(' or ');
   switch (node.type) {
     case 'integer':
-      return node.minimum !== undefined ? `integer ≥ ${node.minimum}` : 'integer';
+      return `integer${rangeText(node)}`;
     case 'number':
-      if (node.exclusiveMinimum !== undefined) return `number > ${node.exclusiveMinimum}`;
-      return node.minimum !== undefined ? `number ≥ ${node.minimum}` : 'number';
+      return `number${rangeText(node)}`;
     case 'string':
       // The address pattern ends in the port; other patterns (a repository, a variable name) are told
       // by the description.
@@ -142,10 +162,17 @@ what it does. The same schema validates the file when it is loaded and ships as
 - **Precedence:** defaults < file < environment < command-line flags (\`--address\`, \`--namespace\`,
   \`--task-queue\`). An empty environment variable counts as unset; booleans accept
   \`true\`/\`1\`/\`yes\`/\`on\` and \`false\`/\`0\`/\`no\`/\`off\`.
-- **Interpolation:** any string may use \`\${VAR}\` and \`\${VAR:-default}\`; \`$\${\` writes a literal
-  \`\${\`. An unset variable without a default is an error naming the key.
+- **Interpolation:** any string may use \`\${VAR}\` and \`\${VAR:-default}\`, and a default may hold
+  references itself (\`\${TEAM:-\${USER:-shared}}\`, up to 8 deep); \`$\${\` writes a literal \`\${\`. An
+  unset variable without a default, or a malformed reference, is an error naming the key.
+- **Reserved keys:** \`__proto__\`, \`constructor\` and \`prototype\` are refused anywhere in the file.
 - **Durations** are seconds (\`90\`, \`0.5\`) or strings such as \`"500ms"\`, \`"90s"\`, \`"10m"\`,
-  \`"1h"\`, \`"1d"\`, \`"1h30m"\`.
+  \`"1h"\`, \`"1d"\`, \`"1h30m"\`, from 1 ms up to the limit in the type column: 3650 days for what
+  Temporal keeps, 24 days for what the worker times itself (a longer Node.js timer fires at once).
+- **Sizes** are bytes (\`65536\`) or strings such as \`"512KiB"\`, \`"10MiB"\`, \`"20MB"\` (KB, MB, GB
+  are powers of 1000; KiB, MiB, GiB of 1024).
+- **Numbers** must lie in the range the type column gives; NaN and infinities (YAML \`.nan\`, \`.inf\`)
+  are refused. Every error names the key, the range and the value found.
 - **Unknown keys** are errors, with a "did you mean" hint. \`aidp temporal config\` prints every key
   with its value and where it came from, secrets shown as \`***\`.
 - **The GitHub token** is never in the file: \`github.token_env\` names the variable the worker reads

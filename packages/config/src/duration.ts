@@ -11,8 +11,18 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
 
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
 
-/** What a duration looks like, as error messages say it. */
-export const DURATION_EXPECTED = 'a duration (seconds or a string like "30s", "10m")';
+/** Shows a number of seconds the way a user writes a duration: `24d`, `10m`, `90s`, `500ms`. */
+export function formatSeconds(seconds: number): string {
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${Math.round(seconds * 1000)}ms`;
+}
+
+/** What a duration looks like, as error messages say it, with its range (1 ms to `maxSeconds`). */
+export function durationExpected(maxSeconds: number): string {
+  return `a duration from 1ms to ${formatSeconds(maxSeconds)} (seconds, or a string like "30s", "10m")`;
+}
 
 /**
  * Parses a duration to seconds. Returns undefined for anything that is not a positive duration, so

@@ -55,7 +55,11 @@ export function formatIssue(issue: ConfigIssue): string {
     issue.source && issue.line !== undefined
       ? `${issue.source}:${issue.line}:${issue.column ?? 1}`
       : issue.source;
-  return [where, issue.keyPath, issue.message].filter((part) => part !== '').join(': ');
+  // One line per issue, whatever a parser or a key put in the message.
+  return [where, issue.keyPath, issue.message]
+    .filter((part) => part !== '')
+    .join(': ')
+    .replace(/\r?\n/g, ' ');
 }
 
 /**

@@ -2,11 +2,12 @@
  * @aidp/config — loads, validates and explains `aidp.yml`, the configuration of AIDP.
  *
  * Everything about configuration lives here: the valibot schema (the single source of the types,
- * defaults, documentation and the shipped `schema.json`), discovery of the config file, `${VAR}`
- * interpolation, the environment and command-line layers, error messages that name the source and
- * key path, explain (every value and where it came from, secrets redacted), and the translation of
- * the `temporal` section into the option objects Temporal's SDK takes, and the comment-preserving
- * edit of that section that `aidp temporal setup` writes.
+ * defaults, ranges, documentation and the shipped `schema.json`), discovery of the config file, the
+ * refusal of anything but plain data (prototype keys, cycles), `${VAR}` interpolation, the
+ * environment and command-line layers, error messages that name the source and key path, explain
+ * (every value and where it came from, secrets redacted), and the translation of the `temporal`
+ * section into the option objects Temporal's SDK takes, and the comment-preserving edit of that
+ * section that `aidp temporal setup` writes.
  *
  * This package has no Temporal imports, not even types: the worker, client and CLI import it, and
  * the translated options are plain structural objects they hand to the SDK. The JSON Schema
@@ -18,7 +19,9 @@ export {
   AGENT_PROVIDERS,
   AidpConfigSchema,
   CHECK_KINDS,
+  DEFAULT_MAX_OUTPUT_BYTES,
   defaultConfig,
+  LIMITS,
   LOG_FORMATS,
   LOG_LEVELS,
   WORKSPACE_MODES,
@@ -46,6 +49,8 @@ export { CONFIG_FILE_ENV, discoverConfig, SEARCH_PLACES } from './discover.js';
 export type { DiscoveredConfig, DiscoverOptions } from './discover.js';
 
 export { parseJsonText, parseYamlText } from './parse.js';
+export { checkPlainData } from './plain-data.js';
+export type { PlainDataResult } from './plain-data.js';
 export { interpolateConfig } from './interpolate.js';
 export type { InterpolationResult } from './interpolate.js';
 export { ENVIRONMENT_VARIABLES, parseBooleanText } from './overlay.js';
@@ -54,6 +59,7 @@ export { validateConfig } from './validate.js';
 export type { ValidateOptions, ValidationResult } from './validate.js';
 export { checkCrossFieldRules } from './rules.js';
 export { DURATION_PATTERN, parseDuration, secondsToMs } from './duration.js';
+export { parseSize, SIZE_PATTERN } from './size.js';
 export { splitCommandLine } from './shell-words.js';
 export type { SplitResult } from './shell-words.js';
 

@@ -1,7 +1,8 @@
 /**
- * Loading: discover → parse → interpolate → environment → flags → validate → cross-field rules →
- * normalise. Each step is a small function of its inputs; `env` is always a parameter so nothing
- * here reads or changes the process environment unless the caller passes `process.env`.
+ * Loading: discover → parse → plain data → interpolate → environment → flags → validate →
+ * cross-field rules → normalise. Each step is a small function of its inputs; `env` is always a
+ * parameter so nothing here reads or changes the process environment unless the caller passes
+ * `process.env`.
  */
 import path from 'node:path';
 
@@ -11,6 +12,7 @@ import { interpolateConfig } from './interpolate.js';
 import { applyEnvironment, applyOverrides, type ConfigOverride } from './overlay.js';
 import { dropNullEntries } from './parse.js';
 import { cloneData, formatKeyPath, isPlainObject, type PathSegment } from './paths.js';
+import { checkPlainData } from './plain-data.js';
 import { checkCrossFieldRules } from './rules.js';
 import { AidpConfigSchema, type AidpConfig } from './schema.js';
 import { schemaLeaves } from './schema-walk.js';
@@ -96,14 +98,14 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions = {}):
   const filepath = options.filepath ? path.resolve(cwd, options.filepath) : null;
   const fileLabel = filepath ? displayPath(filepath, cwd) : 'config';
 
-  const data = dropNullEntries(raw ?? {});
-  if (!isPlainObject(data)) {
+  const input = raw ?? {};
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ConfigError([
       makeIssue({
         source: fileLabel,
         keyPath: '',
         expected: 'an object with the sections temporal, github, agent, work_loop, metrics, logging',
-        found: describeValue(data),
+        found: describeValue(input),
       }),
     ]);
   }
@@ -111,6 +113,12 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions = {}):
   const issues: ConfigIssue[] = [];
   const failedPaths: PathSegment[][] = [];
   const provenance = new Provenance(filepath ? fileLabel : 'defaults');
+
+  const plain = checkPlainData(input, fileLabel);
+  issues.push(...plain.issues);
+  failedPaths.push(...plain.failedPaths);
+  const dropped = dropNullEntries(plain.value ?? {});
+  const data = isPlainObject(dropped) ? dropped : {};
 
   const interpolated = interpolateConfig(data, env, fileLabel);
   issues.push(...interpolated.issues);

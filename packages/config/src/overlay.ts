@@ -5,7 +5,16 @@
  * source, goes through the same schema afterwards.
  */
 import { makeIssue, type ConfigIssue } from './errors.js';
-import { cloneData, formatKeyPath, isPlainObject, parseDottedPath, type PathSegment } from './paths.js';
+import {
+  cloneData,
+  formatKeyPath,
+  isPlainObject,
+  isReservedKey,
+  parseDottedPath,
+  RESERVED_KEYS_TEXT,
+  setOwn,
+  type PathSegment,
+} from './paths.js';
 import type { Provenance } from './sources.js';
 
 /** A value given on the command line, applied over file and environment. */
@@ -73,18 +82,19 @@ function setAt(root: Record<string, unknown>, path: readonly string[], value: un
   let current = root;
   for (let i = 0; i < path.length - 1; i++) {
     const key = path[i]!;
-    const next = current[key];
+    // Own keys only: an inherited one (`toString`) is not part of the data.
+    const next = Object.prototype.hasOwnProperty.call(current, key) ? current[key] : undefined;
     if (isPlainObject(next)) {
       current = next;
     } else if (next === undefined || typeof next === 'boolean') {
       const created: Record<string, unknown> = {};
-      current[key] = created;
+      setOwn(current, key, created);
       current = created;
     } else {
       return { ok: false, blockedAt: path.slice(0, i + 1), found: next };
     }
   }
-  current[path[path.length - 1]!] = value;
+  setOwn(current, path[path.length - 1]!, value);
   return { ok: true };
 }
 
@@ -165,6 +175,19 @@ export function applyOverrides(
   for (const override of overrides) {
     if (override.value === undefined) continue;
     const path = parseDottedPath(override.path);
+    const reserved = path.find(isReservedKey);
+    if (reserved !== undefined) {
+      issues.push(
+        makeIssue({
+          source: override.flag,
+          keyPath: override.path,
+          expected: `a key path without ${RESERVED_KEYS_TEXT}`,
+          found: JSON.stringify(override.path),
+          message: `key ${JSON.stringify(reserved)} is not allowed (${RESERVED_KEYS_TEXT} are reserved); remove it`,
+        }),
+      );
+      continue;
+    }
     if (path.length === 0) {
       issues.push(
         makeIssue({

@@ -32,12 +32,36 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * Keys that name an object's prototype machinery rather than a setting. Assigning `__proto__` replaces
+ * an object's prototype, and `constructor.prototype` reaches the prototype every object shares, so
+ * no configuration source may use them anywhere (see `plain-data.ts`).
+ */
+export const RESERVED_KEYS: readonly string[] = Object.freeze(['__proto__', 'constructor', 'prototype']);
+
+/** The reserved keys as messages list them. */
+export const RESERVED_KEYS_TEXT = '__proto__, constructor and prototype';
+
+/** True for a key in {@link RESERVED_KEYS}. */
+export function isReservedKey(key: PathSegment): boolean {
+  return typeof key === 'string' && RESERVED_KEYS.includes(key);
+}
+
+/**
+ * Sets `key` as an own data property. Plain assignment of `__proto__` would change the prototype of
+ * `target` instead; every step that copies data uses this, so a reserved key that reaches it stays
+ * an inert key (and is reported) rather than changing how the copy behaves.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** A deep copy of plain data (objects, arrays, scalars). */
 export function cloneData<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => cloneData(item)) as T;
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = cloneData(item);
+    for (const [key, item] of Object.entries(value)) setOwn(out, key, cloneData(item));
     return out as T;
   }
   return value;

@@ -9,8 +9,9 @@
  */
 import * as v from 'valibot';
 
-import { DURATION_EXPECTED, DURATION_PATTERN, parseDuration } from './duration.js';
+import { DURATION_PATTERN, durationExpected, formatSeconds, parseDuration } from './duration.js';
 import { splitCommandLine } from './shell-words.js';
+import { parseSize, sizeExpected, SIZE_PATTERN } from './size.js';
 
 /** Agent adapters AIDP ships; `command` runs any executable through an argv template. */
 export const AGENT_PROVIDERS = [
@@ -36,14 +37,15 @@ export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 /** Workspace modes for the work loop. */
 export const WORKSPACE_MODES = ['worktree', 'in-place'] as const;
 
+/** How much of one agent run's output is stored per iteration unless `agent.max_output_bytes` says otherwise. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+
 /** Placeholders an `agent.command` argv template may use. */
 export const AGENT_COMMAND_PLACEHOLDERS = ['{promptFile}', '{model}', '{workspace}'] as const;
 
 const quoteAll = (options: readonly string[]): string => options.map((o) => `"${o}"`).join(', ');
 const oneOf = (options: readonly string[]): string => `one of ${quoteAll(options)}`;
 
-const POSITIVE_INTEGER = 'a positive integer';
-const POSITIVE_NUMBER = 'a positive number';
 const NON_EMPTY_STRING = 'a non-empty string';
 const BOOLEAN = 'a boolean';
 const OBJECT = 'an object';
@@ -53,22 +55,60 @@ const HOST_PORT = 'an address as "host:port" (port 1-65535)';
 const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HOST_PORT_PATTERN = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):[0-9]{1,5}$/;
 const REPO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
-const STEP_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/**
+ * A step names the branch `aidp/<step>`, so a step name is one git accepts in a branch: no "..", no
+ * "." or ".lock" at the end, and at most 100 characters (the limit the client checks too).
+ */
+const STEP_NAME_PATTERN = /^(?!.*\.\.)(?!.*\.lock$)(?!.*\.$)[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 function portInRange(address: string): boolean {
   const port = Number(address.slice(address.lastIndexOf(':') + 1));
   return Number.isInteger(port) && port >= 1 && port <= 65535;
 }
 
-const positiveInteger = () =>
-  v.pipe(v.number(POSITIVE_INTEGER), v.integer(POSITIVE_INTEGER), v.minValue(1, POSITIVE_INTEGER));
+/**
+ * The range of every number in aidp.yml. Each is stated by the schema, so it shows in the JSON
+ * Schema and in docs/configuration.md, and each is one Temporal's SDK and Node.js take as they are:
+ *
+ * - Worker concurrency becomes the size of a fixed slot supplier in Temporal's core, which panics
+ *   on sizes it cannot allocate (`1e19`); 10000 activities or workflow tasks is far beyond what one
+ *   worker process runs. The SDK raises `maxConcurrentWorkflowTaskExecutions` below 2 to 2 (with a
+ *   warning) while the workflow cache is on, as it is, so 2 is the least that takes effect.
+ * - Durations that Temporal keeps (timeouts, retry intervals, the loop's wall clock) go up to ten
+ *   years: whole milliseconds, well inside protobuf's Duration and Go's time.Duration (292 years).
+ * - Durations that the worker waits out with a Node.js timer (an agent run, a check, the shutdown
+ *   grace period) go up to 24 days: a longer timer overflows Node's 32-bit delay and fires at once.
+ * - Iteration and escalation counts, and retry attempts, go up to 10000.
+ */
+export const LIMITS = Object.freeze({
+  concurrency: { min: 1, max: 10_000 },
+  workflowConcurrency: { min: 2, max: 10_000 },
+  count: { min: 1, max: 10_000 },
+  attempts: { min: 0, max: 10_000 },
+  backoffCoefficient: { min: 1, max: 100 },
+  costUsd: { max: 1_000_000 },
+  /** Seconds. */
+  temporalDuration: { min: 0.001, max: 3650 * 86_400 },
+  /** Seconds. */
+  timerDuration: { min: 0.001, max: 24 * 86_400 },
+  /** Bytes. */
+  outputBytes: { min: 64 * 1024, max: 1024 ** 3 },
+});
 
-const positiveNumber = () =>
-  v.pipe(
-    v.number(POSITIVE_NUMBER),
-    v.gtValue(0, POSITIVE_NUMBER),
-    v.check((n) => Number.isFinite(n), POSITIVE_NUMBER),
-  );
+const integerIn = ({ min, max }: { min: number; max: number }, note = '') => {
+  const expected = `an integer from ${min} to ${max}${note}`;
+  return v.pipe(v.number(expected), v.integer(expected), v.minValue(min, expected), v.maxValue(max, expected));
+};
+
+const numberIn = ({ min, max }: { min: number; max: number }) => {
+  const expected = `a number from ${min} to ${max}`;
+  return v.pipe(v.number(expected), v.minValue(min, expected), v.maxValue(max, expected));
+};
+
+const positiveNumberUpTo = (max: number) => {
+  const expected = `a number greater than 0 and at most ${max}`;
+  return v.pipe(v.number(expected), v.gtValue(0, expected), v.maxValue(max, expected));
+};
 
 const nonEmptyString = (expected: string = NON_EMPTY_STRING) =>
   v.pipe(v.string(expected), v.minLength(1, expected));
@@ -88,23 +128,50 @@ const hostPort = () =>
 const envName = () => v.pipe(v.string(ENV_NAME), v.regex(ENV_NAME_PATTERN, ENV_NAME));
 
 /**
- * A duration: a positive number of seconds or a string such as "90s", "10m", "1h", normalised to
- * seconds. The description sits before the transform so the JSON Schema (which describes what a
- * file may contain) keeps it.
+ * A duration: a number of seconds or a string such as "90s", "10m", "1h", normalised to seconds,
+ * from 1 ms to `limit.max` seconds. The description sits before the transform so the JSON Schema
+ * (which describes what a file may contain) keeps it.
  */
-const duration = (description: string) =>
-  v.pipe(
+const duration = (description: string, limit: { min: number; max: number } = LIMITS.temporalDuration) => {
+  const expected = durationExpected(limit.max);
+  return v.pipe(
     v.union(
       [
-        v.pipe(v.number(DURATION_EXPECTED), v.gtValue(0, DURATION_EXPECTED)),
-        v.pipe(v.string(DURATION_EXPECTED), v.regex(DURATION_PATTERN, DURATION_EXPECTED)),
+        v.pipe(v.number(expected), v.minValue(limit.min, expected), v.maxValue(limit.max, expected)),
+        v.pipe(v.string(expected), v.regex(DURATION_PATTERN, expected)),
       ],
-      DURATION_EXPECTED,
+      expected,
     ),
-    v.description(`${description} Seconds, or a string such as "90s", "10m", "1h", "500ms", "1d".`),
-    v.check((value) => parseDuration(value) !== undefined, DURATION_EXPECTED),
+    v.description(
+      `${description} Seconds, or a string such as "90s", "10m", "1h", "500ms", "1d"; at most ${formatSeconds(limit.max)}.`,
+    ),
+    v.check((value) => {
+      const seconds = parseDuration(value);
+      return seconds !== undefined && seconds >= limit.min && seconds <= limit.max;
+    }, expected),
     v.transform((value): number => parseDuration(value) ?? 0),
   );
+};
+
+/** A size in bytes: a whole number or a string such as "512KiB", "10MiB", "20MB", normalised to bytes. */
+const byteSize = (description: string, limit: { min: number; max: number }) => {
+  const expected = sizeExpected(limit.min, limit.max);
+  return v.pipe(
+    v.union(
+      [
+        v.pipe(v.number(expected), v.integer(expected), v.minValue(limit.min, expected), v.maxValue(limit.max, expected)),
+        v.pipe(v.string(expected), v.regex(SIZE_PATTERN, expected)),
+      ],
+      expected,
+    ),
+    v.description(description),
+    v.check((value) => {
+      const bytes = parseSize(value);
+      return bytes !== undefined && bytes >= limit.min && bytes <= limit.max;
+    }, expected),
+    v.transform((value): number => parseSize(value) ?? 0),
+  );
+};
 
 const described = <S extends v.GenericSchema>(schema: S, description: string) =>
   v.pipe(schema, v.description(description));
@@ -132,21 +199,21 @@ const TlsFilesSchema = v.strictObject(
   TLS_EXPECTED,
 );
 
-const WHOLE_NUMBER = 'a whole number >= 0 (0 means unlimited)';
-const AT_LEAST_ONE = 'a number >= 1';
-
 const WorkerSchema = v.strictObject(
   {
     max_concurrent_activities: v.optional(
-      described(positiveInteger(), 'Activities one worker runs at the same time.'),
+      described(integerIn(LIMITS.concurrency), 'Activities one worker runs at the same time.'),
       10,
     ),
     max_concurrent_workflows: v.optional(
-      described(positiveInteger(), 'Workflow tasks one worker runs at the same time.'),
+      described(
+        integerIn(LIMITS.workflowConcurrency),
+        'Workflow tasks one worker runs at the same time (at least 2: Temporal raises lower values to 2).',
+      ),
       10,
     ),
     shutdown_grace_period: v.optional(
-      duration('Time in-flight activities get to finish when the worker shuts down.'),
+      duration('Time in-flight activities get to finish when the worker shuts down.', LIMITS.timerDuration),
       30,
     ),
   },
@@ -177,16 +244,13 @@ const RetrySchema = v.strictObject(
   {
     initial_interval: v.optional(duration('Wait before the first retry of a failed activity.'), 1),
     backoff_coefficient: v.optional(
-      described(
-        v.pipe(v.number(AT_LEAST_ONE), v.minValue(1, AT_LEAST_ONE)),
-        'Each retry waits this many times longer than the previous one.',
-      ),
+      described(numberIn(LIMITS.backoffCoefficient), 'Each retry waits this many times longer than the previous one.'),
       2,
     ),
     maximum_interval: v.optional(duration('Longest wait between retries.'), 60),
     maximum_attempts: v.optional(
       described(
-        v.pipe(v.number(WHOLE_NUMBER), v.integer(WHOLE_NUMBER), v.minValue(0, WHOLE_NUMBER)),
+        integerIn(LIMITS.attempts, ' (0 means unlimited)'),
         'Attempts of a failing activity before it fails for good; 0 means unlimited.',
       ),
       3,
@@ -340,7 +404,14 @@ const AgentSchema = v.strictObject(
       [],
     ),
     command: v.optional(AgentCommandSchema),
-    timeout: v.optional(duration('Longest one agent run may take.'), 1800),
+    timeout: v.optional(duration('Longest one agent run may take.', LIMITS.timerDuration), 1800),
+    max_output_bytes: v.optional(
+      byteSize(
+        `Most of one agent run's output that is stored per iteration; when it prints more, the end is kept. Bytes, or a string such as "512KiB", "10MiB", "20MB"; from 64KiB to 1GiB (default 10MiB).`,
+        LIMITS.outputBytes,
+      ),
+      DEFAULT_MAX_OUTPUT_BYTES,
+    ),
     env: v.optional(
       described(
         v.array(envName(), 'a list of environment variable names'),
@@ -363,13 +434,14 @@ const CheckSchema = v.strictObject(
       described(boolean(), 'Whether the loop needs this check to pass to finish.'),
       true,
     ),
-    timeout: v.optional(duration('Longest the check may run.'), 600),
+    timeout: v.optional(duration('Longest the check may run.', LIMITS.timerDuration), 600),
     kind: v.optional(described(picklist(CHECK_KINDS), 'What the check is, for diagnosis of its output.')),
   },
   'an object with name and command',
 );
 
-const STEP_NAME = 'a step name (letters, digits, "_", "-", "." and not starting with a punctuation mark)';
+const STEP_NAME =
+  'a step name of at most 100 characters (letters, digits, "_", "-", "."; not starting with a punctuation mark, without "..", not ending with "." or ".lock")';
 
 const StepSchema = v.strictObject(
   {
@@ -377,11 +449,11 @@ const StepSchema = v.strictObject(
     checks: v.optional(
       described(
         v.array(nonEmptyString('a check name'), 'a list of check names'),
-        'Names of work_loop.checks to run for this step; default: all of them.',
+        'Names of work_loop.checks to run for this step; default: all of them. An empty list runs none: the agent decides when the step is done (it prints "STATUS: COMPLETE").',
       ),
     ),
     max_iterations: v.optional(
-      described(positiveInteger(), 'Iteration limit for this step; default: work_loop.max_iterations.'),
+      described(integerIn(LIMITS.count), 'Iteration limit for this step; default: work_loop.max_iterations.'),
     ),
   },
   'an object with a task',
@@ -389,20 +461,20 @@ const StepSchema = v.strictObject(
 
 const WorkLoopSchema = v.strictObject(
   {
-    max_iterations: v.optional(described(positiveInteger(), 'Agent iterations before the loop gives up.'), 50),
+    max_iterations: v.optional(described(integerIn(LIMITS.count), 'Agent iterations before the loop gives up.'), 50),
     checkpoint_interval: v.optional(
-      described(positiveInteger(), 'Record a checkpoint (and commit work in progress) every this many iterations.'),
+      described(integerIn(LIMITS.count), 'Record a checkpoint (and commit work in progress) every this many iterations.'),
       5,
     ),
     escalate_after: v.optional(
-      described(positiveInteger(), 'Consecutive failed iterations before the next model tier is used.'),
+      described(integerIn(LIMITS.count), 'Consecutive failed iterations before the next model tier is used.'),
       3,
     ),
     escalate_on_no_progress: v.optional(
-      described(positiveInteger(), 'Iterations without progress on the checks before the next model tier is used.'),
+      described(integerIn(LIMITS.count), 'Iterations without progress on the checks before the next model tier is used.'),
     ),
     max_cost_usd: v.optional(
-      described(positiveNumber(), 'Budget in US dollars, from the cost the agent reports.'),
+      described(positiveNumberUpTo(LIMITS.costUsd.max), 'Budget in US dollars, from the cost the agent reports.'),
     ),
     max_wall_clock: v.optional(duration('Wall-clock budget for one loop.')),
     workspace: v.optional(
@@ -410,7 +482,10 @@ const WorkLoopSchema = v.strictObject(
       'worktree',
     ),
     checks: v.optional(
-      described(v.array(CheckSchema, 'a list of checks'), 'Checks that decide when the work is done.'),
+      described(
+        v.array(CheckSchema, 'a list of checks'),
+        'Checks that decide when the work is done. Leave the key out to let the agent decide (it prints "STATUS: COMPLETE" when the work is done); an empty list is an error.',
+      ),
       [],
     ),
     steps: v.optional(

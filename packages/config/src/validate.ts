@@ -5,7 +5,7 @@
 import * as v from 'valibot';
 
 import { closestMatch, describeValue, makeIssue, type ConfigIssue } from './errors.js';
-import { formatKeyPath, isPlainObject, isUnder, type PathSegment } from './paths.js';
+import { formatKeyPath, getAtPath, isPlainObject, isUnder, type PathSegment } from './paths.js';
 import { AidpConfigSchema, type AidpConfig } from './schema.js';
 import { findStructuralProblems } from './schema-walk.js';
 import { isSecretKey } from './secrets.js';
@@ -25,6 +25,23 @@ export interface ValidateOptions {
   /** Key paths already reported by an earlier step; issues at or under them are not repeated. */
   skip?: readonly PathSegment[][];
 }
+
+/**
+ * Lists that may be left out but not written empty. The schema cannot tell the two apart (a default
+ * goes through the same pipeline as a written value), so they are checked on the data as written.
+ *
+ * `work_loop.checks`: with no checks, the agent decides when the work is done by printing
+ * `STATUS: COMPLETE`; that is what leaving the key out means. An explicit `[]` reads like "the checks
+ * are set up" while nothing is checked, so it is refused with both ways forward.
+ */
+const EMPTY_LIST_RULES: ReadonlyArray<{ path: PathSegment[]; expected: string; message: string }> = [
+  {
+    path: ['work_loop', 'checks'],
+    expected: 'at least one check, or no checks key at all',
+    message:
+      'an empty list of checks is not allowed: remove the key to let the agent decide when the work is done (it prints "STATUS: COMPLETE"), or add a check',
+  },
+];
 
 function issuePath(issue: v.BaseIssue<unknown>): PathSegment[] {
   return (issue.path ?? []).map((item) => {
@@ -97,6 +114,21 @@ export function validateConfig(data: unknown, options: ValidateOptions = {}): Va
       add(makeIssue({ source: sourceOf(problem.path), keyPath, expected: problem.expected, found: 'a list' }));
     }
     reported.push(problem.path);
+  }
+
+  for (const rule of EMPTY_LIST_RULES) {
+    const value = getAtPath(data, rule.path);
+    if (!Array.isArray(value) || value.length > 0 || alreadyReported(rule.path)) continue;
+    add(
+      makeIssue({
+        source: sourceOf(rule.path),
+        keyPath: formatKeyPath(rule.path),
+        expected: rule.expected,
+        found: 'an empty list',
+        message: rule.message,
+      }),
+    );
+    reported.push(rule.path);
   }
 
   const result = v.safeParse(AidpConfigSchema, data, { abortEarly: false });

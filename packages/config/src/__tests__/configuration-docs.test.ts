@@ -34,4 +34,16 @@ describe('the configuration reference in docs/configuration.md', () => {
       expect(text.split('\n').find((line) => line.startsWith(`| \`${keyPath}\` |`))).toContain(`\`${variable}\``);
     }
   });
+
+  it('shows the range of numeric keys and the size cap of agent output', () => {
+    const row = (key: string) => readFileSync(committedPath, 'utf8').split('\n').find((line) => line.startsWith(`| \`${key}\` |`)) ?? '';
+
+    expect(row('temporal.worker.max_concurrent_activities')).toContain('| integer from 1 to 10000 |');
+    expect(row('temporal.retry.maximum_attempts')).toContain('| integer from 0 to 10000 |');
+    expect(row('temporal.retry.backoff_coefficient')).toContain('| number from 1 to 100 |');
+    expect(row('work_loop.max_cost_usd')).toContain('| number > 0, at most 1000000 |');
+    expect(row('agent.timeout')).toContain('| duration up to 24d |');
+    expect(row('temporal.timeouts.workflow_execution')).toContain('| duration up to 3650d |');
+    expect(row('agent.max_output_bytes')).toContain('| size from 64KiB to 1GiB | `10485760` |');
+  });
 });

@@ -1,6 +1,7 @@
 import { parseDuration, secondsToMs } from '../duration.js';
 import { resolveConfig } from '../load.js';
 import { splitCommandLine } from '../shell-words.js';
+import { errorLines } from './helpers.js';
 
 describe('durations', () => {
   it.each([
@@ -79,5 +80,44 @@ describe('command lines', () => {
     ['run \\', 'trailing backslash'],
   ])('refuses %j (%s)', (text, reason) => {
     expect(splitCommandLine(text)).toEqual({ ok: false, reason });
+  });
+});
+
+describe('agent.max_output_bytes', () => {
+  const capOf = (value: unknown) => resolveConfig({ agent: { max_output_bytes: value } }, { cwd: process.cwd(), env: {} }).config.agent.max_output_bytes;
+
+  it('keeps 10 MiB of one agent run\'s output by default', () => {
+    expect(resolveConfig({}, { cwd: process.cwd(), env: {} }).config.agent.max_output_bytes).toBe(10 * 1024 * 1024);
+  });
+
+  it.each([
+    [65536, 65536],
+    ['10MiB', 10 * 1024 * 1024],
+    ['512KiB', 512 * 1024],
+    ['64KiB', 65536],
+    ['20MB', 20_000_000],
+    ['100KB', 100_000],
+    ['1GiB', 1024 ** 3],
+    ['1.5MiB', 1.5 * 1024 * 1024],
+    ['2097152', 2_097_152],
+    ['8 MiB', 8 * 1024 * 1024],
+  ])('reads %j as %d bytes', (input, bytes) => {
+    expect(capOf(input)).toBe(bytes);
+  });
+
+  it.each([
+    [1000, '1000'],
+    ['63KiB', '"63KiB"'],
+    ['2GiB', '"2GiB"'],
+    [1073741825, '1073741825'],
+    [100000.5, '100000.5'],
+    ['lots', '"lots"'],
+    ['10 megabytes', '"10 megabytes"'],
+    [Number.POSITIVE_INFINITY, 'Infinity'],
+    [-1, '-1'],
+  ])('refuses %j, saying the range', async (input, found) => {
+    expect(await errorLines(() => resolveConfig({ agent: { max_output_bytes: input } }, { filepath: 'aidp.yml', cwd: process.cwd(), env: {} }))).toEqual([
+      `aidp.yml: agent.max_output_bytes: expected a size from 64KiB to 1GiB (bytes, or a string like "512KiB", "10MiB", "20MB"), got ${found}`,
+    ]);
   });
 });

@@ -168,7 +168,7 @@ describe('precedence: defaults < file < environment < flags', () => {
       await errorLines(() =>
         resolve({}, {}, [{ path: 'temporal.worker.max_concurrent_activities', value: 'many', flag: '--max-activities' }]),
       ),
-    ).toEqual(['--max-activities: temporal.worker.max_concurrent_activities: expected a positive integer, got "many"']);
+    ).toEqual(['--max-activities: temporal.worker.max_concurrent_activities: expected an integer from 1 to 10000, got "many"']);
   });
 
   it('names the flag when it sets a key that does not exist', async () => {

@@ -107,10 +107,10 @@ describe('${VAR} in config values', () => {
 
   it('rejects a malformed reference and says which forms work', async () => {
     expect(await errorLines(() => resolve({ temporal: { namespace: 'a-${1BAD}' } }))).toEqual([
-      'aidp.yml: temporal.namespace: invalid variable reference "${1BAD}"; write ${NAME} or ${NAME:-default}, or $${ for a literal ${',
+      'aidp.yml: temporal.namespace: invalid variable reference "${1BAD}" (a name is letters, digits and "_", not starting with a digit); write ${NAME} or ${NAME:-default}, or $${ for a literal ${',
     ]);
     expect(await errorLines(() => resolve({ temporal: { namespace: 'a-${OPEN' } }))).toEqual([
-      'aidp.yml: temporal.namespace: invalid variable reference "${OPEN"; write ${NAME} or ${NAME:-default}, or $${ for a literal ${',
+      'aidp.yml: temporal.namespace: invalid variable reference "${OPEN" (no closing "}"); write ${NAME} or ${NAME:-default}, or $${ for a literal ${',
     ]);
   });
 
@@ -130,5 +130,85 @@ describe('${VAR} in config values', () => {
 
     expect(loaded.config.temporal.target_host).toBe('localhost:7233');
     expect(loaded.config.temporal.namespace).toBe('team-a');
+  });
+});
+
+describe('${VAR} references nested in defaults', () => {
+  const namespaceOf = (value: string, env: Record<string, string | undefined> = {}) =>
+    resolve({ temporal: { namespace: value } }, env).config.temporal.namespace;
+
+  it('takes the inner variable when the outer one is unset, as a shell does', () => {
+    expect(namespaceOf('${A:-${B}}', { B: 'bee' })).toBe('bee');
+    expect(namespaceOf('${A:-${B}}', { A: '', B: 'bee' })).toBe('bee');
+    expect(namespaceOf('${A:-${B:-x}}')).toBe('x');
+    expect(namespaceOf('${A:-pre-${B:-x}-post}')).toBe('pre-x-post');
+    expect(namespaceOf('${A:-${B:-${C:-deep}}}', { C: '' })).toBe('deep');
+  });
+
+  it('takes the outer variable when it is set, and ignores the default', () => {
+    expect(namespaceOf('${A:-${B}}', { A: 'aa' })).toBe('aa');
+    expect(namespaceOf('${A:-${B:-x}}-tail', { A: 'aa' })).toBe('aa-tail');
+  });
+
+  it('records the variables a value was actually taken from', () => {
+    const raw = { temporal: { namespace: '${A:-${B:-x}}' } };
+
+    expect(resolve(raw, { A: 'aa' }).sources['temporal.namespace']).toEqual({ kind: 'file', path: 'aidp.yml', variables: ['A'] });
+    expect(resolve(raw, { B: 'bee' }).sources['temporal.namespace']).toEqual({
+      kind: 'file',
+      path: 'aidp.yml',
+      variables: ['A', 'B'],
+    });
+  });
+
+  it('does not require a variable that only an unused default names', () => {
+    expect(namespaceOf('${A:-${UNSET}}', { A: 'aa' })).toBe('aa');
+  });
+
+  it('fails on an unset inner variable without a default, naming it', async () => {
+    expect(await errorLines(() => resolve({ temporal: { namespace: '${A:-${B}}' } }))).toEqual([
+      'aidp.yml: temporal.namespace: environment variable B is not set (referenced as ${B}); set it or write ${B:-default}',
+    ]);
+  });
+
+  it('writes a literal ${ inside a default with $${', () => {
+    expect(namespaceOf('${A:-$${B}}')).toBe('${B}');
+  });
+
+  it('does not expand references that appear in a variable\'s value', () => {
+    expect(namespaceOf('${A:-x}', { A: '${B}' })).toBe('${B}');
+  });
+
+  it.each([
+    ['${A:-${B}', 'invalid variable reference "${A:-${B}" (no closing "}")'],
+    ['${A:-${B', 'invalid variable reference "${B" (no closing "}")'],
+    ['x-${}', 'invalid variable reference "${}" (no variable name)'],
+    ['${A:-${}}', 'invalid variable reference "${}" (no variable name)'],
+    ['${:-x}', 'invalid variable reference "${:-x}" (no variable name)'],
+    ['${A:-${1B}}', 'invalid variable reference "${1B}" (a name is letters, digits and "_", not starting with a digit)'],
+    ['${A B}', 'invalid variable reference "${A B}" (after the name, expected "}" or ":-")'],
+    ['${A-x}', 'invalid variable reference "${A-x}" (after the name, expected "}" or ":-")'],
+    ['${A:=x}', 'invalid variable reference "${A:=x}" (after the name, expected "}" or ":-")'],
+  ])('rejects the malformed %j, naming the file and key, even when the variable is set', async (value, reason) => {
+    expect(await errorLines(() => resolve({ temporal: { namespace: value } }, { A: 'aa', B: 'bee' }))).toEqual([
+      `aidp.yml: temporal.namespace: ${reason}; write \${NAME} or \${NAME:-default}, or $\${ for a literal \${`,
+    ]);
+  });
+
+  it('allows eight levels of nesting and refuses a ninth', async () => {
+    const nest = (levels: number) => '${V:-'.repeat(levels) + 'end' + '}'.repeat(levels);
+
+    expect(namespaceOf(nest(8))).toBe('end');
+    expect(await errorLines(() => resolve({ temporal: { namespace: nest(9) } }))).toEqual([
+      'aidp.yml: temporal.namespace: variable references nested more than 8 deep; write ${NAME} or ${NAME:-default}, or $${ for a literal ${',
+    ]);
+  });
+
+  it('reads nested references from a real YAML file', async () => {
+    const root = await tempDir();
+    await writeFiles(root, { 'aidp.yml': 'temporal:\n  task_queue: "aidp-${TEAM:-${USER_NAME:-shared}}"\n' });
+
+    expect((await loadConfig({ cwd: root, env: {}, stopDir: root })).config.temporal.task_queue).toBe('aidp-shared');
+    expect((await loadConfig({ cwd: root, env: { USER_NAME: 'kim' }, stopDir: root })).config.temporal.task_queue).toBe('aidp-kim');
   });
 });

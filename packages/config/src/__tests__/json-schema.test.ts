@@ -16,6 +16,18 @@ interface JsonSchemaNode {
   anyOf?: JsonSchemaNode[];
   pattern?: string;
   exclusiveMinimum?: number;
+  minimum?: number;
+  maximum?: number;
+}
+
+/** Every node of a JSON Schema with its key path: properties, options, list items and map values. */
+function allNodes(node: JsonSchemaNode, prefix: string[] = []): Array<[string, JsonSchemaNode]> {
+  const out: Array<[string, JsonSchemaNode]> = [[prefix.join('.'), node]];
+  for (const [key, child] of Object.entries(node.properties ?? {})) out.push(...allNodes(child, [...prefix, key]));
+  for (const option of node.anyOf ?? []) out.push(...allNodes(option, prefix));
+  if (node.items) out.push(...allNodes(node.items, [...prefix, '[]']));
+  if (typeof node.additionalProperties === 'object') out.push(...allNodes(node.additionalProperties, [...prefix, '<name>']));
+  return out;
 }
 
 const committedPath = path.join(__dirname, '..', '..', 'schema.json');
@@ -71,9 +83,26 @@ describe('the JSON Schema shipped for editors', () => {
     const stringOption = node?.anyOf?.find((option) => option.type === 'string');
     const pattern = new RegExp(stringOption?.pattern ?? '^$');
 
-    expect(node?.anyOf?.find((option) => option.type === 'number')).toEqual({ type: 'number', exclusiveMinimum: 0 });
+    expect(node?.anyOf?.find((option) => option.type === 'number')).toEqual({ type: 'number', minimum: 0.001, maximum: 315_360_000 });
     for (const ok of ['90', '90s', '10m', '1h30m', '500ms', '1d']) expect(pattern.test(ok)).toBe(true);
     for (const bad of ['soon', '10 m', '', '-1s']) expect(pattern.test(bad)).toBe(false);
     expect(node?.description).toMatch(/Seconds, or a string such as "90s"/);
+  });
+
+  it('states a lower and an upper bound for every number, so editors flag what the loader refuses', () => {
+    const numeric = allNodes(generateJsonSchema() as JsonSchemaNode).filter(([, node]) => node.type === 'integer' || node.type === 'number');
+    const unbounded = numeric
+      .filter(([, node]) => (node.minimum === undefined && node.exclusiveMinimum === undefined) || node.maximum === undefined)
+      .map(([keyPath]) => keyPath);
+
+    expect(numeric.length).toBeGreaterThan(20);
+    expect(unbounded).toEqual([]);
+  });
+
+  it('gives the worker concurrency the range the worker takes', () => {
+    const worker = (generateJsonSchema() as JsonSchemaNode).properties?.temporal?.properties?.worker?.properties;
+
+    expect(worker?.max_concurrent_activities).toMatchObject({ type: 'integer', minimum: 1, maximum: 10000 });
+    expect(worker?.max_concurrent_workflows).toMatchObject({ type: 'integer', minimum: 2, maximum: 10000 });
   });
 });
