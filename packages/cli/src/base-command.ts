@@ -1,6 +1,7 @@
 import { Command, Option, UsageError } from 'clipanion';
 import type { ConfigOverride, LoadedConfig } from '@aidp/config';
 import { isUserFacing } from './errors.js';
+import { clientModule, configModule } from './lazy.js';
 import { troubleshoot } from './troubleshoot.js';
 import type { AidpClient } from '@aidp/client';
 
@@ -64,7 +65,7 @@ export abstract class TemporalCommand extends AidpCommand {
   /** Loads the configuration and connects to its Temporal server; the caller closes the client. */
   protected async connect(): Promise<AidpClient> {
     const { config } = await this.loadConfig();
-    const { AidpClient } = await import('@aidp/client');
+    const { AidpClient } = clientModule();
     return await AidpClient.connect({ config, env: this.context.env });
   }
 
@@ -79,7 +80,7 @@ export abstract class TemporalCommand extends AidpCommand {
   }
 
   protected async loadConfig(extra: ConfigOverride[] = []): Promise<LoadedConfig> {
-    const { loadConfig } = await import('@aidp/config');
+    const { loadConfig } = configModule();
     return await loadConfig({
       cwd: process.cwd(),
       configFile: this.configFile,

@@ -1,18 +1,14 @@
-import { UsageError, type BaseContext } from 'clipanion';
+import type { BaseContext } from 'clipanion';
 import type { AidpClient, AidpRunHandle } from '@aidp/client';
-import type { IssueToPrResult, WorkLoopResult } from '@aidp/workflows/contracts';
+import type { IssueToPrResult, SubIssueResult, WorkLoopResult } from '@aidp/workflows/contracts';
 import { paint, progressLine, progressPanel } from './render.js';
+import { commandLine } from './shell-quote.js';
 
 /** Whether the output is a terminal that can show the live view. */
 export function isTerminal(context: BaseContext): boolean {
   return (context.stdout as NodeJS.WriteStream).isTTY === true;
 }
 
-/**
- * Follows a run until it closes: a live view redrawn in place on a terminal, one line per change
- * otherwise. Then prints how it ended. Returns the exit code: 0 when the run reached its goal (or had
- * nothing to do), 1 when it failed, was cancelled, terminated or timed out.
- */
 /**
  * What every `start` command prints: the run's ids and page, then either how to follow it or — with
  * `--follow` — the run itself until it ends (the exit code is its outcome).
@@ -27,20 +23,17 @@ export async function reportStarted(
   out.write(`Started ${options.what}\n`);
   out.write(`  workflow id: ${handle.workflowId}\n  run id:      ${handle.firstExecutionRunId}\n  ui:          ${handle.uiUrl}\n`);
   if (!options.follow) {
-    out.write(`Follow it with: aidp temporal status ${handle.workflowId} --follow\n`);
+    out.write(`Follow it with: ${commandLine(['aidp', 'temporal', 'status'], [handle.workflowId], ['--follow'])}\n`);
     return 0;
   }
   return await followRun(context, client, handle, options.colors);
 }
 
-/** A `--flag` that must be a positive integer, if given. */
-export function positiveIntegerOption(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag}: expected a positive integer, got "${raw}"`);
-  return value;
-}
-
+/**
+ * Follows a run until it closes: a live view redrawn in place on a terminal, one line per change
+ * otherwise. Then prints how it ended. Returns the exit code: 0 when the run reached its goal (or had
+ * nothing to do), 1 when it failed, was cancelled, terminated or timed out.
+ */
 export async function followRun(context: BaseContext, client: AidpClient, handle: AidpRunHandle<unknown>, colors: boolean): Promise<number> {
   const out = context.stdout;
   const live = isTerminal(context);
@@ -60,36 +53,60 @@ export async function followRun(context: BaseContext, client: AidpClient, handle
   return await printOutcome(context, handle, colors);
 }
 
+/** How a closed run ended: its result, or why it did not reach its goal. */
+export type RunOutcome =
+  | { reachedGoal: true; result: WorkLoopResult | IssueToPrResult | SubIssueResult }
+  | { reachedGoal: false; reason: string; message: string; partialResult: WorkLoopResult | IssueToPrResult | SubIssueResult | null };
+
+/** Waits for the run's end (at once for a closed run) and says how it ended. */
+export async function runOutcome(handle: AidpRunHandle<unknown>): Promise<RunOutcome> {
+  try {
+    return { reachedGoal: true, result: (await handle.result()) as WorkLoopResult | IssueToPrResult | SubIssueResult };
+  } catch (error) {
+    const e = error as Error & { reason?: string; partialResult?: WorkLoopResult | IssueToPrResult | SubIssueResult };
+    if (e.name !== 'AidpRunFailedError') throw error;
+    return { reachedGoal: false, reason: e.reason ?? 'Failed', message: e.message, partialResult: e.partialResult ?? null };
+  }
+}
+
 /** Prints how a closed run ended and returns the exit code (0 goal reached, 1 otherwise). */
 export async function printOutcome(context: BaseContext, handle: AidpRunHandle<unknown>, colors: boolean): Promise<number> {
   const c = paint(colors);
-  try {
-    const raw = (await handle.result()) as WorkLoopResult | IssueToPrResult;
-    if ('issueNumber' in raw) {
-      context.stdout.write(`${issueOutcomeLines(raw, c, handle.uiUrl).join('\n')}\n`);
-      return 0;
-    }
-    const result = raw;
-    const lines = [c.green(`✔ ${describeOutcome(result)}`)];
-    if (result.branch && result.commits.length > 0) lines.push(`  branch:  ${result.branch} (${result.commits.length} commit(s), last ${result.commits.at(-1)!.slice(0, 12)})`);
-    if (result.changedFiles.length > 0) lines.push(`  changed: ${result.changedFiles.join(', ')}`);
-    if (result.finalChecks) lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
-    lines.push(`  cost:    $${result.cost.usd.toFixed(2)}; model ${result.model.model} (tier ${result.model.tier})`);
-    lines.push(`  run:     ${handle.uiUrl}`);
+  const outcome = await runOutcome(handle);
+  if (outcome.reachedGoal) {
+    const raw = outcome.result;
+    const lines = 'issueNumber' in raw ? issueOutcomeLines(raw, c, handle.uiUrl) : 'subIssueId' in raw ? subIssueOutcomeLines(raw, c, handle.uiUrl) : loopOutcomeLines(raw, c, handle.uiUrl);
     context.stdout.write(`${lines.join('\n')}\n`);
     return 0;
-  } catch (error) {
-    const e = error as Error & { reason?: string; partialResult?: WorkLoopResult };
-    if (e.name !== 'AidpRunFailedError') throw error;
-    const lines = [c.red(`✘ run ${handle.workflowId} did not reach its goal: ${e.message}`)];
-    const partial = e.partialResult;
-    if (partial) {
-      lines.push(`  after ${partial.iterations} iteration(s), $${partial.cost.usd.toFixed(2)}${partial.branch ? `; work in progress on ${partial.branch}` : ''}`);
-    }
-    lines.push(`  run: ${handle.uiUrl}`);
-    context.stderr.write(`${lines.join('\n')}\n`);
-    return 1;
   }
+  const lines = [c.red(`✘ run ${handle.workflowId} did not reach its goal: ${outcome.message}`)];
+  const partial = outcome.partialResult;
+  if (partial) {
+    lines.push(`  after ${partial.iterations} iteration(s), $${partial.cost.usd.toFixed(2)}${partial.branch ? `; work in progress on ${partial.branch}` : ''}`);
+  }
+  lines.push(`  run: ${handle.uiUrl}`);
+  context.stderr.write(`${lines.join('\n')}\n`);
+  return 1;
+}
+
+function loopOutcomeLines(result: WorkLoopResult, c: ReturnType<typeof paint>, uiUrl: string): string[] {
+  const lines = [c.green(`✔ ${describeOutcome(result)}`)];
+  if (result.branch && result.commits.length > 0) lines.push(`  branch:  ${result.branch} (${result.commits.length} commit(s), last ${result.commits.at(-1)!.slice(0, 12)})`);
+  if (result.changedFiles.length > 0) lines.push(`  changed: ${result.changedFiles.join(', ')}`);
+  if (result.finalChecks) lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
+  lines.push(`  cost:    $${result.cost.usd.toFixed(2)}; model ${result.model.model} (tier ${result.model.tier})`);
+  lines.push(`  run:     ${uiUrl}`);
+  return lines;
+}
+
+function subIssueOutcomeLines(result: SubIssueResult, c: ReturnType<typeof paint>, uiUrl: string): string[] {
+  const lines = [c.green(`✔ sub-issue ${result.subIssueId} (${result.title}): ${result.outcome}`)];
+  if (result.branch) lines.push(`  branch:  ${result.branch}`);
+  if (result.changedFiles.length > 0) lines.push(`  changed: ${result.changedFiles.join(', ')}`);
+  if (result.finalChecks) lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
+  lines.push(`  cost:    $${result.cost.usd.toFixed(2)} over ${result.iterations} iteration(s)`);
+  lines.push(`  run:     ${uiUrl}`);
+  return lines;
 }
 
 function issueOutcomeLines(result: IssueToPrResult, c: ReturnType<typeof paint>, uiUrl: string): string[] {

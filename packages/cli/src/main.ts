@@ -1,5 +1,6 @@
 import { Builtins, Cli, type BaseContext } from 'clipanion';
 import { EXIT_USAGE } from './base-command.js';
+import { exitQuietlyOnClosedPipe } from './pipe.js';
 import { TemporalConfigCommand } from './commands/temporal/config.js';
 import { TemporalDevCommand } from './commands/temporal/dev.js';
 import { TemporalHelpCommand } from './commands/temporal/help.js';
@@ -44,9 +45,15 @@ export function createCli(env: NodeJS.ProcessEnv = process.env, colors = process
 
 /**
  * Runs `aidp` with the given arguments and returns the exit code: 0 success, 1 failure, 2 usage error.
+ * When the process's own standard output or error is a pipe whose reader has gone, the process ends
+ * quietly with 141, as programs ended by SIGPIPE do.
  */
 export async function main(argv: string[], context: Partial<BaseContext> = {}): Promise<number> {
   const full: BaseContext = { ...Cli.defaultContext, env: process.env, ...context };
+  // A closed pipe on the process's own output (`aidp temporal list | head -1`) ends it quietly.
+  for (const stream of [full.stdout, full.stderr]) {
+    if (stream === process.stdout || stream === process.stderr) exitQuietlyOnClosedPipe(stream);
+  }
   const cli = createCli(full.env);
   let command;
   try {

@@ -1,8 +1,11 @@
+import { UsageError } from 'clipanion';
 import { CliError } from './errors.js';
+import { commandLine } from './shell-quote.js';
 
 /**
  * Turns the errors a user can fix into the deployment guide's troubleshooting messages, each with the
- * checks to try. Anything else passes through unchanged.
+ * checks to try; a value that breaks an input limit becomes a usage error. Anything else passes
+ * through unchanged.
  */
 export function troubleshoot(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
@@ -51,13 +54,26 @@ export function troubleshoot(error: unknown): unknown {
         ].join('\n'),
       );
     case 'AidpAlreadyStartedError':
-      return new CliError(`${error.message}\n  follow it with: aidp temporal status ${String(e.workflowId)} --follow`);
+      return new CliError(`${error.message}\n  follow it with: ${commandLine(['aidp', 'temporal', 'status'], [String(e.workflowId)], ['--follow'])}`);
+    case 'AidpInputError':
+      // The commands check their own flags first; this covers any limit the client checks on its own.
+      return new UsageError(error.message);
     case 'WorkLoopRequestError':
       return new CliError(error.message);
+    case 'ServiceError': {
+      // The server answered, and said no to what was asked (a namespace name past its length limit, a
+      // payload too large): its own words say what to change.
+      const cause = e.cause as { code?: number; details?: string } | undefined;
+      const kind = cause?.code === undefined ? undefined : REFUSALS[cause.code];
+      return kind ? new CliError(`the Temporal server refused the request (${kind}): ${cause?.details || error.message}`) : error;
+    }
     default:
       return error;
   }
 }
+
+// gRPC status codes by which the server refuses a request it understood.
+const REFUSALS: Record<number, string> = { 3: 'invalid argument', 8: 'resource exhausted', 9: 'failed precondition', 11: 'out of range' };
 
 function causeText(error: Error): string {
   const cause = (error as { cause?: unknown }).cause;

@@ -8,9 +8,9 @@ import {
   toWorkflowStartOptions,
   type AidpConfig,
 } from '@aidp/config';
-import { WORKFLOW_TYPES, issueWorkflowId, type IssueToPrResult, type WorkLoopResult, type WorkflowTypeName } from '@aidp/workflows/contracts';
+import { WORKFLOW_TYPES, issueWorkflowId, validateNamespace, validateNewWorkflowId, type IssueToPrResult, type WorkLoopResult, type WorkflowTypeName } from '@aidp/workflows/contracts';
 import { buildIssueToPrInput, type IssueToPrRequest } from './issue-input.js';
-import { AidpAlreadyStartedError, AidpNamespaceNotFoundError } from './errors.js';
+import { AidpAlreadyStartedError, AidpNamespaceNotFoundError, assertInput } from './errors.js';
 import { AidpRunHandle } from './handle.js';
 import { runUiUrl, temporalUiBase } from './ui.js';
 import { buildWorkLoopInput, type WorkLoopRequest } from './work-loop-input.js';
@@ -107,12 +107,14 @@ export class AidpClient {
    * @throws AidpPermissionDeniedError when the server refuses the API key for the namespace
    * @throws AidpNamespaceNotFoundError when the namespace does not exist
    * @throws ConfigError when a TLS file named in the configuration cannot be read
+   * @throws AidpInputError when the namespace cannot be sent (not printable ASCII, or too long)
    */
   static async connect(configOrOptions: AidpConfig | AidpClientOptions): Promise<AidpClient> {
     const options: AidpClientOptions = 'temporal' in configOrOptions ? { config: configOrOptions } : configOrOptions;
     const { config } = options;
     const address = config.temporal.target_host;
     const namespace = config.temporal.namespace;
+    assertInput('namespace', validateNamespace(namespace));
     // Built first: a TLS file that is missing is a configuration error, not a connection failure.
     const translated = toConnectionOptions(config);
     let connection: Connection;
@@ -199,6 +201,7 @@ export class AidpClient {
   }
 
   private async start<R = WorkLoopResult>(type: WorkflowTypeName, workflowId: string, args: unknown[], memo?: Record<string, string>): Promise<AidpRunHandle<R>> {
+    assertInput('workflowId', validateNewWorkflowId(workflowId));
     try {
       const started = await this.temporal.workflow.start(type, {
         ...toWorkflowStartOptions(this.config),

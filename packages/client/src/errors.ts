@@ -36,6 +36,30 @@ export class AidpAlreadyStartedError extends Error {
   }
 }
 
+/** A value the client checks against AIDP's input limits before anything is sent. */
+export type AidpInputField = 'namespace' | 'workflowId' | 'stepName' | 'branch' | 'baseBranch' | 'task' | 'context' | 'instruction' | 'maxIterations';
+
+/**
+ * A value given to the client breaks one of AIDP's input limits (`@aidp/workflows/contracts`, e.g.
+ * `TASK_MAX_BYTES`); nothing was sent. The message names the field, the problem and the limit.
+ */
+export class AidpInputError extends Error {
+  override readonly name = 'AidpInputError';
+  constructor(
+    /** Which value: `workflowId`, `stepName`, `task`, `instruction`, … */
+    readonly field: AidpInputField,
+    /** What is wrong with it, e.g. `is too large: 3.0 MiB (at most 256 KiB)`. */
+    readonly problem: string,
+  ) {
+    super(`${field} ${problem}`);
+  }
+}
+
+/** Throws {@link AidpInputError} when `problem` (from one of the contracts' validators) is set. */
+export function assertInput(field: AidpInputField, problem: string | undefined): void {
+  if (problem !== undefined) throw new AidpInputError(field, problem);
+}
+
 /** Why a run did not reach its goal. */
 export type RunFailureReason =
   | 'MaxIterationsReached'

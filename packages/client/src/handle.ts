@@ -8,12 +8,14 @@ import {
   progressQuery,
   resumeSignal,
   testResultsQuery,
+  validateInstruction,
+  validateWorkflowId,
   type Progress,
   type TestResults,
   type WorkLoopResult,
   type WorkflowPhase,
 } from '@aidp/workflows/contracts';
-import { AidpRunFailedError, AidpWorkflowNotFoundError } from './errors.js';
+import { AidpRunFailedError, AidpWorkflowNotFoundError, assertInput } from './errors.js';
 import { runUiUrl } from './ui.js';
 
 // A query needs a worker to answer it; without one the server would hold it for a long time.
@@ -61,9 +63,14 @@ export class AidpRunHandle<R = WorkLoopResult> {
     return this.call(() => this.handle.signal(resumeSignal));
   }
 
-  /** Queues an instruction for the agent's next prompt. */
-  injectInstruction(text: string): Promise<void> {
-    return this.call(() => this.handle.signal(injectInstructionSignal, text));
+  /**
+   * Queues an instruction for the agent's next prompt.
+   * @throws AidpInputError, before anything is sent, when the text is blank or larger than
+   *   `INSTRUCTION_MAX_BYTES`
+   */
+  async injectInstruction(text: string): Promise<void> {
+    assertInput('instruction', validateInstruction(text));
+    return await this.call(() => this.handle.signal(injectInstructionSignal, text));
   }
 
   /** Moves the next agent runs to the next model tier. */
@@ -150,6 +157,8 @@ export class AidpRunHandle<R = WorkLoopResult> {
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
+    // An id no server can hold (empty, too long, control characters) is refused before any request.
+    assertInput('workflowId', validateWorkflowId(this.workflowId));
     try {
       return await fn();
     } catch (err) {

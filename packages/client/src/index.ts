@@ -14,8 +14,9 @@ export {
   AidpWorkflowNotFoundError,
   AidpAlreadyStartedError,
   AidpRunFailedError,
+  AidpInputError,
 } from './errors.js';
-export type { RunFailureReason, ConnectionFailureReason } from './errors.js';
+export type { RunFailureReason, ConnectionFailureReason, AidpInputField } from './errors.js';
 export { buildWorkLoopInput, WorkLoopRequestError } from './work-loop-input.js';
 export type { WorkLoopRequest } from './work-loop-input.js';
 export { buildIssueToPrInput, repoFromRemoteUrl, resolveRepo } from './issue-input.js';
@@ -34,6 +35,21 @@ export {
   QUERIES,
   WORKFLOW_TYPES,
   issueWorkflowId,
+  WORKFLOW_ID_MAX_BYTES,
+  NEW_WORKFLOW_ID_MAX_BYTES,
+  STEP_NAME_MAX_BYTES,
+  BRANCH_NAME_MAX_BYTES,
+  TASK_MAX_BYTES,
+  INSTRUCTION_MAX_BYTES,
+  MAX_ITERATIONS_LIMIT,
+  validateWorkflowId,
+  validateNewWorkflowId,
+  validateNamespace,
+  validateBranchName,
+  validateStepName,
+  validateTaskText,
+  validateInstruction,
+  validateMaxIterations,
 } from '@aidp/workflows/contracts';
 export type {
   Progress,

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { isAbsolute, resolve } from 'node:path';
 import type { AidpConfig } from '@aidp/config';
-import type { IssueToPrInput } from '@aidp/workflows/contracts';
+import { validateBranchName, type IssueToPrInput } from '@aidp/workflows/contracts';
+import { assertInput } from './errors.js';
 import { WorkLoopRequestError, checkSpecs, loopSettings } from './work-loop-input.js';
 
 /** What a caller says about one issue run; everything else comes from the configuration. */
@@ -11,10 +12,14 @@ export interface IssueToPrRequest {
   projectDir: string;
   /** `owner/name`; default `github.repo`, else the `origin` remote of `projectDir`. */
   repo?: string;
-  /** Branch the PR targets; default `github.base_branch`, else the repository's default branch. */
+  /**
+   * Branch the PR targets; default `github.base_branch`, else the repository's default branch. Must
+   * be a valid git branch name.
+   */
   baseBranch?: string;
   /** Open the PR as a draft; default `github.draft`. */
   draft?: boolean;
+  /** From 1 to `MAX_ITERATIONS_LIMIT`; default `work_loop.max_iterations`. */
   maxIterations?: number;
   /** Sub-task depth limit (default 3). */
   maxDepth?: number;
@@ -67,11 +72,14 @@ export function resolveRepo(config: AidpConfig, projectDir: string, repo?: strin
 /**
  * Builds IssueToPrWorkflow's input. Only names travel: the token stays in the worker's environment
  * (`github.token_env`), so no secret reaches workflow history.
+ * @throws AidpInputError when the base branch or the iteration limit breaks an input limit
+ * @throws WorkLoopRequestError when the request cannot become a run (no repository, no agent command)
  */
 export function buildIssueToPrInput(config: AidpConfig, request: IssueToPrRequest): IssueToPrInput {
   if (!Number.isInteger(request.issueNumber) || request.issueNumber < 1) {
     throw new WorkLoopRequestError(`issue number must be a positive integer, got ${request.issueNumber}`);
   }
+  if (request.baseBranch !== undefined) assertInput('baseBranch', validateBranchName(request.baseBranch));
   const projectDir = isAbsolute(request.projectDir) ? request.projectDir : resolve(request.projectDir);
   return {
     github: {

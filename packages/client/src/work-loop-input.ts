@@ -1,6 +1,17 @@
 import { isAbsolute, resolve } from 'node:path';
 import { toActivityOptions, type AidpConfig } from '@aidp/config';
-import type { CheckSpec, ContinueAsNewPolicy, LoopSettings, WorkLoopInput, WorkspaceMode } from '@aidp/workflows/contracts';
+import {
+  validateBranchName,
+  validateMaxIterations,
+  validateStepName,
+  validateTaskText,
+  type CheckSpec,
+  type ContinueAsNewPolicy,
+  type LoopSettings,
+  type WorkLoopInput,
+  type WorkspaceMode,
+} from '@aidp/workflows/contracts';
+import { assertInput } from './errors.js';
 
 /** What a caller says about one work loop; everything else comes from the configuration. */
 export interface WorkLoopRequest {
@@ -8,11 +19,14 @@ export interface WorkLoopRequest {
   projectDir: string;
   /** The step: its task and checks come from `work_loop.steps.<stepName>` unless given here. */
   stepName: string;
-  /** The objective; required when the step is not defined in the configuration. */
+  /** The objective; required when the step is not defined in the configuration. At most `TASK_MAX_BYTES`. */
   task?: string;
+  /** More background for the agent; at most `TASK_MAX_BYTES`. */
   context?: string;
+  /** From 1 to `MAX_ITERATIONS_LIMIT`; default the step's, else `work_loop.max_iterations`. */
   maxIterations?: number;
   workspaceMode?: WorkspaceMode;
+  /** The branch to work on; default `aidp/<stepName>`. Must be a valid git branch name. */
   branch?: string;
   continueAsNew?: ContinueAsNewPolicy;
 }
@@ -25,10 +39,17 @@ export class WorkLoopRequestError extends Error {
 /**
  * Builds WorkLoopWorkflow's input from the configuration and a request. The input carries only what
  * the run needs — never the configuration itself, so no secret reaches workflow history.
+ * @throws AidpInputError when a value breaks one of the input limits (step name, branch, task size, …)
+ * @throws WorkLoopRequestError when the request cannot become a work loop (no task, no agent command)
  */
 export function buildWorkLoopInput(config: AidpConfig, request: WorkLoopRequest): WorkLoopInput {
+  // The step names the branch `aidp/<step>`: a name git refuses would fail the run on its first step.
+  assertInput('stepName', validateStepName(request.stepName));
+  if (request.branch !== undefined) assertInput('branch', validateBranchName(request.branch));
+  if (request.task !== undefined) assertInput('task', validateTaskText(request.task));
+  if (request.context) assertInput('context', validateTaskText(request.context));
   const loop = config.work_loop;
-  const step = loop.steps[request.stepName];
+  const step = Object.hasOwn(loop.steps, request.stepName) ? loop.steps[request.stepName] : undefined;
   const task = request.task ?? step?.task;
   if (!task) {
     const defined = Object.keys(loop.steps);
@@ -38,6 +59,7 @@ export function buildWorkLoopInput(config: AidpConfig, request: WorkLoopRequest)
         '. Give the task with --task or --task-file, or define the step in aidp.yml.',
     );
   }
+  assertInput('task', validateTaskText(task));
   const checks = checkSpecs(config, step?.checks);
   return {
     ...loopSettings(config, checks, request.maxIterations ?? step?.max_iterations ?? loop.max_iterations),
@@ -53,6 +75,7 @@ export function buildWorkLoopInput(config: AidpConfig, request: WorkLoopRequest)
 
 /** The loop's settings from the configuration: limits, escalation, checks, agent and tiers, activities. */
 export function loopSettings(config: AidpConfig, checks: CheckSpec[], maxIterations: number): LoopSettings {
+  assertInput('maxIterations', validateMaxIterations(maxIterations));
   const loop = config.work_loop;
   const agent = config.agent;
   if (agent.provider === 'command' && !agent.command) {
@@ -76,6 +99,7 @@ export function loopSettings(config: AidpConfig, checks: CheckSpec[], maxIterati
       command: agent.command ?? [],
       timeoutMs: agent.timeout * 1000,
       env: agent.env,
+      maxOutputBytes: agent.max_output_bytes,
     },
     tiers: tiers.length > 0 ? tiers : [{ provider: agent.provider, model: 'default' }],
     activities: toActivityOptions(config),

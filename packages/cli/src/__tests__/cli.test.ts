@@ -77,7 +77,7 @@ describe('aidp temporal config', () => {
     const run = await runCli(['temporal', 'config'], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('aidp.yml: temporal.worker.max_concurrent_activities: expected a positive integer, got "ten"');
+    expect(run.stderr).toContain('aidp.yml: temporal.worker.max_concurrent_activities: expected an integer from 1 to 10000, got "ten"');
     expect(run.stderr).toContain('temporal.taskqueue: unknown key; did you mean "task_queue"?');
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });

@@ -77,7 +77,7 @@ describe('aidp temporal dev --db-file', () => {
     const address = `127.0.0.1:${port}`;
     // A run that stays open: its agent does not exist on this machine, so it is the only thing that
     // matters here that the server remembers it.
-    writeFileSync(join(cwd, 'aidp.yml'), JSON.stringify({ agent: { command: ['sleep', '600'] }, work_loop: { checks: [] } }));
+    writeFileSync(join(cwd, 'aidp.yml'), JSON.stringify({ agent: { command: ['sleep', '600'] } }));
 
     const startDev = async () => {
       const child = spawn(process.execPath, [AIDP_BIN, 'temporal', 'dev', '--port', String(port), '--headless', '--db-file', dbFile], {

@@ -178,7 +178,7 @@ describe('aidp temporal start workloop / status / signal / list / history', () =
     expect(run.stderr).toContain('defined steps: fix-tests');
     const bad = await aidp('temporal', 'start', 'workloop', 'fix-tests', '--max-iterations', 'lots');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--max-iterations: expected a positive integer, got "lots"');
+    expect(bad.stderr).toContain('--max-iterations: expected a whole number from 1 to 10000, got "lots"');
   });
 
   it('says which workflow and namespace when a run does not exist', async () => {

@@ -87,3 +87,23 @@ export type {
   WorkLoopResult,
   WorkLoopFailureType,
 } from './work-loop.js';
+export {
+  WORKFLOW_ID_MAX_BYTES,
+  NEW_WORKFLOW_ID_MAX_BYTES,
+  STEP_NAME_MAX_BYTES,
+  BRANCH_NAME_MAX_BYTES,
+  TASK_MAX_BYTES,
+  INSTRUCTION_MAX_BYTES,
+  MAX_ITERATIONS_LIMIT,
+  utf8ByteLength,
+  formatBytes,
+  validateWorkflowId,
+  validateNewWorkflowId,
+  validateNamespace,
+  validateRefName,
+  validateBranchName,
+  validateStepName,
+  validateTaskText,
+  validateInstruction,
+  validateMaxIterations,
+} from './limits.js';

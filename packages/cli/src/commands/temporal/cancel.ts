@@ -1,7 +1,9 @@
 import { Command, Option } from 'clipanion';
 import { createInterface } from 'node:readline/promises';
+import { validateWorkflowId } from '@aidp/workflows/contracts';
 import { TemporalCommand } from '../../base-command.js';
 import { isTerminal } from '../../follow.js';
+import { refuse } from '../../input.js';
 
 /** `aidp temporal cancel <id>`: cancels a run. */
 export class TemporalCancelCommand extends TemporalCommand {
@@ -26,6 +28,7 @@ export class TemporalCancelCommand extends TemporalCommand {
   yes = Option.Boolean('-y,--yes', false, { description: 'Do not ask for confirmation' });
 
   async run(): Promise<number> {
+    refuse('workflow id', validateWorkflowId(this.workflowId));
     return await this.withClient(async (client) => {
       const handle = client.getHandle(this.workflowId);
       const description = await handle.describe();

@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { TemporalCommand } from '../../base-command.js';
+import { configModule } from '../../lazy.js';
 
 /** `aidp temporal config`: the resolved configuration and where each value came from. */
 export class TemporalConfigCommand extends TemporalCommand {
@@ -29,7 +30,7 @@ export class TemporalConfigCommand extends TemporalCommand {
 
   async run(): Promise<number> {
     const loaded = await this.loadConfig();
-    const { explainConfig } = await import('@aidp/config');
+    const { explainConfig } = configModule();
     const entries = explainConfig(loaded);
     if (this.json) {
       const out = {

@@ -1,6 +1,11 @@
 import { Command, Option } from 'clipanion';
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { validateWorkflowId } from '@aidp/workflows/contracts';
 import { TemporalCommand } from '../../base-command.js';
+import { CliError } from '../../errors.js';
+import { reason, refuse } from '../../input.js';
+import { protoUtilsModule } from '../../lazy.js';
 
 /** `aidp temporal history <id>`: a run's full event history. */
 export class TemporalHistoryCommand extends TemporalCommand {
@@ -12,7 +17,8 @@ export class TemporalHistoryCommand extends TemporalCommand {
     details: `
       Prints the event history of the run's latest execution as JSON, in the format of
       \`temporal workflow show --output json\`, which \`Worker.runReplayHistory\` and the Temporal UI
-      accept. With --output it writes a file instead.
+      accept. With --output it writes a file instead; its folder must exist and be writable, which is
+      checked before the history is fetched.
     `,
     examples: [
       ['Print a history', '$0 temporal history aidp-workloop-fix-tests-1a2b3c4d'],
@@ -24,17 +30,52 @@ export class TemporalHistoryCommand extends TemporalCommand {
   output = Option.String('-o,--output', { description: 'Write to this file instead of standard output' });
 
   async run(): Promise<number> {
+    refuse('workflow id', validateWorkflowId(this.workflowId));
+    if (this.output !== undefined) checkWritable(this.output);
     return await this.withClient(async (client) => {
       const history = await client.getHandle(this.workflowId).fetchHistory();
-      const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
+      const { historyToJSON } = protoUtilsModule();
       const json = `${historyToJSON(history)}\n`;
       if (this.output) {
-        writeFileSync(this.output, json);
+        try {
+          writeFileSync(this.output, json);
+        } catch (error) {
+          throw new CliError(`--output: cannot write ${resolve(this.output)}: ${reason(error)}`);
+        }
         this.context.stdout.write(`Wrote ${history.events?.length ?? 0} events to ${this.output}.\n`);
       } else {
         this.context.stdout.write(json);
       }
       return 0;
     });
+  }
+}
+
+/** Fails early, naming the path, when `file` cannot be written: its folder is missing or read-only, or it is a folder. */
+function checkWritable(file: string): void {
+  const path = resolve(file);
+  const problem = writeProblem(path, dirname(path));
+  if (problem) throw new CliError(`--output: cannot write ${path}: ${problem}`);
+}
+
+function writeProblem(path: string, folder: string): string | undefined {
+  const parent = stat(folder);
+  if (parent.error) return parent.error.code === 'ENOENT' ? `the folder ${folder} does not exist` : reason(parent.error);
+  if (!parent.stats.isDirectory()) return `${folder} is not a folder`;
+  const target = stat(path);
+  if (target.stats?.isDirectory()) return 'it is a folder; give a file name';
+  try {
+    accessSync(target.stats ? path : folder, constants.W_OK);
+  } catch (error) {
+    return reason(error);
+  }
+  return undefined;
+}
+
+function stat(path: string): { stats: Stats; error?: undefined } | { stats?: undefined; error: NodeJS.ErrnoException } {
+  try {
+    return { stats: statSync(path) };
+  } catch (error) {
+    return { error: error as NodeJS.ErrnoException };
   }
 }

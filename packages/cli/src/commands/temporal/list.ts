@@ -1,5 +1,6 @@
 import { Command, Option, UsageError } from 'clipanion';
 import { TemporalCommand } from '../../base-command.js';
+import { quoted } from '../../input.js';
 import { duration, subjectText, table } from '../../render.js';
 
 const STATUSES = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed_out', 'all'] as const;
@@ -30,11 +31,11 @@ export class TemporalListCommand extends TemporalCommand {
 
   async run(): Promise<number> {
     const status = this.status as (typeof STATUSES)[number];
-    if (!STATUSES.includes(status)) throw new UsageError(`--status: expected one of ${STATUSES.join(', ')}, got "${this.status}"`);
+    if (!STATUSES.includes(status)) throw new UsageError(`--status: expected one of ${STATUSES.join(', ')}, got ${quoted(this.status)}`);
     const type = this.type as (typeof TYPES)[number] | undefined;
-    if (type !== undefined && !TYPES.includes(type)) throw new UsageError(`--type: expected one of ${TYPES.join(', ')}, got "${this.type}"`);
+    if (type !== undefined && !TYPES.includes(type)) throw new UsageError(`--type: expected one of ${TYPES.join(', ')}, got ${quoted(type)}`);
     const limit = Number(this.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a positive integer, got "${this.limit}"`);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a positive integer, got ${quoted(this.limit)}`);
 
     return await this.withClient(async (client) => {
       const runs = await client.list({ status, type, limit });

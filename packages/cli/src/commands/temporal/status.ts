@@ -1,7 +1,12 @@
 import { Command, Option } from 'clipanion';
+import { validateWorkflowId } from '@aidp/workflows/contracts';
 import { TemporalCommand } from '../../base-command.js';
-import { followRun } from '../../follow.js';
+import { followRun, printOutcome, runOutcome } from '../../follow.js';
+import { refuse } from '../../input.js';
 import { duration, progressPanel, paint, subjectText } from '../../render.js';
+
+// The statuses of a run that has ended; a continued-as-new run goes on under the same id.
+const CLOSED = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT']);
 
 /** `aidp temporal status <id>`: a run's description and progress. */
 export class TemporalStatusCommand extends TemporalCommand {
@@ -14,9 +19,13 @@ export class TemporalStatusCommand extends TemporalCommand {
       Shows Temporal's view of the run (status, start, duration, history size) and AIDP's \`progress\`
       query: the phase, iteration, checks, model, cost and pending instructions.
 
+      For a run that has ended it also shows how: the result, or the failure's type and message
+      (\`MaxIterationsReached: …\`, cancelled, terminated, timed out). The exit code says the same: 0 for
+      a run that is still running or reached its goal, 1 for one that failed, was cancelled, was
+      terminated or timed out. With --json the outcome is the \`outcome\` field, with the same exit code.
+
       With --follow it keeps going until the run ends — a live view on a terminal, one line per change
-      otherwise — and exits with the run's outcome: 0 when it reached its goal, 1 when it failed or was
-      cancelled.
+      otherwise — and exits with the run's outcome the same way.
     `,
     examples: [
       ['Show a run', '$0 temporal status aidp-workloop-fix-tests-1a2b3c4d'],
@@ -30,6 +39,7 @@ export class TemporalStatusCommand extends TemporalCommand {
   json = Option.Boolean('--json', false, { description: 'Print JSON' });
 
   async run(): Promise<number> {
+    refuse('workflow id', validateWorkflowId(this.workflowId));
     return await this.withClient(async (client) => {
       const handle = client.getHandle(this.workflowId);
       const description = await handle.describe();
@@ -39,6 +49,7 @@ export class TemporalStatusCommand extends TemporalCommand {
       }
       const progress = await handle.progress().catch((err: Error) => err);
       const closed = description.closeTime?.getTime();
+      const ended = CLOSED.has(description.status.name);
       const summary = {
         workflowId: description.workflowId,
         runId: description.runId,
@@ -53,8 +64,9 @@ export class TemporalStatusCommand extends TemporalCommand {
         progress: progress instanceof Error ? null : progress,
       };
       if (this.json) {
-        this.context.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-        return 0;
+        const outcome = ended ? await runOutcome(handle) : null;
+        this.context.stdout.write(`${JSON.stringify({ ...summary, outcome }, null, 2)}\n`);
+        return outcome?.reachedGoal === false ? 1 : 0;
       }
       const c = paint(this.cli.enableColors === true);
       const lines = [
@@ -70,7 +82,8 @@ export class TemporalStatusCommand extends TemporalCommand {
         lines.push(`  subject     ${subjectText(progress)}`, ...progressPanel(progress, c, client.config.work_loop.max_cost_usd).slice(1));
       }
       this.context.stdout.write(`${lines.join('\n')}\n`);
-      return 0;
+      // An ended run says how it ended, as --follow does: the result, or why it did not reach its goal.
+      return ended ? await printOutcome(this.context, handle, this.cli.enableColors === true) : 0;
     });
   }
 }

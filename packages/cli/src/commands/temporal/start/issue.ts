@@ -1,7 +1,9 @@
 import { Command, Option, UsageError } from 'clipanion';
 import { resolve } from 'node:path';
+import { MAX_ITERATIONS_LIMIT, validateBranchName } from '@aidp/workflows/contracts';
 import { TemporalCommand } from '../../../base-command.js';
-import { positiveIntegerOption, reportStarted } from '../../../follow.js';
+import { reportStarted } from '../../../follow.js';
+import { maxIterationsOption, quoted, refuse } from '../../../input.js';
 
 /** `aidp temporal start issue <n>`: a GitHub issue in, a tested pull request out. */
 export class StartIssueCommand extends TemporalCommand {
@@ -34,18 +36,21 @@ export class StartIssueCommand extends TemporalCommand {
   base = Option.String('--base', { description: 'Branch the pull request targets (default: github.base_branch, else the default branch)' });
   draft = Option.Boolean('--draft', { description: 'Open the pull request as a draft (github.draft)' });
   ready = Option.Boolean('--ready', { description: 'Open the pull request ready for review' });
-  maxIterations = Option.String('--max-iterations', { description: 'Stop after this many agent iterations (work_loop.max_iterations)' });
+  maxIterations = Option.String('--max-iterations', { description: `Stop after this many agent iterations, 1 to ${MAX_ITERATIONS_LIMIT} (work_loop.max_iterations)` });
   projectDir = Option.String('--project-dir', { description: 'The project checkout (default: the current directory)' });
   follow = Option.Boolean('--follow', false, { description: 'Show the run live until it ends; exit with its outcome' });
 
   async run(): Promise<number> {
     const issueNumber = Number(this.issue.replace(/^#/, ''));
-    if (!Number.isInteger(issueNumber) || issueNumber < 1) throw new UsageError(`issue number: expected a positive integer, got "${this.issue}"`);
-    if (this.draft && this.ready) throw new UsageError('give --draft or --ready, not both');
-    const maxIterations = positiveIntegerOption('--max-iterations', this.maxIterations);
-    if (this.repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(this.repo)) {
-      throw new UsageError(`--repo: expected owner/name, got "${this.repo}"`);
+    if (!/^#?[0-9]+$/.test(this.issue) || !Number.isSafeInteger(issueNumber) || issueNumber < 1) {
+      throw new UsageError(`issue number: expected a positive integer, got ${quoted(this.issue)}`);
     }
+    if (this.draft && this.ready) throw new UsageError('give --draft or --ready, not both');
+    const maxIterations = maxIterationsOption(this.maxIterations);
+    if (this.repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(this.repo)) {
+      throw new UsageError(`--repo: expected owner/name, got ${quoted(this.repo)}`);
+    }
+    if (this.base !== undefined) refuse('--base', validateBranchName(this.base));
     return await this.withClient(async (client) => {
       const handle = await client.startIssueToPr({
         issueNumber,

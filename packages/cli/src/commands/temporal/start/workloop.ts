@@ -1,9 +1,19 @@
 import { Command, Option, UsageError } from 'clipanion';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import {
+  MAX_ITERATIONS_LIMIT,
+  NEW_WORKFLOW_ID_MAX_BYTES,
+  STEP_NAME_MAX_BYTES,
+  TASK_MAX_BYTES,
+  formatBytes,
+  validateBranchName,
+  validateNewWorkflowId,
+  validateStepName,
+  validateTaskText,
+} from '@aidp/workflows/contracts';
 import { TemporalCommand } from '../../../base-command.js';
-import { positiveIntegerOption, reportStarted } from '../../../follow.js';
-import { CliError } from '../../../errors.js';
+import { reportStarted } from '../../../follow.js';
+import { maxIterationsOption, readTextInput, refuse } from '../../../input.js';
 
 /** `aidp temporal start workloop <step>`: starts the fix-forward loop on one step. */
 export class StartWorkLoopCommand extends TemporalCommand {
@@ -13,13 +23,20 @@ export class StartWorkLoopCommand extends TemporalCommand {
     category: 'Temporal',
     description: 'start a work loop: the agent iterates until the checks pass',
     details: `
-      Starts a WorkLoopWorkflow for one step of the project in the current directory (or
-      --project-dir). The task comes from \`work_loop.steps.<step>.task\` in aidp.yml, or from --task /
-      --task-file; the checks from \`work_loop.checks\`. The agent works in a git worktree on branch
-      \`aidp/<step>\` (or in the checkout itself with --in-place).
+      Starts a WorkLoopWorkflow for one step of the project in the current directory (or in the
+      one --project-dir names). The task comes from \`work_loop.steps.<step>.task\` in aidp.yml, or
+      from --task or --task-file; the checks from \`work_loop.checks\`. The agent works in a git
+      worktree on the branch \`aidp/<step>\` (or --branch), or in the checkout itself with --in-place.
 
       Prints the run's workflow id, run id and its page in the Temporal UI. With --follow it then shows
       the run live and exits with its outcome: 0 when the checks pass, 1 otherwise.
+
+      Limits, checked before anything is sent (exit code 2): the step must make a valid git branch
+      name \`aidp/<step>\` (no \`..\`, no spaces, none of ~ ^ : ? * [ or backslash, …) and be at most
+      ${STEP_NAME_MAX_BYTES} bytes; --branch follows the same rules; the task (--task, or --task-file
+      with \`-\` for standard input) is at most ${formatBytes(TASK_MAX_BYTES)}; the iteration limit
+      (--max-iterations) runs from 1 to ${MAX_ITERATIONS_LIMIT}; --workflow-id is at most
+      ${NEW_WORKFLOW_ID_MAX_BYTES} bytes, without control characters.
     `,
     examples: [
       ['Start the step defined in aidp.yml and watch it', '$0 temporal start workloop fix-tests --follow'],
@@ -30,23 +47,26 @@ export class StartWorkLoopCommand extends TemporalCommand {
 
   step = Option.String({ name: 'step' });
   task = Option.String('--task', { description: 'The objective, in words (instead of the step in aidp.yml)' });
-  taskFile = Option.String('--task-file', { description: 'Read the objective from this file' });
-  maxIterations = Option.String('--max-iterations', { description: 'Stop after this many agent iterations (work_loop.max_iterations)' });
+  taskFile = Option.String('--task-file', { description: `Read the objective from this file (- for standard input); at most ${formatBytes(TASK_MAX_BYTES)}` });
+  maxIterations = Option.String('--max-iterations', { description: `Stop after this many agent iterations, 1 to ${MAX_ITERATIONS_LIMIT} (work_loop.max_iterations)` });
+  branch = Option.String('--branch', { description: 'The branch to work on (default: aidp/<step>)' });
   inPlace = Option.Boolean('--in-place', false, { description: 'Work in the checkout as it is: no worktree, no branch, no commits' });
   projectDir = Option.String('--project-dir', { description: 'The project to work on (default: the current directory)' });
-  workflowId = Option.String('--workflow-id', { description: 'Id for the run (default: aidp-workloop-<step>-<random>)' });
+  workflowId = Option.String('--workflow-id', { description: `Id for the run, at most ${NEW_WORKFLOW_ID_MAX_BYTES} bytes (default: aidp-workloop-<step>-<random>)` });
   follow = Option.Boolean('--follow', false, { description: 'Show the run live until it ends; exit with its outcome' });
 
   async run(): Promise<number> {
     if (this.task !== undefined && this.taskFile !== undefined) throw new UsageError('give --task or --task-file, not both');
-    const maxIterations = positiveIntegerOption('--max-iterations', this.maxIterations);
+    if (this.branch !== undefined && this.inPlace) throw new UsageError('give --branch or --in-place, not both: --in-place works on the branch checked out');
+    refuse('step name', validateStepName(this.step));
+    if (this.workflowId !== undefined) refuse('--workflow-id', validateNewWorkflowId(this.workflowId));
+    if (this.branch !== undefined) refuse('--branch', validateBranchName(this.branch));
+    const maxIterations = maxIterationsOption(this.maxIterations);
+    if (this.task !== undefined) refuse('--task', validateTaskText(this.task));
     let task = this.task;
     if (this.taskFile !== undefined) {
-      try {
-        task = readFileSync(this.taskFile, 'utf8');
-      } catch {
-        throw new CliError(`--task-file: cannot read ${resolve(this.taskFile)}`);
-      }
+      task = await readTextInput(this.context, '--task-file', this.taskFile, TASK_MAX_BYTES);
+      refuse(`--task-file ${this.taskFile}`, validateTaskText(task));
     }
     return await this.withClient(async (client) => {
       const handle = await client.startWorkLoop(
@@ -56,6 +76,7 @@ export class StartWorkLoopCommand extends TemporalCommand {
           task,
           maxIterations,
           workspaceMode: this.inPlace ? 'in-place' : undefined,
+          branch: this.branch,
         },
         { workflowId: this.workflowId },
       );
