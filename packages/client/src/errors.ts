@@ -1,6 +1,6 @@
 export { AidpConnectionError, AidpPermissionDeniedError } from '@aidp/config';
 export type { ConnectionFailureReason } from '@aidp/config';
-import type { IssueToPrResult, SubIssueResult, WorkLoopResult } from '@aidp/workflows/contracts';
+import type { IssueToPrResult, RunFailureType, SubIssueResult, WorkLoopResult } from '@aidp/workflows/contracts';
 
 // Typed errors users can branch on. Each sets `name`, so `err.name === 'AidpConnectionError'` works
 // even when two copies of this package are loaded (instanceof would not).
@@ -60,17 +60,14 @@ export function assertInput(field: AidpInputField, problem: string | undefined):
   if (problem !== undefined) throw new AidpInputError(field, problem);
 }
 
-/** Why a run did not reach its goal. */
+/**
+ * Why a run did not reach its goal: the run's own failure type (`MaxIterationsReached`, …; see
+ * `RUN_FAILURES` in `@aidp/workflows/contracts`), or how Temporal ended it.
+ */
 export type RunFailureReason =
-  | 'MaxIterationsReached'
-  | 'BudgetExceeded'
-  | 'AgentUnavailable'
-  | 'PullRequestFailed'
-  | 'NeedsHuman'
-  | 'IssueNotFound'
-  | 'GitHubAuthFailed'
-  | 'GitHubTokenMissing'
+  | RunFailureType
   | 'ActivityTimeout'
+  | 'ActivityFailed'
   | 'Cancelled'
   | 'Terminated'
   | 'TimedOut'

@@ -1,6 +1,7 @@
 import type { WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import {
   currentStateQuery,
+  failureOf,
   escalateModelSignal,
   injectInstructionSignal,
   iterationCountQuery,
@@ -176,9 +177,8 @@ export function toRunFailed(workflowId: string, err: unknown): unknown {
   const cause = (err as { cause?: Record<string, unknown> & Error }).cause;
   const causeName = cause?.name;
   if (causeName === 'ApplicationFailure') {
-    const type = String(cause?.type ?? 'Error');
-    const details = cause?.details as unknown[] | undefined;
-    return new AidpRunFailedError(workflowId, type, `${type}: ${cause?.message}`, details?.[0] as AidpRunFailedError["partialResult"], err);
+    const { type, message, details } = failureOf(cause)!;
+    return new AidpRunFailedError(workflowId, type, `${type}: ${message}`, details[0] as AidpRunFailedError['partialResult'], err);
   }
   if (causeName === 'CancelledFailure') return new AidpRunFailedError(workflowId, 'Cancelled', 'the run was cancelled', undefined, err);
   if (causeName === 'TerminatedFailure') {

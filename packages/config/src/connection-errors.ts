@@ -8,7 +8,7 @@ import { connect as tcpConnect, isIP } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions as NodeTlsOptions } from 'node:tls';
 
 import { AidpConnectionError, AidpPermissionDeniedError, type ConnectionFailureReason } from './errors.js';
-import type { AidpConnectionOptions } from './temporal.js';
+import type { AidpConnectionOptions } from './sdk-options.js';
 
 /** What the server on the other end turned out to speak. */
 type Speaks = 'unreachable' | 'tls' | 'plaintext';

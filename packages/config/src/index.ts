@@ -99,7 +99,7 @@ export {
   toConnectionOptions,
   toWorkerOptions,
   toWorkflowStartOptions,
-} from './temporal.js';
+} from './sdk-options.js';
 export type {
   AidpActivityOptions,
   AidpConnectionOptions,
@@ -108,4 +108,4 @@ export type {
   AidpWorkflowStartOptions,
   ConnectionTranslationOptions,
   TlsOptions,
-} from './temporal.js';
+} from './sdk-options.js';

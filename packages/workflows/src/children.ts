@@ -11,10 +11,20 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WORKSPACE_LOST, type ChildSummary, type LoopSettings, type SubIssueInput, type SubIssueResult, type SubTask } from './contracts/index.js';
-import type { FixForwardRun } from './fix-forward.js';
+import {
+  RUN_FAILURES,
+  WORKSPACE_LOST,
+  isRunFailureType,
+  type ChildSummary,
+  type LoopSettings,
+  type RunFailureType,
+  type SubIssueInput,
+  type SubIssueResult,
+  type SubTask,
+} from './contracts/index.js';
+import { nowIso, type FixForwardRun } from './fix-forward.js';
+import { childFinished, childStarted, childStopped, sideWorkDone } from './run-state.js';
 import { childSubIssueId, childSummary, childWorkflowId } from './issue-logic.js';
-import type { SubIssueWorkflow } from './sub-issue.js';
 
 export interface DecomposeRequest {
   subTasks: SubTask[];
@@ -29,9 +39,9 @@ export interface DecomposeRequest {
 }
 
 /** The reason a child failed, as the parent's own failure. */
-function childFailure(err: unknown, subIssueId: string, title: string): { type: string; message: string } {
+function childFailure(err: unknown, subIssueId: string, title: string): { type: RunFailureType; message: string } {
   const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
-  const type = cause instanceof ApplicationFailure && cause.type ? cause.type : 'SubIssueFailed';
+  const type = cause instanceof ApplicationFailure && isRunFailureType(cause.type) ? cause.type : RUN_FAILURES.SubIssueFailed;
   const message = cause instanceof Error ? cause.message : String(cause);
   return { type, message: `sub-task ${subIssueId} "${title}" failed: ${message}` };
 }
@@ -45,7 +55,7 @@ export async function runChildren(run: FixForwardRun, request: DecomposeRequest)
   run.setPhase('awaiting_children');
   await run.safePoint();
   const parentId = workflowInfo().workflowId;
-  const branch = run.workspace!.branch!;
+  const branch = run.state.workspace!.branch!;
   const started = await Promise.all(
     request.subTasks.map(async (subTask, index) => {
       const workflowId = childWorkflowId(parentId, index);
@@ -61,40 +71,34 @@ export async function runChildren(run: FixForwardRun, request: DecomposeRequest)
         parentBranch: branch,
         loop: request.loop,
       };
-      const handle = await startChild<typeof SubIssueWorkflow>('SubIssueWorkflow', {
+      // Started by its wire name: importing the workflow itself would make sub-issue.ts and this module
+      // import each other.
+      const handle = await startChild<(input: SubIssueInput) => Promise<SubIssueResult>>('SubIssueWorkflow', {
         workflowId,
         args: [input],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });
-      run.children.push({ workflowId, subIssueId, title: subTask.title, state: 'running' });
+      run.apply((s) => childStarted(s, { workflowId, subIssueId, title: subTask.title }, nowIso()));
       run.runningChildren.set(workflowId, handle);
-      run.touch();
       return { handle, workflowId, subIssueId, title: subTask.title };
     }),
   );
 
   const summaries = await Promise.all(
     started.map(async ({ handle, workflowId, subIssueId, title }) => {
-      const entry = run.children.find((c) => c.workflowId === workflowId)!;
       let result: SubIssueResult;
       try {
         result = await handle.result();
       } catch (err) {
         run.runningChildren.delete(workflowId);
-        entry.state = isCancellation(err) ? 'cancelled' : 'failed';
-        run.touch();
+        run.apply((s) => childStopped(s, workflowId, isCancellation(err) ? 'cancelled' : 'failed', nowIso()));
         // This run is being cancelled, and its children with it: it ends Cancelled, not failed.
         if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('cancelled, with its sub-tasks');
         const { type, message } = childFailure(err, subIssueId, title);
         return run.fail(type, message);
       }
       run.runningChildren.delete(workflowId);
-      entry.state = 'completed';
-      entry.outcome = result.outcome;
-      entry.iterations = result.iterations;
-      entry.cost = result.cost;
-      run.rollUp(result);
-      run.changedFiles = [...new Set([...run.changedFiles, ...result.changedFiles])];
+      run.apply((s) => childFinished(s, workflowId, result, nowIso()));
       return childSummary(workflowId, result);
     }),
   );
@@ -108,7 +112,7 @@ export async function runChildren(run: FixForwardRun, request: DecomposeRequest)
 export async function mergeChildren(run: FixForwardRun, children: ChildSummary[], onConflict: (files: string[]) => void): Promise<void> {
   run.setPhase('implementing');
   await run.safePoint();
-  const ws = run.workspace!;
+  const ws = run.state.workspace!;
   const { provider, model } = run.model();
   let merged;
   try {
@@ -127,7 +131,7 @@ export async function mergeChildren(run: FixForwardRun, children: ChildSummary[]
     }
     throw err;
   }
-  run.rollUp({ iterations: 0, cost: merged.cost });
+  run.apply((s) => sideWorkDone(s, { cost: merged.cost }, nowIso()));
   if (merged.conflict) {
     onConflict(merged.conflict.files);
     run.fail('NeedsHuman', `merging ${merged.conflict.branch} into ${ws.branch} conflicts in ${merged.conflict.files.join(', ')}; the agent could not resolve it`);

@@ -1,14 +1,19 @@
 // The fix-forward loop — prompt, agent, checks, diagnosis, again — and the steering every AIDP
 // workflow shares: the four signals, the four queries, pause at safe points, model tiers, budgets,
 // checkpoints and continue-as-new. WorkLoopWorkflow is this loop on one step; IssueToPrWorkflow and
-// SubIssueWorkflow run the same loop on an issue or a sub-task. Runs in Temporal's sandbox: only
-// @temporalio/workflow and pure modules of this package may be imported, and every decision comes from
-// workflow state, so a replay takes exactly the same path.
+// SubIssueWorkflow run the same loop on an issue or a sub-task.
+//
+// What a run knows is one plain value (`RunState`), changed only through the pure transitions of
+// run-state.ts; this file is the Temporal side around it: activity proxies, handlers, conditions,
+// child handles, logs and metrics. Runs in Temporal's sandbox: only @temporalio/workflow and pure
+// modules of this package may be imported, and every decision comes from the state, so a replay takes
+// exactly the same path.
 import {
   ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  isCancellation,
   log,
   metricMeter,
   proxyActivities,
@@ -19,52 +24,55 @@ import {
   type Workflow,
 } from '@temporalio/workflow';
 import {
-  AGENT_AUTH_FAILED,
-  AGENT_NOT_FOUND,
-  AGENT_RATE_LIMITED,
-  STEP_ALREADY_RUNNING,
-  WORKSPACE_LOST,
+  ACTIVITY_FAILURES,
   currentStateQuery,
   escalateModelSignal,
   injectInstructionSignal,
+  isActivityFailureType,
   iterationCountQuery,
   pauseSignal,
   progressQuery,
   resumeSignal,
+  runFailureFor,
   testResultsQuery,
   type AidpActivities,
-  type ChildProgress,
-  type CostSummary,
-  type Diagnosis,
   type Escalation,
   type LoopSettings,
   type ModelSelection,
   type PrepareWorkspaceResult,
-  type PreviousAgentRun,
   type Progress,
   type ProgressSubject,
   type RunAgentResult,
+  type RunFailureType,
+  type RunState,
   type TestResults,
   type WorkLoopCarriedState,
   type WorkflowPhase,
   type WorkspaceMode,
 } from './contracts/index.js';
+import { NO_COST, activityRetryPolicy, failedRequiredChecks, goalReached, shouldContinueAsNew, stopReason } from './loop-decisions.js';
 import {
-  NO_COST,
-  activityRetryPolicy,
-  addCost,
-  escalatedTier,
-  goalReached,
-  mergeChangedFiles,
-  shouldAutoEscalate,
-  shouldContinueAsNew,
-  shouldEscalateForNoProgress,
-  stopReason,
-  summarizeChecks,
-  trackProgress,
-} from './work-loop-logic.js';
+  agentRan,
+  carriedOver,
+  checkpointed,
+  checksRan,
+  currentModel,
+  diagnosed,
+  escalated,
+  initialRunState,
+  initiallyDiagnosed,
+  instructionQueued,
+  instructionsDelivered,
+  pauseRequested,
+  phaseEntered,
+  progressOf,
+  resumeRequested,
+  totalIterations,
+  workspacePrepared,
+  type Transition,
+} from './run-state.js';
 
-// Time kept in reserve before the run timeout, beyond the longest activity (DESIGN §4).
+// Time kept in reserve before the run timeout, beyond the longest activity (see shouldContinueAsNew).
 const DEFAULT_RUN_MARGIN_MS = 60_000;
 // Time an agent or check activity may take beyond the process's own timeout (spawn, logs, git status).
 const ACTIVITY_SLACK_MS = 60_000;
@@ -87,8 +95,9 @@ export interface LoopTask {
 export type Workspace = PrepareWorkspaceResult;
 
 /**
- * One run's loop state and steering. A workflow creates one, registers its handlers first thing, and
- * then drives phases of its own around `prepare`, `initialChecks` and `loop`.
+ * One run's state and steering. A workflow creates one, registers its handlers first thing, and then
+ * drives phases of its own around `prepare`, `initialChecks` and `loop`. Its state is read through
+ * `state`, and changed only by `apply` with a transition of run-state.ts.
  */
 export class FixForwardRun {
   readonly quick: ReturnType<typeof proxyActivities<AidpActivities>>;
@@ -99,34 +108,10 @@ export class FixForwardRun {
   readonly checksTimeoutMs: number;
   readonly tiers: LoopSettings['tiers'];
 
-  phase: WorkflowPhase;
-  paused: boolean;
-  iteration: number;
-  tier: number;
-  consecutiveFailures: number;
-  readonly pendingInstructions: string[];
-  cost: CostSummary;
-  lastResults: TestResults | null;
-  diagnosis: Diagnosis | null;
-  previousAgentRun: PreviousAgentRun | null;
-  workspace: Workspace | null;
-  readonly commits: string[];
-  readonly escalations: Escalation[];
-  changedFiles: string[];
-  readonly startedAt: string;
-  updatedAt: string;
-  readonly generation: number;
-  session: WorkLoopCarriedState['session'];
-  noProgress: WorkLoopCarriedState['noProgress'];
-
-  /** Decomposed runs: the children, and iterations rolled up from those that finished. */
-  readonly children: ChildProgress[] = [];
-  childIterations = 0;
+  /** What the run knows. Replaced, never mutated. */
+  private current: RunState;
   /** Running children that steering is forwarded to while this run waits for them. */
   readonly runningChildren = new Map<string, ChildWorkflowHandle<Workflow>>();
-  /** Extra fields for `progress` (issue runs). */
-  issue?: Progress['issue'];
-  pullRequest?: Progress['pullRequest'];
   /** The partial result a failure carries in its details. */
   partialResult: () => unknown = () => null;
 
@@ -149,7 +134,7 @@ export class FixForwardRun {
       startToCloseTimeout: settings.activities.startToCloseTimeout,
       scheduleToCloseTimeout: settings.activities.scheduleToCloseTimeout,
       heartbeatTimeout: settings.activities.heartbeatTimeout,
-      retry: { ...activityRetryPolicy(retry), nonRetryableErrorTypes: [AGENT_NOT_FOUND, AGENT_AUTH_FAILED] },
+      retry: { ...activityRetryPolicy(retry), nonRetryableErrorTypes: [ACTIVITY_FAILURES.AgentNotFound, ACTIVITY_FAILURES.AgentAuthFailed] },
     };
     this.checksTimeoutMs = settings.checks.reduce((sum, c) => sum + c.timeoutMs, 0) + ACTIVITY_SLACK_MS;
     this.agentTimeoutMs = settings.agent.timeoutMs + ACTIVITY_SLACK_MS;
@@ -164,26 +149,30 @@ export class FixForwardRun {
     this.agentic = proxyActivities<AidpActivities>(long(this.agentTimeoutMs));
     this.runChecks = proxyActivities<AidpActivities>(long(this.checksTimeoutMs)).runChecks;
     this.tiers = settings.tiers.length > 0 ? settings.tiers : [{ provider: settings.agent.provider, model: 'default' }];
+    this.current = initialRunState(carried, this.tiers.length, nowIso());
+  }
 
-    this.phase = carried ? 'next_patch' : 'initializing';
-    this.paused = carried?.paused ?? false;
-    this.iteration = carried?.iteration ?? 0;
-    this.tier = Math.min(carried?.tier ?? 0, this.tiers.length - 1);
-    this.consecutiveFailures = carried?.consecutiveFailures ?? 0;
-    this.pendingInstructions = [...(carried?.pendingInstructions ?? [])];
-    this.cost = carried?.cost ?? NO_COST;
-    this.lastResults = carried?.lastResults ?? null;
-    this.diagnosis = carried?.diagnosis ?? null;
-    this.previousAgentRun = carried?.previousAgentRun ?? null;
-    this.workspace = carried?.workspace ?? null;
-    this.commits = [...(carried?.commits ?? [])];
-    this.escalations = [...(carried?.escalations ?? [])];
-    this.changedFiles = carried?.changedFiles ?? [];
-    this.startedAt = carried?.startedAt ?? nowIso();
-    this.updatedAt = nowIso();
-    this.generation = carried?.generation ?? 1;
-    this.session = carried?.session;
-    this.noProgress = carried?.noProgress;
+  /** What the run knows now. */
+  get state(): RunState {
+    return this.current;
+  }
+
+  /** Moves the run to its next state through a transition of run-state.ts. */
+  apply(transition: (state: RunState) => RunState): RunState {
+    this.current = transition(this.current);
+    return this.current;
+  }
+
+  /** Applies a transition that may escalate the model tier, and records the escalation if it did. */
+  private applyEscalating(transition: (state: RunState) => Transition): void {
+    const { state, escalation } = transition(this.current);
+    this.current = state;
+    if (escalation) this.escalationRecorded(escalation);
+  }
+
+  private escalationRecorded(escalation: Escalation): void {
+    log.info('model tier escalated', { ...escalation, model: this.tiers[escalation.toTier]!.model });
+    this.metrics.escalations.add(1, { reason: escalation.reason });
   }
 
   // ---- steering ----
@@ -192,31 +181,29 @@ export class FixForwardRun {
   registerHandlers(): void {
     // The workflow `log` is not called again on replay, so each event is logged once.
     setHandler(pauseSignal, () => {
-      if (!this.paused) log.info('pause requested: the run holds at the next safe point', { iteration: this.iteration, phase: this.phase });
-      this.paused = true;
-      this.touch();
+      if (!this.state.paused) log.info('pause requested: the run holds at the next safe point', { iteration: this.state.iteration, phase: this.state.phase });
+      this.apply((s) => pauseRequested(s, nowIso()));
       this.forward(pauseSignal);
     });
     setHandler(resumeSignal, () => {
-      if (this.paused) log.info('resumed', { iteration: this.iteration, phase: this.phase });
-      this.paused = false;
-      this.touch();
+      if (this.state.paused) log.info('resumed', { iteration: this.state.iteration, phase: this.state.phase });
+      this.apply((s) => resumeRequested(s, nowIso()));
       this.forward(resumeSignal);
     });
     setHandler(injectInstructionSignal, (text) => {
       // While children do the work, the instruction is theirs; otherwise the next prompt carries it.
-      if (!this.forward(injectInstructionSignal, String(text))) this.pendingInstructions.push(String(text));
+      if (!this.forward(injectInstructionSignal, String(text))) this.apply((s) => instructionQueued(s, String(text), nowIso()));
+      else this.touch();
       // Instructions are prompt text: logged by count, never by content.
-      log.info('instruction queued for the next agent run', { pending: this.pendingInstructions.length, forwardedToChildren: this.runningChildren.size });
-      this.touch();
+      log.info('instruction queued for the next agent run', { pending: this.state.pendingInstructions.length, forwardedToChildren: this.runningChildren.size });
     });
     setHandler(escalateModelSignal, () => {
       this.escalate('signal');
       this.forward(escalateModelSignal);
     });
-    setHandler(currentStateQuery, () => this.phase);
-    setHandler(iterationCountQuery, () => this.iteration + this.childIterations);
-    setHandler(testResultsQuery, () => this.lastResults);
+    setHandler(currentStateQuery, () => this.state.phase);
+    setHandler(iterationCountQuery, () => totalIterations(this.state));
+    setHandler(testResultsQuery, () => this.state.lastResults);
     setHandler(progressQuery, () => this.progress());
   }
 
@@ -230,98 +217,83 @@ export class FixForwardRun {
   }
 
   progress(): Progress {
-    return {
-      workflowType: this.identity.workflowType,
-      state: this.phase,
-      paused: this.paused,
-      iteration: this.iteration + this.childIterations,
-      maxIterations: this.settings.maxIterations,
-      subject: this.identity.subject,
-      model: this.model(),
-      consecutiveFailures: this.consecutiveFailures,
-      pendingInstructions: this.pendingInstructions.length,
-      cost: this.cost,
-      lastChecks: summarizeChecks(this.lastResults),
-      branch: this.workspace?.branch ?? null,
-      workspace: this.workspace?.workspace ?? null,
-      children: this.children,
-      ...(this.issue ? { issue: this.issue } : {}),
-      ...(this.pullRequest ? { pullRequest: this.pullRequest } : {}),
-      startedAt: this.startedAt,
-      updatedAt: this.updatedAt,
-    };
+    return progressOf(this.state, { ...this.identity, maxIterations: this.settings.maxIterations, tiers: this.tiers });
   }
 
   touch(): void {
-    this.updatedAt = nowIso();
+    this.apply((s) => ({ ...s, updatedAt: nowIso() }));
   }
 
   setPhase(next: WorkflowPhase): void {
-    this.phase = next;
-    this.touch();
+    this.apply((s) => phaseEntered(s, next, nowIso()));
   }
 
   /** A safe point between activities: a pause holds here, with no timer, until resume. */
   async safePoint(): Promise<void> {
-    if (!this.paused) return;
-    const was = this.phase;
+    if (!this.state.paused) return;
+    const was = this.state.phase;
     this.setPhase('paused');
-    await condition(() => !this.paused);
+    await condition(() => !this.state.paused);
     this.setPhase(was);
   }
 
   model(): ModelSelection {
-    return { ...this.tiers[this.tier]!, tier: this.tier };
+    return currentModel(this.state, this.tiers);
   }
 
   escalate(reason: Escalation['reason']): void {
-    const to = escalatedTier(this.tier, this.tiers.length);
-    if (to === this.tier) {
-      log.info('escalation requested but already on the strongest model tier', { tier: this.tier, reason });
+    const { state, escalation } = escalated(this.state, reason, this.tiers.length, nowIso());
+    if (!escalation) {
+      log.info('escalation requested but already on the strongest model tier', { tier: this.state.tier, reason });
       return;
     }
-    const record: Escalation = { afterIteration: this.iteration, fromTier: this.tier, toTier: to, reason };
-    this.escalations.push(record);
-    log.info('model tier escalated', { ...record, model: this.tiers[to]!.model });
-    this.metrics.escalations.add(1, { reason });
-    this.tier = to;
-    this.touch();
+    this.current = state;
+    this.escalationRecorded(escalation);
   }
 
   /** Ends the run as failed: a non-retryable failure whose type names the reason. */
-  fail(type: string, message: string): never {
+  fail(type: RunFailureType, message: string): never {
     this.setPhase('failed');
     const kind = { WorkLoopWorkflow: 'work loop', IssueToPrWorkflow: 'issue run', SubIssueWorkflow: 'sub-issue run' }[this.identity.workflowType];
-    log.warn(`${kind} failed`, { reason: type, iterations: this.iteration + this.childIterations, costUsd: this.cost.usd });
+    log.warn(`${kind} failed`, { reason: type, iterations: totalIterations(this.state), costUsd: this.state.cost.usd });
     throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [this.partialResult()] });
   }
 
   /**
-   * Runs an activity call; when it fails for a reason that ends the run — the workspace is no longer
-   * the run's, or another run holds the step — the run fails with that type and the activity's message.
+   * Runs an activity call; when it fails non-retryably for a reason that ends the run (see
+   * `runFailureFor`), the run fails with that reason — or with `as`, when given — and the activity's
+   * message. Other failures propagate as they are.
    */
-  async guard<T>(call: () => Promise<T>): Promise<T> {
+  async guard<T>(call: () => Promise<T>, as?: RunFailureType): Promise<T> {
     try {
       return await call();
     } catch (err) {
       const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
-      if (cause?.type === WORKSPACE_LOST || cause?.type === STEP_ALREADY_RUNNING) this.fail(cause.type, cause.message);
+      if (cause?.nonRetryable) {
+        const reason = isActivityFailureType(cause.type) ? runFailureFor(cause.type) : null;
+        // The agent and the workspace name their own reason; otherwise the caller's, when it gives one.
+        const type = reason === 'AgentUnavailable' || reason === 'WorkspaceLost' ? reason : (as ?? reason);
+        if (type) this.fail(type, cause.message);
+      }
       throw err;
     }
   }
 
-  /** Adds a finished child's cost and iterations to this run's totals. */
-  rollUp(child: { iterations: number; cost: CostSummary }): void {
-    this.childIterations += child.iterations;
-    this.cost = addCost(this.cost, child.cost);
-    this.touch();
-  }
-
   // ---- phases ----
 
-  async prepare(request: { projectDir: string; branch: string; mode: WorkspaceMode; startPoint?: string }): Promise<Workspace> {
+  /** Runs a workflow's phases: a run that is cancelled ends in phase `cancelled`. */
+  async phases<T>(body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (err) {
+      if (isCancellation(err)) this.setPhase('cancelled');
+      throw err;
+    }
+  }
+
+  async prepare(request: { projectDir: string; branch: string; mode: WorkspaceMode; startPoint?: string }): Promise<PrepareWorkspaceResult> {
     await this.safePoint();
-    this.workspace = await this.guard(() =>
+    const workspace = await this.guard(() =>
       this.quick.prepareWorkspace({
         projectDir: request.projectDir,
         workflowId: workflowInfo().workflowId,
@@ -330,74 +302,61 @@ export class FixForwardRun {
         ...(request.startPoint ? { startPoint: request.startPoint } : {}),
       }),
     );
-    if (this.workspace.continuedFrom) {
-      log.info('continuing the branch of an earlier run', { branch: request.branch, continuedFrom: this.workspace.continuedFrom, baseCommit: this.workspace.baseCommit });
+    if (workspace.continuedFrom) {
+      log.info('continuing the branch of an earlier run', { branch: request.branch, continuedFrom: workspace.continuedFrom, baseCommit: workspace.baseCommit });
     }
-    this.touch();
-    return this.workspace;
+    this.apply((s) => workspacePrepared(s, workspace, nowIso()));
+    return workspace;
   }
 
   /** Runs the checks before any change; true when they already pass (a diagnosis is kept otherwise). */
   async initialChecks(): Promise<boolean> {
-    const ws = this.workspace!;
+    const ws = this.state.workspace!;
     if (this.settings.checks.length === 0) return false;
     await this.safePoint();
-    this.lastResults = await this.runChecks({ workspace: ws.workspace, runDir: ws.runDir, iteration: 0, checks: this.settings.checks });
-    if (this.lastResults.passing) return true;
-    this.diagnosis = await this.quick.diagnoseFailure({ iteration: 0, results: this.lastResults });
+    const results = await this.runChecks({ workspace: ws.workspace, runDir: ws.runDir, iteration: 0, checks: this.settings.checks });
+    this.current = { ...this.current, lastResults: results };
+    if (results.passing) return true;
+    const diagnosis = await this.quick.diagnoseFailure({ iteration: 0, results });
+    this.apply((s) => initiallyDiagnosed(s, diagnosis));
     return false;
   }
 
   /** A full run of every check on the workspace as it is (the issue flow's `testing` phase). */
   async finalChecks(): Promise<TestResults | null> {
-    const ws = this.workspace!;
-    if (this.settings.checks.length === 0) return this.lastResults;
+    const ws = this.state.workspace!;
+    if (this.settings.checks.length === 0) return this.state.lastResults;
     await this.safePoint();
-    this.lastResults = await this.runChecks({ workspace: ws.workspace, runDir: ws.runDir, iteration: this.iteration, checks: this.settings.checks });
-    this.touch();
-    if (!this.lastResults.passing) this.diagnosis = await this.quick.diagnoseFailure({ iteration: this.iteration, results: this.lastResults });
-    return this.lastResults;
+    const results = await this.runChecks({ workspace: ws.workspace, runDir: ws.runDir, iteration: this.state.iteration, checks: this.settings.checks });
+    this.apply((s) => checksRan(s, results, nowIso()));
+    if (!results.passing) {
+      const diagnosis = await this.quick.diagnoseFailure({ iteration: this.state.iteration, results });
+      this.apply((s) => initiallyDiagnosed(s, diagnosis));
+    }
+    return results;
   }
 
   async checkpoint(reason: 'interval' | 'final', summary: string, mode: WorkspaceMode): Promise<void> {
-    const ws = this.workspace!;
+    const ws = this.state.workspace!;
     await this.safePoint();
     const { commit } = await this.guard(() =>
       this.quick.recordCheckpoint({
         workspace: ws.workspace,
         runDir: ws.runDir,
         workflowId: workflowInfo().workflowId,
-        iteration: this.iteration,
+        iteration: this.state.iteration,
         mode,
         summary,
-        passing: this.lastResults?.passing ?? null,
+        passing: this.state.lastResults?.passing ?? null,
         reason,
       }),
     );
-    if (commit && !this.commits.includes(commit) && commit !== ws.baseCommit) this.commits.push(commit);
+    this.apply((s) => checkpointed(s, commit));
   }
 
-  /** Everything the loop carries across continue-as-new. */
+  /** Everything the loop carries across continue-as-new: its state, as the next run starts from it. */
   snapshot(): WorkLoopCarriedState {
-    return {
-      iteration: this.iteration,
-      tier: this.tier,
-      consecutiveFailures: this.consecutiveFailures,
-      pendingInstructions: this.pendingInstructions,
-      paused: this.paused,
-      cost: this.cost,
-      lastResults: this.lastResults,
-      diagnosis: this.diagnosis,
-      previousAgentRun: this.previousAgentRun,
-      workspace: this.workspace!,
-      commits: this.commits,
-      escalations: this.escalations,
-      changedFiles: this.changedFiles,
-      startedAt: this.startedAt,
-      generation: this.generation + 1,
-      session: this.session,
-      noProgress: this.noProgress,
-    };
+    return carriedOver(this.state);
   }
 
   /**
@@ -408,15 +367,16 @@ export class FixForwardRun {
   async loop(task: LoopTask, options: { mode: WorkspaceMode; continueAsNew: (state: WorkLoopCarriedState) => Promise<never> }): Promise<void> {
     const budget = this.settings.budget;
     for (;;) {
+      const state = this.state;
       const stop = stopReason({
-        iteration: this.iteration,
+        iteration: state.iteration,
         maxIterations: this.settings.maxIterations,
-        costUsd: this.cost.usd,
+        costUsd: state.cost.usd,
         maxCostUsd: budget?.maxCostUsd,
-        elapsedMs: nowMs() - Date.parse(this.startedAt),
+        elapsedMs: nowMs() - Date.parse(state.startedAt),
         maxDurationMs: budget?.maxDurationMs,
         completionByMarker: this.settings.checks.length === 0,
-        lastAgentRun: this.previousAgentRun,
+        lastAgentRun: state.previousAgentRun,
         agentTimeoutMs: this.settings.agent.timeoutMs,
       });
       if (stop) this.fail(stop.type, stop.message);
@@ -435,44 +395,58 @@ export class FixForwardRun {
       ) {
         // Let running signal handlers finish so nothing they changed is lost, then carry everything.
         await condition(allHandlersFinished);
-        log.info('continuing as new', { iteration: this.iteration, historyLength: current.historyLength, generation: this.generation });
+        log.info('continuing as new', { iteration: this.state.iteration, historyLength: current.historyLength, generation: this.state.generation });
         await options.continueAsNew(this.snapshot());
       }
 
       if (await this.runIteration(task)) {
-        await this.checkpoint('final', `${task.stepName}: done after ${this.iteration} iteration(s)`, options.mode);
+        await this.checkpoint('final', `${task.stepName}: done after ${this.state.iteration} iteration(s)`, options.mode);
         return;
       }
-      if (this.settings.checkpointInterval > 0 && this.iteration % this.settings.checkpointInterval === 0) {
-        await this.checkpoint('interval', `iteration ${this.iteration}: work in progress`, options.mode);
+      if (this.settings.checkpointInterval > 0 && this.state.iteration % this.settings.checkpointInterval === 0) {
+        await this.checkpoint('interval', `iteration ${this.state.iteration}: work in progress`, options.mode);
       }
     }
   }
 
   private logIteration(agentRun: RunAgentResult, done: boolean): void {
-    const results = this.lastResults;
-    const failedChecks = agentRun.ok && results ? results.checks.filter((c) => c.required && !c.passed).map((c) => c.name) : [];
+    const { lastResults, iteration, cost } = this.state;
     log.info('iteration finished', {
-      iteration: this.iteration,
+      iteration,
       agentOk: agentRun.ok,
       exitCode: agentRun.exitCode,
       timedOut: agentRun.timedOut,
       changedFiles: agentRun.changedFiles.length,
-      ...(agentRun.ok && this.settings.checks.length > 0 ? { passing: results?.passing ?? false, failedChecks } : {}),
+      ...(agentRun.ok && this.settings.checks.length > 0 ? { passing: lastResults?.passing ?? false, failedChecks: failedRequiredChecks(lastResults) } : {}),
       goalReached: done,
-      costUsd: this.cost.usd,
+      costUsd: cost.usd,
     });
   }
 
   /** One iteration: prompt, agent, checks, diagnosis. True when the goal is reached. */
   private async runIteration(task: LoopTask): Promise<boolean> {
-    const ws = this.workspace!;
-    const checks = this.settings.checks;
-    const next = this.iteration + 1;
+    const promptPath = await this.writePrompt(task);
+    const agentRun = await this.runTheAgent(promptPath);
+    if (!agentRun.ok) {
+      // Fix-forward: a failed agent run counts (see agentRan) and the loop goes on.
+      this.logIteration(agentRun, false);
+      return false;
+    }
+    await this.runTheChecks();
+    const done = goalReached(this.settings.checks, this.state.lastResults, agentRun.completionMarker);
+    this.logIteration(agentRun, done);
+    if (!done && this.settings.checks.length > 0) await this.diagnose();
+    return done;
+  }
+
+  /** `initializing`/`next_patch`: the prompt for the next iteration, carrying the queued instructions. */
+  private async writePrompt(task: LoopTask): Promise<string> {
+    const ws = this.state.workspace!;
+    const next = this.state.iteration + 1;
     this.setPhase(next === 1 ? 'initializing' : 'next_patch');
     await this.safePoint();
     // Instructions leave the queue only once the prompt that carries them is written.
-    const delivering = [...this.pendingInstructions];
+    const delivering = [...this.state.pendingInstructions];
     const { promptPath } = await this.quick.createPrompt({
       runDir: ws.runDir,
       workspace: ws.workspace,
@@ -482,103 +456,91 @@ export class FixForwardRun {
       iteration: next,
       maxIterations: this.settings.maxIterations,
       instructions: delivering,
-      diagnosis: this.diagnosis,
-      previousAgentRun: this.previousAgentRun,
-      completionByMarker: checks.length === 0,
+      diagnosis: this.state.diagnosis,
+      previousAgentRun: this.state.previousAgentRun,
+      completionByMarker: this.settings.checks.length === 0,
     });
-    this.pendingInstructions.splice(0, delivering.length);
+    this.apply((s) => instructionsDelivered(s, delivering.length));
     if (delivering.length > 0) log.info('instructions delivered to the agent', { iteration: next, count: delivering.length });
+    return promptPath;
+  }
 
+  /** `apply_patch`: one agent run on the current tier; its result counted into the state. */
+  private async runTheAgent(promptPath: string): Promise<RunAgentResult> {
+    const ws = this.state.workspace!;
+    const next = this.state.iteration + 1;
     this.setPhase('apply_patch');
     await this.safePoint();
-    const { provider, model: modelName } = this.tiers[this.tier]!;
-    log.info('iteration started', { iteration: next, provider, model: modelName });
+    const { provider, model } = this.tiers[this.state.tier]!;
+    log.info('iteration started', { iteration: next, provider, model });
+    const session = this.state.session;
     let agentRun: RunAgentResult;
     try {
-      agentRun = await this.agentic.runAgent({
-        workspace: ws.workspace,
-        runDir: ws.runDir,
-        promptPath,
-        iteration: next,
-        agent: { ...this.settings.agent, provider },
-        model: modelName,
-        // A session continues only with the provider that opened it.
-        sessionId: this.session?.provider === provider ? this.session.id : undefined,
-      });
+      agentRun = await this.guard(() =>
+        this.agentic.runAgent({
+          workspace: ws.workspace,
+          runDir: ws.runDir,
+          promptPath,
+          iteration: next,
+          agent: { ...this.settings.agent, provider },
+          model,
+          // A session continues only with the provider that opened it.
+          sessionId: session?.provider === provider ? session.id : undefined,
+        }),
+      );
     } catch (err) {
-      const type = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
-      if (type === AGENT_NOT_FOUND || type === AGENT_AUTH_FAILED) this.fail('AgentUnavailable', (err as ActivityFailure).cause!.message);
-      if (type === WORKSPACE_LOST) this.fail(WORKSPACE_LOST, (err as ActivityFailure).cause!.message);
-      if (type !== AGENT_RATE_LIMITED) throw err;
+      const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+      if (cause?.type !== ACTIVITY_FAILURES.AgentRateLimited) throw err;
       // Still limited after the retries with backoff: a failed iteration, and the loop goes on.
-      agentRun = {
-        ok: false,
-        exitCode: null,
-        signal: null,
-        timedOut: false,
-        durationMs: 0,
-        summary: `the agent's provider limited its rate or quota: ${(err as ActivityFailure).cause!.message}`,
-        changedFiles: [],
-        completionMarker: false,
-        cost: NO_COST,
-        provider,
-        model: modelName,
-        logPath: '',
-      };
+      agentRun = rateLimitedRun(`the agent's provider limited its rate or quota: ${cause.message}`, provider, model);
     }
-    if (agentRun.sessionId) this.session = { id: agentRun.sessionId, provider };
-    const labels = { provider, model: modelName };
+    const labels = { provider, model };
     this.metrics.iterations.add(1, labels);
     this.metrics.tokens.add(agentRun.cost.inputTokens, { ...labels, direction: 'input' });
     this.metrics.tokens.add(agentRun.cost.outputTokens, { ...labels, direction: 'output' });
     this.metrics.cost.record(agentRun.cost.usd, labels);
-    this.iteration = next;
-    this.cost = addCost(this.cost, agentRun.cost);
-    this.changedFiles = mergeChangedFiles(this.changedFiles, agentRun.changedFiles);
-    this.previousAgentRun = {
-      iteration: this.iteration,
-      ok: agentRun.ok,
-      exitCode: agentRun.exitCode,
-      timedOut: agentRun.timedOut,
-      summary: agentRun.summary,
-    };
-    this.touch();
-
-    if (!agentRun.ok) {
-      this.logIteration(agentRun, false);
-      // Fix-forward: a failed agent run counts and the loop goes on; enough of them in a row call
-      // for a stronger model.
-      this.consecutiveFailures += 1;
-      if (shouldAutoEscalate(this.consecutiveFailures, this.settings.escalation.escalateAfter)) {
-        this.escalate('consecutive_failures');
-        this.consecutiveFailures = 0;
-      }
-      return false;
-    }
-    this.consecutiveFailures = 0;
-    if (checks.length > 0) {
-      this.setPhase('test');
-      await this.safePoint();
-      this.lastResults = await this.runChecks({ workspace: ws.workspace, runDir: ws.runDir, iteration: this.iteration, checks });
-      this.metrics.checkFailures.add(this.lastResults.checks.filter((c) => c.required && !c.passed).length);
-      this.touch();
-    }
-    const done = goalReached(checks, this.lastResults, agentRun.completionMarker);
-    this.logIteration(agentRun, done);
-    if (done) return true;
-    if (checks.length > 0) {
-      this.setPhase('diagnose');
-      await this.safePoint();
-      this.diagnosis = await this.quick.diagnoseFailure({ iteration: this.iteration, results: this.lastResults! });
-      const failing = this.lastResults!.checks.filter((c) => c.required && !c.passed).length;
-      this.noProgress = trackProgress(this.noProgress, failing);
-      if (shouldEscalateForNoProgress(this.noProgress, this.settings.escalation.escalateOnNoProgress)) {
-        this.escalate('no_progress');
-        this.noProgress = { ...this.noProgress, since: 0 };
-      }
-    }
-    return false;
+    const policy = { provider, escalateAfter: this.settings.escalation.escalateAfter, tierCount: this.tiers.length };
+    this.applyEscalating((s) => agentRan(s, agentRun, policy, nowIso()));
+    return agentRun;
   }
+
+  /** `test`: the configured checks (none: the agent's completion marker decides). */
+  private async runTheChecks(): Promise<void> {
+    if (this.settings.checks.length === 0) return;
+    const ws = this.state.workspace!;
+    this.setPhase('test');
+    await this.safePoint();
+    const results = await this.runChecks({ workspace: ws.workspace, runDir: ws.runDir, iteration: this.state.iteration, checks: this.settings.checks });
+    this.metrics.checkFailures.add(failedRequiredChecks(results).length);
+    this.apply((s) => checksRan(s, results, nowIso()));
+  }
+
+  /** `diagnose`: what failed, for the next prompt; no progress for long enough escalates. */
+  private async diagnose(): Promise<void> {
+    this.setPhase('diagnose');
+    await this.safePoint();
+    const diagnosis = await this.quick.diagnoseFailure({ iteration: this.state.iteration, results: this.state.lastResults! });
+    const policy = { escalateOnNoProgress: this.settings.escalation.escalateOnNoProgress, tierCount: this.tiers.length };
+    this.applyEscalating((s) => diagnosed(s, diagnosis, policy, nowIso()));
+  }
+}
+
+/** A rate-limited agent run that stayed limited through its retries, as a failed run. */
+function rateLimitedRun(summary: string, provider: string, model: string): RunAgentResult {
+  return {
+    ok: false,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    durationMs: 0,
+    summary,
+    changedFiles: [],
+    completionMarker: false,
+    cost: NO_COST,
+    provider,
+    model,
+    logPath: '',
+  };
 }
 
 /** Workflow time: the sandbox's Date is the time of the current workflow task, the same on replay. */

@@ -6,6 +6,7 @@ import type { ChildSummary, SubIssueInput, SubIssueResult } from './contracts/in
 import { mergeChildren, runChildren } from './children.js';
 import { FixForwardRun } from './fix-forward.js';
 import { shouldDecompose, subIssueBranch, subIssueTask } from './issue-logic.js';
+import { totalIterations } from './run-state.js';
 
 export async function SubIssueWorkflow(input: SubIssueInput): Promise<SubIssueResult> {
   const run = new FixForwardRun(input.loop, { workflowType: 'SubIssueWorkflow', subject: { kind: 'sub_issue', subIssueId: input.subIssueId } }, input.carried?.loop);
@@ -16,10 +17,10 @@ export async function SubIssueWorkflow(input: SubIssueInput): Promise<SubIssueRe
     subIssueId: input.subIssueId,
     title: input.subTask.title,
     branch,
-    iterations: run.iteration + run.childIterations,
-    finalChecks: run.lastResults,
-    cost: run.cost,
-    changedFiles: run.changedFiles,
+    iterations: totalIterations(run.state),
+    finalChecks: run.state.lastResults,
+    cost: run.state.cost,
+    changedFiles: run.state.changedFiles,
     children,
   });
   run.partialResult = () => result('incomplete');
@@ -32,32 +33,34 @@ export async function SubIssueWorkflow(input: SubIssueInput): Promise<SubIssueRe
       continueAsNew: (state) => continueAsNew<typeof SubIssueWorkflow>({ ...input, carried: { loop: state, children } }),
     });
 
-  if (!input.carried) {
-    run.setPhase('planning');
-    // Each part works in its own worktree: parts run side by side.
-    await run.prepare({ projectDir: input.projectDir, branch, mode: 'worktree', startPoint: input.parentBranch });
-    if (shouldDecompose(input.subTask, input.depth, input.maxDepth)) {
-      children = await runChildren(run, {
-        subTasks: input.subTask.subTasks!,
-        subIssueId: input.subIssueId,
-        depth: input.depth + 1,
-        maxDepth: input.maxDepth,
-        issue: input.issue,
-        projectDir: input.projectDir,
-        loop: input.loop,
-      });
-      await mergeChildren(run, children, () => undefined);
-      run.setPhase('testing');
-      const checks = await run.finalChecks();
-      if (checks?.passing !== false) {
-        await run.checkpoint('final', `${loopTask.stepName}: parts merged`, 'worktree');
-        run.setPhase('done');
-        return result(run.changedFiles.length === 0 ? 'no_changes' : 'completed');
+  return await run.phases(async () => {
+    if (!input.carried) {
+      run.setPhase('planning');
+      // Each part works in its own worktree: parts run side by side.
+      await run.prepare({ projectDir: input.projectDir, branch, mode: 'worktree', startPoint: input.parentBranch });
+      if (shouldDecompose(input.subTask, input.depth, input.maxDepth)) {
+        children = await runChildren(run, {
+          subTasks: input.subTask.subTasks!,
+          subIssueId: input.subIssueId,
+          depth: input.depth + 1,
+          maxDepth: input.maxDepth,
+          issue: input.issue,
+          projectDir: input.projectDir,
+          loop: input.loop,
+        });
+        await mergeChildren(run, children, () => undefined);
+        run.setPhase('testing');
+        const checks = await run.finalChecks();
+        if (checks?.passing !== false) {
+          await run.checkpoint('final', `${loopTask.stepName}: parts merged`, 'worktree');
+          run.setPhase('done');
+          return result(run.state.changedFiles.length === 0 ? 'no_changes' : 'completed');
+        }
       }
+      run.setPhase('implementing');
     }
-    run.setPhase('implementing');
-  }
-  await loop();
-  run.setPhase('done');
-  return result(run.changedFiles.length === 0 ? 'no_changes' : 'completed');
+    await loop();
+    run.setPhase('done');
+    return result(run.state.changedFiles.length === 0 ? 'no_changes' : 'completed');
+  });
 }

@@ -10,41 +10,43 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
   const result = (outcome: WorkLoopResult['outcome']): WorkLoopResult => ({
     outcome,
     stepName: input.stepName,
-    branch: run.workspace?.branch ?? null,
-    workspace: run.workspace?.workspace ?? input.projectDir,
-    commits: run.commits,
-    iterations: run.iteration,
-    finalChecks: run.lastResults,
-    cost: run.cost,
+    branch: run.state.workspace?.branch ?? null,
+    workspace: run.state.workspace?.workspace ?? input.projectDir,
+    commits: run.state.commits,
+    iterations: run.state.iteration,
+    finalChecks: run.state.lastResults,
+    cost: run.state.cost,
     model: run.model(),
-    escalations: run.escalations,
-    changedFiles: run.changedFiles,
+    escalations: run.state.escalations,
+    changedFiles: run.state.changedFiles,
   });
   run.partialResult = () => result('incomplete');
   run.registerHandlers();
 
-  // ---- initializing: the workspace, and the checks before any change ----
-  if (!run.workspace) {
-    log.info('work loop started', { stepName: input.stepName, maxIterations: input.maxIterations, checks: input.checks.length, model: run.model().model });
-    await run.prepare({
-      projectDir: input.projectDir,
-      branch: input.branch ?? `aidp/${input.stepName}`,
-      mode: input.workspaceMode,
-    });
-    if (await run.initialChecks()) {
-      run.setPhase('done');
-      log.info('work loop finished', { outcome: 'already_passing', iterations: 0 });
-      return result('already_passing');
+  return await run.phases(async () => {
+    // ---- initializing: the workspace, and the checks before any change ----
+    if (!run.state.workspace) {
+      log.info('work loop started', { stepName: input.stepName, maxIterations: input.maxIterations, checks: input.checks.length, model: run.model().model });
+      await run.prepare({
+        projectDir: input.projectDir,
+        branch: input.branch ?? `aidp/${input.stepName}`,
+        mode: input.workspaceMode,
+      });
+      if (await run.initialChecks()) {
+        run.setPhase('done');
+        log.info('work loop finished', { outcome: 'already_passing', iterations: 0 });
+        return result('already_passing');
+      }
     }
-  }
 
-  await run.loop(input, {
-    mode: input.workspaceMode,
-    continueAsNew: (carried) => continueAsNew<typeof WorkLoopWorkflow>({ ...input, carried }),
+    await run.loop(input, {
+      mode: input.workspaceMode,
+      continueAsNew: (carried) => continueAsNew<typeof WorkLoopWorkflow>({ ...input, carried }),
+    });
+    run.setPhase('done');
+    const outcome = run.state.changedFiles.length === 0 ? 'no_changes' : 'completed';
+    log.info('work loop finished', { outcome, iterations: run.state.iteration, costUsd: run.state.cost.usd, commits: run.state.commits.length });
+    return result(outcome);
   });
-  run.setPhase('done');
-  const outcome = run.changedFiles.length === 0 ? 'no_changes' : 'completed';
-  log.info('work loop finished', { outcome, iterations: run.iteration, costUsd: run.cost.usd, commits: run.commits.length });
-  return result(outcome);
 }
 

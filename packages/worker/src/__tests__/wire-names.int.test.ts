@@ -4,7 +4,7 @@ import { FIXED_MATH, createFixtureProject, scriptAgent, temporalAddress } from '
 import { eventually, testConfig, workLoopHarness } from '@aidp/testing/work-loop-harness';
 import type { Progress, WorkLoopResult } from '@aidp/workflows/contracts';
 
-// The wire names of DESIGN §3 are a contract with other languages and with the Go `temporal` CLI: this
+// The wire names (signals, queries and workflow types; docs/architecture.md) are a contract with other languages and with the Go `temporal` CLI: this
 // test steers a run with nothing but that CLI.
 
 // Asynchronous on purpose: the worker answering the queries runs in this process.

@@ -1,14 +1,6 @@
+// The activities' contracts: every activity's input and result. Layer: above the shared value types
+// (types.ts), below the workflows' inputs and results (work-loop.ts, issue.ts).
 import type { CheckResult, CostSummary, TestResults } from './types.js';
-import type {
-  AnalyzeIssueInput,
-  CreatePlanInput,
-  CreatePullRequestInput,
-  CreatePullRequestResult,
-  IssueAnalysis,
-  MergeBranchesInput,
-  MergeBranchesResult,
-  Plan,
-} from './issue.js';
 
 // The activity interfaces the workflows call through `proxyActivities<AidpActivities>()`. The
 // activities package implements them (`satisfies AidpActivities`). Inputs and results are plain JSON and
@@ -189,6 +181,121 @@ export interface RecordCheckpointResult {
   /** The checkpoint commit (or HEAD when there was nothing to commit); null in `in-place` mode. */
   commit: string | null;
   recordPath: string;
+}
+
+// ---- the issue flow's activities ----
+
+/** Where GitHub is, for the activities. Only names and URLs: the token stays in the worker's environment. */
+export interface GitHubTarget {
+  /** `owner/name`. */
+  repo: string;
+  /** REST API root (`https://api.github.com`, or GitHub Enterprise's `https://host/api/v3`). */
+  baseUrl: string;
+  /** The environment variable of the worker that holds the token (`gh auth token` is tried when unset). */
+  tokenEnv: string;
+}
+
+/** One unit of work of a plan; a sub-task may list smaller ones of its own. */
+export interface SubTask {
+  title: string;
+  /** What to do, in words (may be empty). */
+  detail: string;
+  subTasks?: SubTask[];
+}
+
+/** What `analyzeIssue` found: small, for history; the issue's full text is in `issueFile`. */
+export interface IssueAnalysis {
+  repo: string;
+  issueNumber: number;
+  title: string;
+  url: string;
+  labels: string[];
+  /** The repository's default branch. */
+  defaultBranch: string;
+  /** Checklist items and lines under an "Acceptance criteria" heading. */
+  acceptanceCriteria: string[];
+  /** Items under a "Sub-tasks"/"Tasks" heading; two or more recommend decomposition. */
+  subTasks: SubTask[];
+  recommendDecomposition: boolean;
+  /** The issue as the agent sees it: fenced, marked untrusted, bounded. */
+  task: string;
+  /** The issue's full text (title, body, labels, comments) under the run's folder. */
+  issueFile: string;
+}
+
+/** A plan: steps for the loop, and sub-tasks when the work is split. */
+export interface Plan {
+  /** `agent`: the agent wrote it and it validated; `deterministic`: built from the analysis. */
+  source: 'agent' | 'deterministic';
+  steps: SubTask[];
+  decompose: boolean;
+  subTasks: SubTask[];
+  /** Why the agent's plan was not used, when it was not. */
+  note?: string;
+  /** What asking the agent cost. */
+  cost: CostSummary;
+  /** Files the agent changed while planning (it is asked not to; they are part of the work if it did). */
+  changedFiles: string[];
+}
+
+/** A pull request as the workflows keep it. */
+export interface PullRequestRef {
+  number: number;
+  url: string;
+  /** `created` the first time, `updated` when an open PR for the branch already existed. */
+  action: 'created' | 'updated';
+  draft: boolean;
+}
+
+export interface AnalyzeIssueInput {
+  github: GitHubTarget;
+  issueNumber: number;
+  projectDir: string;
+  workflowId: string;
+}
+
+export interface CreatePlanInput {
+  workspace: string;
+  runDir: string;
+  analysis: IssueAnalysis;
+  agent: AgentSpec;
+  model: string;
+}
+
+export interface MergeBranchesInput {
+  workspace: string;
+  runDir: string;
+  /** Child branches, merged in this order. */
+  branches: string[];
+  /** When a merge conflicts: let the agent resolve it once before giving up. */
+  resolveWith?: { agent: AgentSpec; model: string };
+}
+
+export interface MergeBranchesResult {
+  merged: string[];
+  /** Set when a conflict was left: the branch and the files. */
+  conflict?: { branch: string; files: string[] };
+  cost: CostSummary;
+  head: string;
+}
+
+export interface CreatePullRequestInput {
+  github: GitHubTarget;
+  workspace: string;
+  runDir: string;
+  issueNumber: number;
+  branch: string;
+  baseBranch: string;
+  title: string;
+  body: string;
+  draft: boolean;
+  /** The commit message for work not yet committed. */
+  commitMessage: string;
+}
+
+export interface CreatePullRequestResult extends PullRequestRef {
+  headSha: string;
+  commentUrl: string;
 }
 
 /** The activities the workflows call. */

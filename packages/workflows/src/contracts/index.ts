@@ -48,16 +48,35 @@ export type {
   DiagnoseFailureInput,
   RecordCheckpointInput,
   RecordCheckpointResult,
-  AidpActivities,
-} from './activities.js';
-export { ISSUE_FAILURES, issueWorkflowId } from './issue.js';
-export type {
-  LoopSettings,
   GitHubTarget,
   SubTask,
   IssueAnalysis,
   Plan,
   PullRequestRef,
+  AnalyzeIssueInput,
+  CreatePlanInput,
+  MergeBranchesInput,
+  MergeBranchesResult,
+  CreatePullRequestInput,
+  CreatePullRequestResult,
+  AidpActivities,
+} from './activities.js';
+export type {
+  ModelTier,
+  ActivityPolicy,
+  EscalationPolicy,
+  Budget,
+  ContinueAsNewPolicy,
+  LoopSettings,
+  WorkLoopInput,
+  WorkLoopCarriedState,
+  RunState,
+  Escalation,
+  WorkLoopOutcome,
+  WorkLoopResult,
+} from './work-loop.js';
+export { issueWorkflowId } from './issue.js';
+export type {
   IssueToPrInput,
   IssueCarriedState,
   IssueOutcome,
@@ -65,28 +84,24 @@ export type {
   IssueToPrResult,
   SubIssueInput,
   SubIssueResult,
-  IssueFailureType,
-  AnalyzeIssueInput,
-  CreatePlanInput,
-  MergeBranchesInput,
-  MergeBranchesResult,
-  CreatePullRequestInput,
-  CreatePullRequestResult,
 } from './issue.js';
-export { WORK_LOOP_FAILURES, AGENT_NOT_FOUND, AGENT_AUTH_FAILED, AGENT_RATE_LIMITED, WORKSPACE_LOST, STEP_ALREADY_RUNNING } from './work-loop.js';
-export type {
-  ModelTier,
-  ActivityPolicy,
-  EscalationPolicy,
-  Budget,
-  ContinueAsNewPolicy,
-  WorkLoopInput,
-  WorkLoopCarriedState,
-  Escalation,
-  WorkLoopOutcome,
-  WorkLoopResult,
-  WorkLoopFailureType,
-} from './work-loop.js';
+export {
+  ACTIVITY_FAILURES,
+  RUN_FAILURES,
+  RUN_FAILURE_TYPES,
+  WORK_LOOP_FAILURES,
+  ISSUE_FAILURES,
+  AGENT_NOT_FOUND,
+  AGENT_AUTH_FAILED,
+  AGENT_RATE_LIMITED,
+  WORKSPACE_LOST,
+  STEP_ALREADY_RUNNING,
+  runFailureFor,
+  isActivityFailureType,
+  isRunFailureType,
+  failureOf,
+} from './failures.js';
+export type { ActivityFailureType, RunFailureType, WorkLoopFailureType, IssueFailureType, FailureInfo } from './failures.js';
 export {
   WORKFLOW_ID_MAX_BYTES,
   NEW_WORKFLOW_ID_MAX_BYTES,

@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Progress, TestResults, WorkflowPhase } from './types.js';
 
-// Wire names (DESIGN §3): the `temporal` CLI and other languages use them, so they never change.
+// Wire names: the `temporal` CLI and other languages use them, so they never change.
 // Every AIDP workflow type handles all four signals and all four queries.
 
 /** Holds the run at the next safe point (between activities) until `resume`. */

@@ -1,5 +1,7 @@
-import type { AgentSpec, CheckSpec, Diagnosis, PreviousAgentRun, WorkspaceMode } from './activities.js';
-import type { CostSummary, ModelSelection, TestResults } from './types.js';
+// The fix-forward loop's contracts: its settings, WorkLoopWorkflow's input and result, and the state a
+// run carries across continue-as-new. Layer: above activities.ts and types.ts; issue.ts builds on it.
+import type { AgentSpec, CheckSpec, Diagnosis, PrepareWorkspaceResult, PreviousAgentRun, WorkspaceMode } from './activities.js';
+import type { ChildProgress, CostSummary, ModelSelection, TestResults, WorkflowPhase } from './types.js';
 
 /** A model the agent can use; `agent.tiers` lists them from cheapest to strongest. */
 export interface ModelTier {
@@ -43,6 +45,19 @@ export interface ContinueAsNewPolicy {
   runTimeoutMarginMs?: number;
 }
 
+/** How the fix-forward loop runs: shared by every workflow type that runs it. */
+export interface LoopSettings {
+  maxIterations: number;
+  checkpointInterval: number;
+  escalation: EscalationPolicy;
+  budget?: Budget;
+  checks: CheckSpec[];
+  agent: AgentSpec;
+  tiers: ModelTier[];
+  activities: ActivityPolicy;
+  continueAsNew?: ContinueAsNewPolicy;
+}
+
 /** The input of WorkLoopWorkflow. Plain JSON, no secrets. */
 export interface WorkLoopInput {
   projectDir: string;
@@ -68,29 +83,50 @@ export interface WorkLoopInput {
   carried?: WorkLoopCarriedState;
 }
 
-/** Everything a run carries across continue-as-new. */
-export interface WorkLoopCarriedState {
+/**
+ * What a run knows, as one plain value: its phase, the loop's counters, what it spent, the latest
+ * checks and diagnosis, its workspace and commits, its children. Every change to it is a named pure
+ * transition (run-state.ts of the workflows package); `progress` is a function of it; and it is what a
+ * run carries across continue-as-new.
+ */
+export interface RunState {
+  phase: WorkflowPhase;
+  paused: boolean;
+  /** Agent iterations this run completed itself (children's are in `childIterations`). */
   iteration: number;
   tier: number;
   consecutiveFailures: number;
   pendingInstructions: string[];
-  paused: boolean;
   cost: CostSummary;
   lastResults: TestResults | null;
   diagnosis: Diagnosis | null;
   previousAgentRun: PreviousAgentRun | null;
-  workspace: { workspace: string; branch: string | null; runDir: string; baseCommit: string };
+  workspace: PrepareWorkspaceResult | null;
   commits: string[];
   escalations: Escalation[];
   changedFiles: string[];
   startedAt: string;
+  updatedAt: string;
   /** Runs of this execution chain so far (1 on the first). */
   generation: number;
   /** The agent session to continue, and the provider it belongs to. */
   session?: { id: string; provider: string };
   /** Fewest failing checks seen, and iterations since that number last went down. */
   noProgress?: { bestFailing: number; since: number };
+  /** Decomposed runs: the children, and the iterations of those that finished. */
+  children: ChildProgress[];
+  childIterations: number;
+  /** Issue runs: the issue, once fetched, and the pull request, once opened. */
+  issue?: { title: string; url: string };
+  pullRequest?: { number: number; url: string };
 }
+
+/**
+ * The state a run carries across continue-as-new: its {@link RunState}. Runs that continued before
+ * the state was one value carried no phase, update time or children; those are optional here.
+ */
+export type WorkLoopCarriedState = Omit<RunState, 'phase' | 'updatedAt' | 'children' | 'childIterations' | 'workspace'> &
+  Partial<Pick<RunState, 'phase' | 'updatedAt' | 'children' | 'childIterations'>> & { workspace: PrepareWorkspaceResult | null };
 
 /** A change of model tier, as recorded in progress and history. */
 export interface Escalation {
@@ -123,26 +159,3 @@ export interface WorkLoopResult {
   escalations: Escalation[];
   changedFiles: string[];
 }
-
-/** Failure types of a run that did not reach its goal (the `type` of its ApplicationFailure). */
-export const WORK_LOOP_FAILURES = ['MaxIterationsReached', 'BudgetExceeded', 'AgentUnavailable', 'WorkspaceLost', 'StepAlreadyRunning'] as const;
-export type WorkLoopFailureType = (typeof WORK_LOOP_FAILURES)[number];
-
-/** The activity failure type that means the agent cannot run at all (not installed, bad command). */
-export const AGENT_NOT_FOUND = 'AgentNotFound';
-
-/** The agent's credentials were refused: retrying cannot help. */
-export const AGENT_AUTH_FAILED = 'AgentAuthFailed';
-
-/** The agent's provider limited its rate or quota: retried with backoff, then counted as a failed run. */
-export const AGENT_RATE_LIMITED = 'AgentRateLimited';
-
-/**
- * The run's worktree is no longer the one the run made (its folder or `.git` was deleted or replaced,
- * its branch switched or HEAD detached, its index damaged): nothing more is done in it. Both an
- * activity failure type and the run's own failure type.
- */
-export const WORKSPACE_LOST = 'WorkspaceLost';
-
-/** Another run of the same step still works on its branch. Both an activity and a run failure type. */
-export const STEP_ALREADY_RUNNING = 'StepAlreadyRunning';

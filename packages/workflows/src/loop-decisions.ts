@@ -1,5 +1,6 @@
-// The work loop's decisions, as pure functions: no Temporal, no I/O, unit-tested in milliseconds.
-// The workflow calls them with its state; keeping them here keeps the workflow a readable sequence.
+// What the fix-forward loop decides — when to stop, escalate, continue-as-new, whether the goal is
+// reached — as pure functions: no Temporal, no I/O, unit-tested in milliseconds. All three workflows
+// decide through them (the run's state changes themselves are in run-state.ts).
 import type { CheckSpec, CheckSummary, CostSummary, TestResults, WorkLoopFailureType } from './contracts/index.js';
 
 /** The tier after an escalation: one up, capped at the strongest. */
@@ -73,19 +74,15 @@ export function goalReached(checks: CheckSpec[], results: TestResults | null, co
   return results?.passing === true;
 }
 
-/** True when every required check passed (optional checks never block). */
-export function requiredChecksPass(results: { required: boolean; passed: boolean }[]): boolean {
-  return results.every((r) => !r.required || r.passed);
+/** The names of the required checks that failed (optional checks never block, and never count). */
+export function failedRequiredChecks(results: TestResults | null): string[] {
+  return (results?.checks ?? []).filter((c) => c.required && !c.passed).map((c) => c.name);
 }
 
-/** The summary of a check run kept in progress. */
+/** The summary of a check run kept in progress: only required checks count as failed. */
 export function summarizeChecks(results: TestResults | null): CheckSummary | null {
   if (!results) return null;
-  return {
-    passing: results.passing,
-    total: results.checks.length,
-    failedChecks: results.checks.filter((c) => !c.passed).map((c) => c.name),
-  };
+  return { passing: results.passing, total: results.checks.length, failedChecks: failedRequiredChecks(results) };
 }
 
 export function addCost(a: CostSummary, b: CostSummary): CostSummary {

@@ -9,7 +9,7 @@ import {
   stopReason,
   trackProgress,
   summarizeChecks,
-} from '../work-loop-logic';
+} from '../loop-decisions';
 
 const check = { name: 'test', command: 'npm test', required: true, timeoutMs: 1000 };
 const results = (passing: boolean) => ({
@@ -66,8 +66,10 @@ describe('work loop decisions', () => {
     expect(goalReached([], null, false)).toBe(false);
   });
 
-  it('summarizes the last check run for progress, listing every failed check', () => {
-    expect(summarizeChecks(results(true))).toEqual({ passing: true, total: 2, failedChecks: ['lint'] });
+  it('summarizes the last check run for progress, counting only failed required checks as failures', () => {
+    // 'lint' is optional: it failed, but it does not block and is not listed as a failure.
+    expect(summarizeChecks(results(true))).toEqual({ passing: true, total: 2, failedChecks: [] });
+    expect(summarizeChecks(results(false))).toEqual({ passing: false, total: 2, failedChecks: ['test'] });
     expect(summarizeChecks(null)).toBeNull();
   });
 

@@ -1,0 +1,175 @@
+// Failures as one closed set. Activities fail with an ACTIVITY failure type; a run that does not reach
+// its goal fails with a RUN failure type (the `type` of its non-retryable ApplicationFailure, whose
+// details carry the partial result). The names are wire names: the client, the CLI, dashboards and
+// other languages switch on them. Adding a type here makes the compiler point at every `switch` that
+// must handle it (each ends in a `never` check).
+//
+// Pure and sandbox-safe: imported by the workflows, the activities, the client and the CLI alike.
+
+/** Why an activity failed, when it fails on purpose. */
+export const ACTIVITY_FAILURES = {
+  /** The agent CLI is not installed, not executable, or its command is not configured. */
+  AgentNotFound: 'AgentNotFound',
+  /** The agent's credentials were refused: retrying cannot help. */
+  AgentAuthFailed: 'AgentAuthFailed',
+  /** The agent's provider limited its rate or quota: retried with backoff, then a failed iteration. */
+  AgentRateLimited: 'AgentRateLimited',
+  /** The run's worktree is no longer the one the run made (see `verifyWorkspace`). */
+  WorkspaceLost: 'WorkspaceLost',
+  /** Another run of the same step still works on its branch. */
+  StepAlreadyRunning: 'StepAlreadyRunning',
+  /** git refused to set up the workspace for a reason that will repeat (a bad branch name, …). */
+  WorkspaceSetupFailed: 'WorkspaceSetupFailed',
+  /** Another git process held a lock for a moment: retried. */
+  GitBusy: 'GitBusy',
+  /** The run's input cannot work (a relative path, no repository, an unknown branch, …). */
+  InvalidInput: 'InvalidInput',
+  GitHubTokenMissing: 'GitHubTokenMissing',
+  GitHubAuthFailed: 'GitHubAuthFailed',
+  /** Retried after GitHub's own delay. */
+  GitHubRateLimited: 'GitHubRateLimited',
+  /** A 5xx or a network error: retried. */
+  GitHubUnavailable: 'GitHubUnavailable',
+  IssueNotFound: 'IssueNotFound',
+  IssueNotOpen: 'IssueNotOpen',
+  PullRequestFailed: 'PullRequestFailed',
+  /** The push failed for a reason another attempt may get past: retried. */
+  PushFailed: 'PushFailed',
+} as const;
+export type ActivityFailureType = (typeof ACTIVITY_FAILURES)[keyof typeof ACTIVITY_FAILURES];
+
+/** Why a run did not reach its goal. */
+export const RUN_FAILURES = {
+  /** The goal was not reached within `work_loop.max_iterations`. */
+  MaxIterationsReached: 'MaxIterationsReached',
+  /** `work_loop.max_cost_usd` or `max_wall_clock` was reached. */
+  BudgetExceeded: 'BudgetExceeded',
+  /** The agent is not installed or its credentials were refused. */
+  AgentUnavailable: 'AgentUnavailable',
+  WorkspaceLost: 'WorkspaceLost',
+  StepAlreadyRunning: 'StepAlreadyRunning',
+  WorkspaceSetupFailed: 'WorkspaceSetupFailed',
+  InvalidInput: 'InvalidInput',
+  /** Issue runs: the final full run of the checks failed. */
+  ChecksFailed: 'ChecksFailed',
+  /** Issue runs: parts' branches conflict and the agent could not resolve it. */
+  NeedsHuman: 'NeedsHuman',
+  PullRequestFailed: 'PullRequestFailed',
+  IssueNotFound: 'IssueNotFound',
+  IssueNotOpen: 'IssueNotOpen',
+  GitHubAuthFailed: 'GitHubAuthFailed',
+  GitHubTokenMissing: 'GitHubTokenMissing',
+  /** A part of a decomposed issue failed without a reason of its own. */
+  SubIssueFailed: 'SubIssueFailed',
+} as const;
+export type RunFailureType = (typeof RUN_FAILURES)[keyof typeof RUN_FAILURES];
+
+/** Every run failure type, for validation and docs. */
+export const RUN_FAILURE_TYPES = Object.values(RUN_FAILURES) as RunFailureType[];
+
+/**
+ * The run failure that an activity's non-retryable failure of this type ends the run with, or null
+ * for the types that are retried (and, once the retries are spent, are failures of the activity).
+ */
+export function runFailureFor(type: ActivityFailureType): RunFailureType | null {
+  switch (type) {
+    case 'AgentNotFound':
+    case 'AgentAuthFailed':
+      return RUN_FAILURES.AgentUnavailable;
+    case 'WorkspaceLost':
+    case 'StepAlreadyRunning':
+    case 'WorkspaceSetupFailed':
+    case 'InvalidInput':
+    case 'GitHubTokenMissing':
+    case 'GitHubAuthFailed':
+    case 'IssueNotFound':
+    case 'IssueNotOpen':
+    case 'PullRequestFailed':
+      return type;
+    case 'AgentRateLimited':
+    case 'GitBusy':
+    case 'GitHubRateLimited':
+    case 'GitHubUnavailable':
+    case 'PushFailed':
+      return null;
+    default: {
+      const unhandled: never = type;
+      return unhandled;
+    }
+  }
+}
+
+/** True when `type` is one of AIDP's activity failure types. */
+export function isActivityFailureType(type: unknown): type is ActivityFailureType {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(ACTIVITY_FAILURES, type);
+}
+
+/** True when `type` is one of AIDP's run failure types. */
+export function isRunFailureType(type: unknown): type is RunFailureType {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(RUN_FAILURES, type);
+}
+
+/** An AIDP failure, unwrapped from whatever Temporal wrapped it in. */
+export interface FailureInfo {
+  /** The ApplicationFailure's type: a run or activity failure type, or another error's name. */
+  type: string;
+  message: string;
+  nonRetryable: boolean;
+  /** The failure's details (a run failure carries its partial result first). */
+  details: unknown[];
+}
+
+/**
+ * The innermost ApplicationFailure in an error's `cause` chain — a WorkflowFailedError, an
+ * ActivityFailure, a ChildWorkflowFailure, or the failure itself — or undefined when there is none.
+ * Matches by name, not `instanceof`, so it works across copies of the SDK and in the sandbox.
+ */
+export function failureOf(error: unknown): FailureInfo | undefined {
+  let found: FailureInfo | undefined;
+  let current: unknown = error;
+  for (let depth = 0; depth < 16 && current && typeof current === 'object'; depth++) {
+    const e = current as { name?: unknown; type?: unknown; message?: unknown; nonRetryable?: unknown; details?: unknown; cause?: unknown };
+    if (e.name === 'ApplicationFailure') {
+      found = {
+        type: typeof e.type === 'string' && e.type ? e.type : 'Error',
+        message: typeof e.message === 'string' ? e.message : '',
+        nonRetryable: e.nonRetryable === true,
+        details: Array.isArray(e.details) ? e.details : [],
+      };
+    }
+    current = e.cause;
+  }
+  return found;
+}
+
+/** The failure types of a work loop (each also ends issue runs and their parts). */
+export const WORK_LOOP_FAILURES = [
+  RUN_FAILURES.MaxIterationsReached,
+  RUN_FAILURES.BudgetExceeded,
+  RUN_FAILURES.AgentUnavailable,
+  RUN_FAILURES.WorkspaceLost,
+  RUN_FAILURES.StepAlreadyRunning,
+  RUN_FAILURES.WorkspaceSetupFailed,
+  RUN_FAILURES.InvalidInput,
+] as const;
+export type WorkLoopFailureType = (typeof WORK_LOOP_FAILURES)[number];
+
+/** The failure types only issue runs (and their parts) end with. */
+export const ISSUE_FAILURES = [
+  RUN_FAILURES.ChecksFailed,
+  RUN_FAILURES.NeedsHuman,
+  RUN_FAILURES.PullRequestFailed,
+  RUN_FAILURES.IssueNotFound,
+  RUN_FAILURES.IssueNotOpen,
+  RUN_FAILURES.GitHubAuthFailed,
+  RUN_FAILURES.GitHubTokenMissing,
+  RUN_FAILURES.SubIssueFailed,
+] as const;
+export type IssueFailureType = (typeof ISSUE_FAILURES)[number];
+
+/** Activity failure types by their old constant names. */
+export const AGENT_NOT_FOUND = ACTIVITY_FAILURES.AgentNotFound;
+export const AGENT_AUTH_FAILED = ACTIVITY_FAILURES.AgentAuthFailed;
+export const AGENT_RATE_LIMITED = ACTIVITY_FAILURES.AgentRateLimited;
+export const WORKSPACE_LOST = ACTIVITY_FAILURES.WorkspaceLost;
+export const STEP_ALREADY_RUNNING = ACTIVITY_FAILURES.StepAlreadyRunning;
