@@ -78,11 +78,13 @@ export async function runChildren(run: FixForwardRun, request: DecomposeRequest)
         args: [input],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });
-      run.apply((s) => childStarted(s, { workflowId, subIssueId, title: subTask.title }, nowIso()));
       run.runningChildren.set(workflowId, handle);
       return { handle, workflowId, subIssueId, title: subTask.title };
     }),
   );
+  // Recorded in the plan's order, not in the order the server reports the starts: progress lists
+  // the parts as the plan does.
+  for (const { workflowId, subIssueId, title } of started) run.apply((s) => childStarted(s, { workflowId, subIssueId, title }, nowIso()));
 
   const summaries = await Promise.all(
     started.map(async ({ handle, workflowId, subIssueId, title }) => {

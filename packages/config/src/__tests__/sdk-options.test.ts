@@ -2,7 +2,7 @@ import path from 'node:path';
 
 import { loadConfig, resolveConfig } from '../load.js';
 import type { AidpConfig } from '../schema.js';
-import { toActivityOptions, toConnectionOptions, toWorkerOptions, toWorkflowStartOptions } from '../temporal.js';
+import { toActivityOptions, toConnectionOptions, toWorkerOptions, toWorkflowStartOptions } from '../sdk-options.js';
 import { configErrorOf, errorLines, useTempDirs, writeFiles } from './helpers.js';
 
 const tempDir = useTempDirs();

@@ -1,0 +1,767 @@
+import { activityInfo } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  currentStateQuery,
+  escalateModelSignal,
+  failureOf,
+  injectInstructionSignal,
+  iterationCountQuery,
+  pauseSignal,
+  progressQuery,
+  resumeSignal,
+  type ActivityPolicy,
+  type AidpActivities,
+  type CostSummary,
+  type FailureInfo,
+  type IssueToPrInput,
+  type IssueToPrResult,
+  type LoopSettings,
+  type RunAgentResult,
+  type RunChecksInput,
+  type SubTask,
+  type TestResults,
+  type WorkLoopInput,
+  type WorkLoopResult,
+} from '../contracts/index.js';
+import type { IssueToPrWorkflow } from '../issue-to-pr.js';
+import type { WorkLoopWorkflow } from '../work-loop.js';
+
+// Every decision the workflows take, in seconds: the real bundled workflows on the dev server of the
+// integration run, with activities written here that answer at once with canned results (or wait at a
+// gate the test opens). Each test steers a run the way a person would — signals, cancellation, canned
+// failures — and checks what that person sees: the result or the failure's type and partial result,
+// the queries, and what each activity was asked to do. One worker serves the file; each activity call
+// goes to the test whose workflow it is, so the tests run side by side. The worker package's
+// integration tests run the same paths with the real activities, git and agent processes.
+
+type ActivityName = keyof AidpActivities;
+type InputOf<K extends ActivityName> = Parameters<AidpActivities[K]>[0];
+
+const TASK_QUEUE = `decisions-${randomUUID().slice(0, 8)}`;
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_ADDRESS is not set: run this file through jest\'s "integration" project, which starts a dev server');
+  env = await TestWorkflowEnvironment.createFromExistingServer({ address });
+  const noop = () => undefined;
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: join(__dirname, '..', 'index.ts'),
+    logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop },
+  });
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle, activities: routedActivities() });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+// ---- inputs: short everything ----
+
+// Activities answer in milliseconds; a retry comes 50 ms later.
+const FAST: ActivityPolicy = {
+  startToCloseTimeout: 10_000,
+  scheduleToCloseTimeout: 30_000,
+  heartbeatTimeout: 30_000,
+  retry: { initialInterval: 50, backoffCoefficient: 2, maximumInterval: 200, maximumAttempts: 3 },
+};
+
+const TIERS = [
+  { provider: 'stub', model: 'small' },
+  { provider: 'stub', model: 'medium' },
+  { provider: 'stub', model: 'large' },
+];
+
+function loopSettings(change: Partial<LoopSettings> = {}): LoopSettings {
+  return {
+    maxIterations: 5,
+    checkpointInterval: 0,
+    escalation: { escalateAfter: 3 },
+    checks: [{ name: 'test', command: 'npm test', required: true, timeoutMs: 5_000 }],
+    agent: { provider: 'stub', command: ['stub-agent', '{promptFile}'], timeoutMs: 5_000, env: [] },
+    tiers: TIERS,
+    activities: FAST,
+    ...change,
+  };
+}
+
+function workLoopInput(stepName: string, change: Partial<WorkLoopInput> = {}): WorkLoopInput {
+  return { ...loopSettings(), projectDir: '/stub/project', stepName, task: 'Make the tests pass.', workspaceMode: 'worktree', ...change };
+}
+
+function issueInput(change: Partial<LoopSettings> = {}): IssueToPrInput {
+  return {
+    github: { repo: 'acme/widgets', baseUrl: 'https://api.github.invalid', tokenEnv: 'GITHUB_TOKEN' },
+    issueNumber: 12,
+    projectDir: '/stub/project',
+    draft: true,
+    loop: loopSettings(change),
+    maxDepth: 1,
+  };
+}
+
+const TWO_PARTS: SubTask[] = [
+  { title: 'First part', detail: '' },
+  { title: 'Second part', detail: '' },
+];
+
+// ---- canned activities ----
+
+const NO_COST: CostSummary = { usd: 0, inputTokens: 0, outputTokens: 0 };
+const AGENT_COST: CostSummary = { usd: 0.1, inputTokens: 1000, outputTokens: 100 };
+
+/** Every activity call of a test, in order, with its input. */
+class Calls {
+  readonly all: Array<{ name: ActivityName; input: unknown }> = [];
+
+  of<K extends ActivityName>(name: K): Array<InputOf<K>> {
+    return this.all.filter((c) => c.name === name).map((c) => c.input as InputOf<K>);
+  }
+
+  names(): ActivityName[] {
+    return this.all.map((c) => c.name);
+  }
+}
+
+function checkResults(input: RunChecksInput, passing: boolean): TestResults {
+  return {
+    iteration: input.iteration,
+    passing,
+    checks: input.checks.map((c) => ({
+      name: c.name,
+      required: c.required,
+      passed: passing,
+      exitCode: passing ? 0 : 1,
+      durationMs: 1,
+      outputTail: passing ? 'ok' : 'not ok 1 - add sums two numbers',
+      logPath: `${input.runDir}/iter-${input.iteration}/checks/${c.name}.log`,
+      timedOut: false,
+    })),
+  };
+}
+
+/** An agent run as runAgent reports it, on the model it was asked for. */
+function agentRun(input: InputOf<'runAgent'>, change: Partial<RunAgentResult> = {}): RunAgentResult {
+  return {
+    ok: true,
+    exitCode: 0,
+    signal: null,
+    timedOut: false,
+    durationMs: 5,
+    summary: `iteration ${input.iteration} done`,
+    changedFiles: ['src/math.js'],
+    completionMarker: false,
+    cost: AGENT_COST,
+    provider: input.agent.provider,
+    model: input.model,
+    logPath: `${input.runDir}/iter-${input.iteration}/agent.log`,
+    ...change,
+  };
+}
+
+/** Checks that fail until the loop's iteration `n`, then pass. */
+function checksPassFrom(n: number): AidpActivities['runChecks'] {
+  return async (input) => checkResults(input, input.iteration >= n);
+}
+
+/**
+ * The activities, answering at once: a workspace named after the workflow id, checks that pass once an
+ * agent run or a merge changed the workspace, an issue with the given parts, a pull request.
+ * `overrides` replace single activities; every call is recorded in `calls` either way.
+ */
+function stubActivities(calls: Calls, subTasks: SubTask[], overrides: Partial<AidpActivities>): AidpActivities {
+  const changed = new Set<string>();
+  const defaults: AidpActivities = {
+    prepareWorkspace: async (input) => ({
+      workspace: `/stub/worktrees/${input.workflowId}`,
+      branch: input.branch,
+      runDir: `/stub/runs/${input.workflowId}`,
+      baseCommit: 'base',
+    }),
+    createPrompt: async (input) => ({ promptPath: `${input.runDir}/iter-${input.iteration}/PROMPT.md`, bytes: 100 }),
+    runAgent: async (input) => {
+      changed.add(input.workspace);
+      return agentRun(input);
+    },
+    runChecks: async (input) => checkResults(input, changed.has(input.workspace)),
+    diagnoseFailure: async (input) => ({ iteration: input.iteration, failedChecks: ['test'], failures: [], omitted: 0, summary: 'test failed' }),
+    recordCheckpoint: async (input) => ({ commit: `checkpoint-${input.iteration}`, recordPath: `${input.runDir}/checkpoints.jsonl` }),
+    analyzeIssue: async (input) => ({
+      repo: input.github.repo,
+      issueNumber: input.issueNumber,
+      title: 'add() subtracts',
+      url: `https://github.invalid/${input.github.repo}/issues/${input.issueNumber}`,
+      labels: [],
+      defaultBranch: 'main',
+      acceptanceCriteria: ['add(2, 3) returns 5'],
+      subTasks,
+      recommendDecomposition: subTasks.length >= 2,
+      task: 'Make add() sum its arguments.',
+      issueFile: `/stub/runs/${input.workflowId}/issue.md`,
+    }),
+    createPlan: async (input) => ({
+      source: 'deterministic',
+      steps: input.analysis.subTasks,
+      decompose: input.analysis.recommendDecomposition,
+      subTasks: input.analysis.subTasks,
+      cost: NO_COST,
+      changedFiles: [],
+    }),
+    mergeBranches: async (input) => {
+      changed.add(input.workspace);
+      return { merged: input.branches, cost: NO_COST, head: 'merged' };
+    },
+    createPullRequest: async (input) => ({
+      number: 41,
+      url: `https://github.invalid/${input.github.repo}/pull/41`,
+      action: 'created',
+      draft: input.draft,
+      headSha: 'head',
+      commentUrl: `https://github.invalid/${input.github.repo}/issues/${input.issueNumber}#comment`,
+    }),
+  };
+  const impl: AidpActivities = { ...defaults, ...overrides };
+  const recorded = <K extends ActivityName>(name: K) =>
+    (async (input: InputOf<K>) => {
+      calls.all.push({ name, input });
+      return await (impl[name] as (i: InputOf<K>) => Promise<unknown>)(input);
+    }) as AidpActivities[K];
+  return {
+    prepareWorkspace: recorded('prepareWorkspace'),
+    createPrompt: recorded('createPrompt'),
+    runAgent: recorded('runAgent'),
+    runChecks: recorded('runChecks'),
+    diagnoseFailure: recorded('diagnoseFailure'),
+    recordCheckpoint: recorded('recordCheckpoint'),
+    analyzeIssue: recorded('analyzeIssue'),
+    createPlan: recorded('createPlan'),
+    mergeBranches: recorded('mergeBranches'),
+    createPullRequest: recorded('createPullRequest'),
+  };
+}
+
+/** Where an activity waits until the test opens it. */
+interface Gate {
+  /** Resolves once an activity waits here. */
+  reached: Promise<void>;
+  open(): void;
+  /** Called by the activity: waits until the gate is opened. */
+  pass(): Promise<void>;
+}
+
+function newGate(): Gate {
+  let arrive!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((r) => (arrive = r));
+  const released = new Promise<void>((r) => (release = r));
+  return {
+    reached,
+    open: release,
+    pass: async () => {
+      arrive();
+      await released;
+    },
+  };
+}
+
+// ---- runs ----
+
+/** Each test's activities, by the key in the ids of the workflows it starts. */
+const scenarios = new Map<string, AidpActivities>();
+
+/**
+ * The worker's activities: each call goes to the test whose workflow made it, found by the key in the
+ * workflow's id (a part of a decomposed issue has its parent's id and a suffix).
+ */
+function routedActivities(): AidpActivities {
+  const route = <K extends ActivityName>(name: K) =>
+    (async (input: InputOf<K>) => {
+      const workflowId = activityInfo().workflowExecution?.workflowId ?? '';
+      const stubs = scenarios.get(/^decisions-([0-9a-f]{8})-/.exec(workflowId)?.[1] ?? '');
+      if (!stubs) throw ApplicationFailure.nonRetryable(`no test started ${workflowId}`, 'NoSuchTest');
+      return await (stubs[name] as (i: InputOf<K>) => Promise<unknown>)(input);
+    }) as AidpActivities[K];
+  return {
+    prepareWorkspace: route('prepareWorkspace'),
+    createPrompt: route('createPrompt'),
+    runAgent: route('runAgent'),
+    runChecks: route('runChecks'),
+    diagnoseFailure: route('diagnoseFailure'),
+    recordCheckpoint: route('recordCheckpoint'),
+    analyzeIssue: route('analyzeIssue'),
+    createPlan: route('createPlan'),
+    mergeBranches: route('mergeBranches'),
+    createPullRequest: route('createPullRequest'),
+  };
+}
+
+/** What a test does with the worker: start runs whose activities are its own (`key`), and look at them. */
+function session(key: string) {
+  const client = env.client;
+  const workflowId = (name: string) => `decisions-${key}-${name}`;
+  return {
+    client,
+    startLoop: (input: WorkLoopInput) =>
+      client.workflow.start<typeof WorkLoopWorkflow>('WorkLoopWorkflow', { workflowId: workflowId(input.stepName), taskQueue: TASK_QUEUE, args: [input] }),
+    /** Starts a work loop with a pause already sent. */
+    startLoopPaused: (input: WorkLoopInput) =>
+      client.workflow.signalWithStart<typeof WorkLoopWorkflow, []>('WorkLoopWorkflow', {
+        workflowId: workflowId(input.stepName),
+        taskQueue: TASK_QUEUE,
+        args: [input],
+        signal: pauseSignal,
+        signalArgs: [],
+      }),
+    startIssue: (input: IssueToPrInput) =>
+      client.workflow.start<typeof IssueToPrWorkflow>('IssueToPrWorkflow', { workflowId: workflowId(`issue-${input.issueNumber}`), taskQueue: TASK_QUEUE, args: [input] }),
+  };
+}
+
+type Session = ReturnType<typeof session>;
+
+/**
+ * One test's activities, the calls they record and the gates they wait at. `run` routes the activities
+ * of the workflows the test starts to these stubs while the test runs, then opens every gate so that
+ * nothing is left waiting.
+ */
+function scenario(options: { subTasks?: SubTask[] } = {}) {
+  const key = randomUUID().slice(0, 8);
+  const calls = new Calls();
+  const gates: Gate[] = [];
+  return {
+    calls,
+    gate(): Gate {
+      const gate = newGate();
+      gates.push(gate);
+      return gate;
+    },
+    async run<T>(overrides: Partial<AidpActivities>, test: (session: Session) => Promise<T>): Promise<T> {
+      scenarios.set(key, stubActivities(calls, options.subTasks ?? [], overrides));
+      try {
+        return await test(session(key));
+      } finally {
+        for (const gate of gates) gate.open();
+      }
+    },
+  };
+}
+
+/** Polls `probe` until it returns something truthy. */
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (err) {
+      // A query can come before the run's first workflow task has finished.
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last: ${String(last)})` : ''}`);
+    await sleep(25);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The AIDP failure a run ended with; the run must have failed. */
+async function failureOfRun(handle: { result(): Promise<unknown> }): Promise<FailureInfo> {
+  const err = await handle.result().then(
+    () => new Error('the run completed instead of failing'),
+    (e: unknown) => e,
+  );
+  expect((err as Error).name).toBe('WorkflowFailedError');
+  const failure = failureOf(err);
+  expect(failure).toBeDefined();
+  return failure!;
+}
+
+/** The name of the cause a run ended with; the run must have ended without a result. */
+async function causeOfEnd(handle: { result(): Promise<unknown> }): Promise<string | undefined> {
+  const err = (await handle.result().then(
+    () => new Error('the run completed'),
+    (e: unknown) => e,
+  )) as Error & { cause?: Error };
+  expect(err.name).toBe('WorkflowFailedError');
+  return err.cause?.name;
+}
+
+// ---- the decisions ----
+
+// Concurrent: each test's runs and activities are its own, and a test mostly waits on the server.
+describe('the workflows, steered and failed with stub activities', () => {
+  // -- pause and resume --
+
+  it.concurrent('a pause sent with the start holds the run before its first activity, and resume lets it complete', async () => {
+    const s = scenario();
+    await s.run({}, async ({ startLoopPaused }) => {
+      const handle = await startLoopPaused(workLoopInput('paused-at-start'));
+      const held = await until('the run to hold', async () => {
+        const p = await handle.query(progressQuery);
+        return p.state === 'paused' ? p : null;
+      });
+      expect(held.paused).toBe(true);
+      await sleep(300);
+      expect(s.calls.names()).toEqual([]);
+      expect(await handle.query(currentStateQuery)).toBe('paused');
+
+      await handle.signal(resumeSignal);
+      const result: WorkLoopResult = await handle.result();
+      expect(result.outcome).toBe('completed');
+      expect(s.calls.names()[0]).toBe('prepareWorkspace');
+      expect((await handle.query(progressQuery)).paused).toBe(false);
+    });
+  });
+
+  it.concurrent('a pause during an agent run lets that run finish, then holds before the checks until resume', async () => {
+    const s = scenario();
+    const agentGate = s.gate();
+    const stubs: Partial<AidpActivities> = {
+      runAgent: async (input) => {
+        await agentGate.pass();
+        return agentRun(input);
+      },
+      runChecks: checksPassFrom(1),
+    };
+    await s.run(stubs, async ({ startLoop }) => {
+      const handle = await startLoop(workLoopInput('paused-mid-run'));
+      await agentGate.reached;
+      await handle.signal(pauseSignal);
+      agentGate.open();
+      const held = await until('the run to hold after the agent run', async () => {
+        const p = await handle.query(progressQuery);
+        return p.state === 'paused' ? p : null;
+      });
+      // The agent run finished and counts; the checks of its iteration have not started.
+      expect(held.iteration).toBe(1);
+      expect(held.cost.usd).toBeCloseTo(0.1);
+      await sleep(300);
+      expect(s.calls.of('runChecks').map((c) => c.iteration)).toEqual([0]);
+      expect(await handle.query(currentStateQuery)).toBe('paused');
+
+      await handle.signal(resumeSignal);
+      const result: WorkLoopResult = await handle.result();
+      expect(result).toMatchObject({ outcome: 'completed', iterations: 1 });
+      expect(s.calls.of('runChecks').map((c) => c.iteration)).toEqual([0, 1]);
+    });
+  });
+
+  // -- inject_instruction --
+
+  it.concurrent('an injected instruction reaches the next prompt, and only that one', async () => {
+    const s = scenario();
+    const agentGate = s.gate();
+    const stubs: Partial<AidpActivities> = {
+      runAgent: async (input) => {
+        if (input.iteration === 1) await agentGate.pass();
+        return agentRun(input);
+      },
+      runChecks: checksPassFrom(3),
+    };
+    await s.run(stubs, async ({ startLoop }) => {
+      const handle = await startLoop(workLoopInput('steered'));
+      await agentGate.reached;
+      await handle.signal(injectInstructionSignal, 'Use the helper in src/util.js.');
+      await until('the instruction to be queued', async () => (await handle.query(progressQuery)).pendingInstructions === 1);
+      agentGate.open();
+
+      const result: WorkLoopResult = await handle.result();
+      expect(result.iterations).toBe(3);
+      expect(s.calls.of('createPrompt').map((p) => p.instructions)).toEqual([[], ['Use the helper in src/util.js.'], []]);
+      expect((await handle.query(progressQuery)).pendingInstructions).toBe(0);
+    });
+  });
+
+  // -- model escalation --
+
+  it.concurrent('escalate_model moves the next agent run one tier up, and never past the strongest', async () => {
+    const s = scenario();
+    const agentGate = s.gate();
+    const stubs: Partial<AidpActivities> = {
+      runAgent: async (input) => {
+        if (input.iteration === 1) await agentGate.pass();
+        return agentRun(input);
+      },
+      runChecks: checksPassFrom(2),
+    };
+    await s.run(stubs, async ({ startLoop }) => {
+      const handle = await startLoop(workLoopInput('escalated', { tiers: TIERS.slice(1) }));
+      await agentGate.reached;
+      await handle.signal(escalateModelSignal);
+      await handle.signal(escalateModelSignal);
+      await until('the escalation', async () => (await handle.query(progressQuery)).model.tier === 1);
+      agentGate.open();
+
+      const result: WorkLoopResult = await handle.result();
+      expect(s.calls.of('runAgent').map((r) => r.model)).toEqual(['medium', 'large']);
+      // Two signals and one tier to go up: one escalation, made while the first agent run was running.
+      expect(result.escalations).toEqual([{ afterIteration: 0, fromTier: 0, toTier: 1, reason: 'signal' }]);
+      expect(result.model).toEqual({ provider: 'stub', model: 'large', tier: 1 });
+    });
+  });
+
+  it.concurrent('escalate_after failed agent runs in a row move up a tier, up to the strongest, until max_iterations ends the run', async () => {
+    const s = scenario();
+    const stubs: Partial<AidpActivities> = {
+      runAgent: async (input) => agentRun(input, { ok: false, exitCode: 1, changedFiles: [], summary: 'crashed' }),
+    };
+    await s.run(stubs, async ({ startLoop }) => {
+      const handle = await startLoop(workLoopInput('auto-escalated', { maxIterations: 6, escalation: { escalateAfter: 2 } }));
+      const failure = await failureOfRun(handle);
+      expect(failure.type).toBe('MaxIterationsReached');
+      expect(failure.message).toBe('the checks still fail after 6 of 6 iterations; the last agent run failed with exit code 1');
+      expect(s.calls.of('runAgent').map((r) => r.model)).toEqual(['small', 'small', 'medium', 'medium', 'large', 'large']);
+      const partial = failure.details[0] as WorkLoopResult;
+      expect(partial.escalations).toEqual([
+        { afterIteration: 2, fromTier: 0, toTier: 1, reason: 'consecutive_failures' },
+        { afterIteration: 4, fromTier: 1, toTier: 2, reason: 'consecutive_failures' },
+      ]);
+      expect(partial.model).toEqual({ provider: 'stub', model: 'large', tier: 2 });
+    });
+  });
+
+  // -- limits --
+
+  it.concurrent('ends MaxIterationsReached after max_iterations when the checks never pass, with the partial result', async () => {
+    const s = scenario();
+    await s.run({ runChecks: checksPassFrom(Infinity) }, async ({ startLoop }) => {
+      const handle = await startLoop(workLoopInput('hopeless', { maxIterations: 3 }));
+      const failure = await failureOfRun(handle);
+      expect(failure.type).toBe('MaxIterationsReached');
+      expect(failure.message).toBe('the checks still fail after 3 of 3 iterations');
+      const partial = failure.details[0] as WorkLoopResult;
+      expect(partial).toMatchObject({ outcome: 'incomplete', iterations: 3, changedFiles: ['src/math.js'] });
+      expect(partial.finalChecks?.passing).toBe(false);
+      expect(partial.cost.usd).toBeCloseTo(0.3);
+      expect(s.calls.of('runAgent')).toHaveLength(3);
+      expect(await handle.query(currentStateQuery)).toBe('failed');
+    });
+  });
+
+  it.concurrent('ends BudgetExceeded once max_cost_usd is spent, without another agent run, with the partial result', async () => {
+    const s = scenario();
+    const stubs: Partial<AidpActivities> = {
+      runAgent: async (input) => agentRun(input, { cost: { usd: 0.3, inputTokens: 3000, outputTokens: 300 } }),
+      runChecks: checksPassFrom(Infinity),
+    };
+    await s.run(stubs, async ({ startLoop }) => {
+      const handle = await startLoop(workLoopInput('costly', { maxIterations: 10, budget: { maxCostUsd: 0.5 } }));
+      const failure = await failureOfRun(handle);
+      expect(failure.type).toBe('BudgetExceeded');
+      expect(failure.message).toBe('the agent cost $0.60, reaching the budget of $0.50');
+      const partial = failure.details[0] as WorkLoopResult;
+      expect(partial).toMatchObject({ outcome: 'incomplete', iterations: 2 });
+      expect(partial.cost).toEqual({ usd: 0.6, inputTokens: 6000, outputTokens: 600 });
+      expect(s.calls.of('runAgent')).toHaveLength(2);
+    });
+  });
+
+  it.concurrent('ends BudgetExceeded once the wall-clock budget is used up, with the partial result', async () => {
+    const s = scenario();
+    const stubs: Partial<AidpActivities> = {
+      runAgent: async (input) => {
+        await sleep(3_000);
+        return agentRun(input);
+      },
+      runChecks: checksPassFrom(Infinity),
+    };
+    await s.run(stubs, async ({ startLoop }) => {
+      const handle = await startLoop(workLoopInput('slow', { maxIterations: 10, budget: { maxDurationMs: 3_000 } }));
+      const failure = await failureOfRun(handle);
+      expect(failure.type).toBe('BudgetExceeded');
+      expect(failure.message).toMatch(/^the run took \d+ s, reaching its limit of 3 s$/);
+      expect(failure.details[0]).toMatchObject({ outcome: 'incomplete', iterations: 1 });
+      expect(s.calls.of('runAgent')).toHaveLength(1);
+    });
+  });
+
+  // -- continue-as-new --
+
+  it.concurrent('continue-as-new carries the iteration, queued instructions, cost and escalations into the next run, and the queries keep answering', async () => {
+    const s = scenario();
+    const gates: Record<number, Gate> = { 1: s.gate(), 2: s.gate() };
+    const stubs: Partial<AidpActivities> = {
+      runAgent: async (input) => {
+        await gates[input.iteration]?.pass();
+        return agentRun(input);
+      },
+      runChecks: checksPassFrom(3),
+    };
+    await s.run(stubs, async ({ startLoop, client }) => {
+      // So few history events that every iteration boundary continues as new.
+      const handle = await startLoop(workLoopInput('long', { continueAsNew: { maxHistoryEvents: 20 } }));
+      await gates[1]!.reached;
+      await handle.signal(injectInstructionSignal, 'Keep the public API.');
+      await handle.signal(escalateModelSignal);
+      const before = await until('the steering to be applied', async () => {
+        const p = await handle.query(progressQuery);
+        return p.pendingInstructions === 1 && p.model.tier === 1 ? p : null;
+      });
+      const runBefore = (await handle.describe()).runId;
+      gates[1]!.open();
+
+      await gates[2]!.reached;
+      // Another run of the chain now, which answers for all of it.
+      expect((await handle.describe()).runId).not.toBe(runBefore);
+      const after = await handle.query(progressQuery);
+      expect(after).toMatchObject({ state: 'apply_patch', iteration: 1, pendingInstructions: 0, startedAt: before.startedAt });
+      expect(after.cost.usd).toBeCloseTo(0.1);
+      expect(after.model).toEqual({ provider: 'stub', model: 'medium', tier: 1 });
+      expect(await handle.query(iterationCountQuery)).toBe(1);
+      expect(s.calls.of('createPrompt').map((p) => p.instructions)).toEqual([[], ['Keep the public API.']]);
+      gates[2]!.open();
+
+      const result: WorkLoopResult = await handle.result();
+      expect(result.outcome).toBe('completed');
+      expect(result.iterations).toBe(3);
+      expect(result.cost.usd).toBeCloseTo(0.3);
+      expect(result.escalations).toEqual([{ afterIteration: 0, fromTier: 0, toTier: 1, reason: 'signal' }]);
+      expect(s.calls.of('createPrompt').map((p) => p.instructions)).toEqual([[], ['Keep the public API.'], []]);
+      expect(s.calls.of('runAgent').map((r) => r.model)).toEqual(['small', 'medium', 'medium']);
+      // One workspace for the whole chain.
+      expect(s.calls.of('prepareWorkspace')).toHaveLength(1);
+      expect((await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+      expect(await handle.query(iterationCountQuery)).toBe(3);
+    });
+  });
+
+  // -- the parts of a decomposed issue --
+
+  it.concurrent("a failing part fails the issue run with the part's own failure type, and the other part is cancelled", async () => {
+    const s = scenario({ subTasks: TWO_PARTS });
+    const firstPart = s.gate();
+    const stubs: Partial<AidpActivities> = {
+      runAgent: async (input) => {
+        if (input.workspace.endsWith('.sub-1')) await firstPart.pass();
+        return agentRun(input);
+      },
+      // The second part's checks never pass.
+      runChecks: async (input) => checkResults(input, !input.workspace.endsWith('.sub-2')),
+    };
+    await s.run(stubs, async ({ startIssue, client }) => {
+      const handle = await startIssue(issueInput({ maxIterations: 1 }));
+      const failure = await failureOfRun(handle);
+      expect(failure.type).toBe('MaxIterationsReached');
+      expect(failure.message).toBe('sub-task 2 "Second part" failed: the checks still fail after 1 of 1 iterations');
+      expect((failure.details[0] as IssueToPrResult).outcome).toBe('incomplete');
+      expect(await handle.query(currentStateQuery)).toBe('failed');
+      const part = (n: number) => client.workflow.getHandle(`${handle.workflowId}.sub-${n}`);
+      expect((await part(2).describe()).status.name).toBe('FAILED');
+      await until('the first part to be cancelled', async () => (await part(1).describe()).status.name === 'CANCELLED');
+      expect(await part(1).query(currentStateQuery)).toBe('cancelled');
+      expect(s.calls.names()).not.toContain('mergeBranches');
+      expect(s.calls.names()).not.toContain('createPullRequest');
+    });
+  });
+
+  it.concurrent('cancelling an issue run cancels its running parts, and every run says cancelled', async () => {
+    const s = scenario({ subTasks: TWO_PARTS });
+    const parts = s.gate();
+    const bothRunning = s.gate();
+    let agentRuns = 0;
+    const stubs: Partial<AidpActivities> = {
+      runAgent: async (input) => {
+        if (++agentRuns === 2) void bothRunning.pass();
+        await parts.pass();
+        return agentRun(input);
+      },
+    };
+    await s.run(stubs, async ({ startIssue, client }) => {
+      const handle = await startIssue(issueInput());
+      await bothRunning.reached;
+      const progress = await handle.query(progressQuery);
+      expect(progress.state).toBe('awaiting_children');
+      // Listed in the order of the plan, whichever part started first.
+      expect(progress.children.map((c) => [c.subIssueId, c.title, c.state])).toEqual([
+        ['1', 'First part', 'running'],
+        ['2', 'Second part', 'running'],
+      ]);
+
+      await handle.cancel();
+      expect(await causeOfEnd(handle)).toBe('CancelledFailure');
+      expect((await handle.describe()).status.name).toBe('CANCELLED');
+      expect(await handle.query(currentStateQuery)).toBe('cancelled');
+      for (const n of [1, 2]) {
+        const part = client.workflow.getHandle(`${handle.workflowId}.sub-${n}`);
+        await until(`part ${n} to be cancelled`, async () => (await part.describe()).status.name === 'CANCELLED');
+        expect(await part.query(currentStateQuery)).toBe('cancelled');
+      }
+      expect(s.calls.names()).not.toContain('mergeBranches');
+    });
+  });
+
+  // -- cancellation --
+
+  it.concurrent('a run cancelled during an agent run ends Cancelled, and current_state says cancelled', async () => {
+    const s = scenario();
+    const agentGate = s.gate();
+    const stubs: Partial<AidpActivities> = {
+      runAgent: async (input) => {
+        await agentGate.pass();
+        return agentRun(input);
+      },
+    };
+    await s.run(stubs, async ({ startLoop }) => {
+      const handle = await startLoop(workLoopInput('cancelled'));
+      await agentGate.reached;
+      await handle.cancel();
+      expect(await causeOfEnd(handle)).toBe('CancelledFailure');
+      expect((await handle.describe()).status.name).toBe('CANCELLED');
+      expect(await handle.query(currentStateQuery)).toBe('cancelled');
+      expect((await handle.query(progressQuery)).state).toBe('cancelled');
+      // Nothing ran after the cancelled agent run: no checks of its iteration, no checkpoint.
+      expect(s.calls.names().at(-1)).toBe('runAgent');
+    });
+  });
+
+  it.concurrent('a run cancelled while paused ends Cancelled, and current_state says cancelled', async () => {
+    const s = scenario();
+    await s.run({}, async ({ startLoopPaused }) => {
+      const handle = await startLoopPaused(workLoopInput('cancelled-paused'));
+      await until('the run to hold', async () => (await handle.query(currentStateQuery)) === 'paused');
+      await handle.cancel();
+      expect(await causeOfEnd(handle)).toBe('CancelledFailure');
+      expect(await handle.query(currentStateQuery)).toBe('cancelled');
+      expect(s.calls.names()).toEqual([]);
+    });
+  });
+
+  // -- a workspace lost under the run --
+
+  const LOST = "the run's workspace /stub/worktrees/x was deleted";
+
+  it.concurrent.each<[ActivityName, 'WorkLoopWorkflow' | 'IssueToPrWorkflow']>([
+    ['prepareWorkspace', 'WorkLoopWorkflow'],
+    ['runAgent', 'WorkLoopWorkflow'],
+    ['recordCheckpoint', 'WorkLoopWorkflow'],
+    ['createPullRequest', 'IssueToPrWorkflow'],
+    ['mergeBranches', 'IssueToPrWorkflow'],
+  ])('WorkspaceLost from %s ends the %s run with that type, without a retry', async (activity, workflowType) => {
+    const s = scenario({ subTasks: activity === 'mergeBranches' ? TWO_PARTS : [] });
+    const lost = async (): Promise<never> => {
+      throw ApplicationFailure.nonRetryable(LOST, 'WorkspaceLost');
+    };
+    await s.run({ [activity]: lost }, async ({ startLoop, startIssue }) => {
+      const handle = workflowType === 'WorkLoopWorkflow' ? await startLoop(workLoopInput(`lost-${activity}`)) : await startIssue(issueInput());
+      const failure = await failureOfRun(handle);
+      expect(failure.type).toBe('WorkspaceLost');
+      expect(failure.message).toBe(LOST);
+      expect(failure.details[0]).toMatchObject({ outcome: 'incomplete' });
+      expect(s.calls.of(activity)).toHaveLength(1);
+      expect(await handle.query(currentStateQuery)).toBe('failed');
+    });
+  });
+});
