@@ -26,6 +26,7 @@ const shared = {
     '^@aidp/(config|workflows|activities|client|worker|cli|testing)$': '<rootDir>/packages/$1/src',
     '^@aidp/workflows/contracts$': '<rootDir>/packages/workflows/src/contracts',
     '^@aidp/testing/(.*)$': '<rootDir>/packages/testing/src/$1',
+    '^@aidp/worker/(.*)$': '<rootDir>/packages/worker/src/$1',
   },
 };
 

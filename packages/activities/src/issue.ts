@@ -1,6 +1,6 @@
 // The issue flow's first activities: fetch and analyse the issue, then plan the work — with the agent's
 // structured plan when it gives a valid one, else a deterministic plan from the analysis.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import * as v from 'valibot';

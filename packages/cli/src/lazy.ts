@@ -19,7 +19,11 @@ export function clientModule(): typeof ClientModule {
   return require('@aidp/client') as typeof ClientModule;
 }
 
-/** Temporal's converter of histories to the JSON of `temporal workflow show --output json`. */
+/**
+ * Temporal's converter of histories to the JSON of `temporal workflow show --output json`. The SDK
+ * (1.24) exports `historyToJSON` from this module only, not from `@temporalio/common`'s entry point;
+ * this is the one place the CLI reaches past an SDK package's entry point.
+ */
 export function protoUtilsModule(): typeof ProtoUtilsModule {
   return require('@temporalio/common/lib/proto-utils.js') as typeof ProtoUtilsModule;
 }

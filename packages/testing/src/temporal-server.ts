@@ -1,12 +1,13 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { msToTs } from '@temporalio/common/lib/time';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
+import Long from 'long';
 import { isPortFree } from '@aidp/worker';
+import { aidpCacheDir, findGo, goInstall } from '@aidp/worker/go-install';
 import { createCertificates, type TestCertificates } from './certificates.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 
@@ -47,8 +48,7 @@ export interface ResolveTemporalServerOptions {
 
 /** `$AIDP_CACHE_DIR`, else `$XDG_CACHE_HOME/aidp`, else `~/.cache/aidp`, then `temporal-server-<version>`. */
 export function temporalServerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.AIDP_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'aidp');
-  return join(root, `temporal-server-${TEMPORAL_SERVER_VERSION.slice(1)}`);
+  return join(aidpCacheDir(env), `temporal-server-${TEMPORAL_SERVER_VERSION.slice(1)}`);
 }
 
 function runs(path: string, args: string[]): boolean {
@@ -62,13 +62,6 @@ function binariesIn(dir: string): { server: string; sqlTool: string } | undefine
     if (runs(found.server, ['--version']) && runs(found.sqlTool, ['--help'])) return found;
   }
   return undefined;
-}
-
-function findGo(env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir && existsSync(join(dir, 'go'))) return join(dir, 'go');
-  }
-  return existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined;
 }
 
 /**
@@ -101,39 +94,22 @@ export async function resolveTemporalServer(options: ResolveTemporalServerOption
     );
   }
   options.onBuildStart?.(binDir);
-  // Built into a folder of its own and renamed into place at the end, so an interrupted build is never
-  // mistaken for a finished one.
-  mkdirSync(cacheDir, { recursive: true });
-  const staging = mkdtempSync(join(cacheDir, 'bin-'));
-  const scratch = mkdtempSync(join(tmpdir(), 'aidp-temporal-server-build-'));
   const logPath = join(cacheDir, 'build.log');
-  const log = createWriteStream(logPath);
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(go, ['install', ...Object.values(PACKAGES).map((p) => `${p}@${TEMPORAL_SERVER_VERSION}`)], {
-        cwd: scratch, // no go.mod around the caller's folder can interfere
-        env: { ...env, GOBIN: staging, GOFLAGS: `${env.GOFLAGS ?? ''} -buildvcs=false`.trim() },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout.pipe(log, { end: false });
-      child.stderr.pipe(log, { end: false });
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
-    if (code !== 0) {
-      throw new TemporalServerError(
-        `Building the Temporal server ${TEMPORAL_SERVER_VERSION} with "go install" failed (exit ${code}); see ${logPath}. ` +
-          'Check that the Go module proxy is reachable (go env GOPROXY) and that Go is 1.25.14 or newer.',
-      );
-    }
-    if (!binariesIn(staging)) throw new TemporalServerError(`The Temporal server was built into ${staging} but does not run; see ${logPath}.`);
-    rmSync(binDir, { recursive: true, force: true });
-    renameSync(staging, binDir);
-  } finally {
-    log.end();
-    rmSync(scratch, { recursive: true, force: true });
-    rmSync(staging, { recursive: true, force: true });
-  }
+  await goInstall({
+    go,
+    packages: Object.values(PACKAGES).map((p) => `${p}@${TEMPORAL_SERVER_VERSION}`),
+    binDir,
+    logPath,
+    env,
+    works: (dir) => binariesIn(dir) !== undefined,
+    failure: (problem) =>
+      new TemporalServerError(
+        'exitCode' in problem
+          ? `Building the Temporal server ${TEMPORAL_SERVER_VERSION} with "go install" failed (exit ${problem.exitCode}); see ${logPath}. ` +
+              'Check that the Go module proxy is reachable (go env GOPROXY) and that Go is 1.25.14 or newer.'
+          : `The Temporal server was built into ${problem.builtInto} but does not run; see ${logPath}.`,
+      ),
+  });
   const built = binariesIn(binDir);
   if (!built) throw new TemporalServerError(`The Temporal server was built into ${binDir} but does not run.`);
   return { ...built, origin: 'built' };
@@ -367,7 +343,7 @@ export async function startTemporalServer(options: StartTemporalServerOptions): 
               if ((err as { code?: number }).code !== 5) throw err;
               await connection.workflowService.registerNamespace({
                 namespace,
-                workflowExecutionRetentionPeriod: msToTs('1 day'),
+                workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(24 * 60 * 60) },
               });
             }
           }

@@ -1,7 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, createWriteStream } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { aidpCacheDir, findGo, goInstall } from './go-install.js';
 
 /**
  * The Temporal CLI release AIDP builds when none is installed. v1.5.1 is the newest release whose
@@ -34,8 +34,7 @@ export class TemporalCliNotFoundError extends Error {
 
 /** The cache folder for the Temporal CLI build: `$AIDP_CACHE_DIR`, else `$XDG_CACHE_HOME/aidp`, else `~/.cache/aidp`. */
 export function temporalCliCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.AIDP_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'aidp');
-  return join(root, `temporal-cli-${TEMPORAL_CLI_VERSION.slice(1)}`, 'bin');
+  return join(aidpCacheDir(env), `temporal-cli-${TEMPORAL_CLI_VERSION.slice(1)}`, 'bin');
 }
 
 function runs(path: string): boolean {
@@ -80,7 +79,7 @@ export async function resolveTemporalCli(options: ResolveTemporalCliOptions = {}
   if (options.build === false) {
     throw new TemporalCliNotFoundError(`No temporal CLI found. ${installHint}.`);
   }
-  const go = onPath('go', env) ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = findGo(env);
   if (!go) {
     throw new TemporalCliNotFoundError(
       `No temporal CLI found, and Go is not installed to build one. ${installHint}; or install ` +
@@ -88,40 +87,22 @@ export async function resolveTemporalCli(options: ResolveTemporalCliOptions = {}
     );
   }
   options.onBuildStart?.(binDir);
-  await goInstall(go, binDir, env);
-  if (!runs(cached)) {
-    throw new TemporalCliNotFoundError(`The Temporal CLI was built into ${binDir} but "${cached} --version" fails.`);
-  }
+  const logPath = join(dirname(binDir), 'build.log');
+  await goInstall({
+    go,
+    packages: [`${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`],
+    binDir,
+    logPath,
+    env,
+    works: (dir) => runs(join(dir, 'temporal')),
+    failure: (problem) =>
+      new TemporalCliNotFoundError(
+        'exitCode' in problem
+          ? `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with "go install" failed (exit ${problem.exitCode}); see ${logPath}. ` +
+              'Check that the Go module proxy is reachable (go env GOPROXY) and that Go is 1.25 or newer, ' +
+              'or install the Temporal CLI another way and set AIDP_TEMPORAL_CLI.'
+          : `The Temporal CLI was built into ${problem.builtInto} but "temporal --version" fails; see ${logPath}.`,
+      ),
+  });
   return { path: cached, origin: 'built' };
-}
-
-async function goInstall(go: string, binDir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  mkdirSync(binDir, { recursive: true });
-  const logPath = join(binDir, '..', 'build.log');
-  const log = createWriteStream(logPath);
-  // A scratch working directory, so that a go.mod around the caller's directory cannot interfere.
-  const scratch = mkdtempSync(join(tmpdir(), 'aidp-temporal-build-'));
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-        cwd: scratch,
-        env: { ...env, GOBIN: binDir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout.pipe(log, { end: false });
-      child.stderr.pipe(log, { end: false });
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
-    if (code !== 0) {
-      throw new TemporalCliNotFoundError(
-        `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with "go install" failed (exit ${code}); see ${logPath}. ` +
-          'Check that the Go module proxy is reachable (go env GOPROXY) and that Go is 1.25 or newer, ' +
-          'or install the Temporal CLI another way and set AIDP_TEMPORAL_CLI.',
-      );
-    }
-  } finally {
-    log.end();
-    rmSync(scratch, { recursive: true, force: true });
-  }
 }

@@ -3,27 +3,9 @@
 // the test runners) was run with the tool's default reporter, stdout and stderr captured together
 // and not on a terminal unless noted. The throwaway project's absolute path was then replaced with
 // /home/dev/project (and the home directory with /home/dev); every other byte is as the tool wrote it.
-//
-//   jest.txt                  jest 30.5.2 (`jest --ci`), Node 20.20.2
-//   jest-color.txt            the same run with FORCE_COLOR=1 (ANSI colours)
-//   vitest.txt                vitest 3.2.7 (`vitest run`), Node 20.20.2
-//   node-test-tap.txt         Node 20.20.2 `node --test`, stdout not a terminal: the TAP reporter
-//   node-test-spec.txt        Node 20.20.2 `node --test --test-reporter=spec`
-//   node-test-spec-tty.txt    Node 20.20.2 `node --test` on a pseudo-terminal (util-linux `script`):
-//                             the spec reporter, with colours and CRLF line endings
-//   pytest.txt                pytest 7.2.1, Python 3.11.2
-//   pytest-collect-error.txt  pytest 7.2.1, a test module that fails to import
-//   go.txt                    go1.26.8 `go test ./...`
-//   go-build-error.txt        go1.26.8 `go test ./...`, one package does not compile
-//   go-panic.txt              go1.26.8 `go test ./...`, a subtest panics
-//   eslint.txt                ESLint 10.15.0 (`eslint .`, stylish formatter)
-//   tsc.txt                   TypeScript 5.9.3 (`tsc -p .`)
-//   tsc-pretty.txt            TypeScript 5.9.3 (`tsc -p . --pretty`, with colours)
-//   generic-gcc.txt           GNU Make 4.3 running gcc 12.2.0 with -Wall -Werror
-//   generic-python.txt        Python 3.11.2, a script ending in an uncaught exception
-//   generic-npm.txt           npm 11.19.1 `npm run build` in a package with no build script
+// SAMPLES below names the tool that printed each one and what the parsers must read from it.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckResult, DiagnoseFailureInput, Failure } from '@aidp/workflows/contracts';
 import {
@@ -35,6 +17,8 @@ import {
   parseCheckOutput,
   parseFailures,
   stripAnsi,
+  type FailureKind,
+  type Runner,
 } from '../diagnose';
 
 const FIXTURES = join(__dirname, 'fixtures', 'check-output');
@@ -45,142 +29,283 @@ function fixture(name: string): string {
 
 const has = (fragment: string) => expect.stringContaining(fragment);
 
-describe('parseFailures', () => {
-  describe('jest', () => {
-    const expected: Failure[] = [
-      {
-        check: 'test',
-        file: 'src/math.test.js',
-        line: 5,
-        column: 23,
-        test: 'math > adds two numbers',
-        message: 'expect(received).toBe(expected) // Object.is equality\nExpected: 5\nReceived: -1',
-      },
-      {
-        check: 'test',
-        file: 'src/math.js',
-        line: 5,
-        column: 22,
-        test: 'math > divide > handles zero',
-        message: 'division by zero is not allowed',
-      },
-      {
-        check: 'test',
-        file: 'src/strings.test.js',
-        line: 2,
-        column: 31,
-        test: 'uppercases a word',
-        message: has('Expected: "ABD"\nReceived: "ABC"'),
-      },
-      {
-        check: 'test',
-        file: 'src/broken.test.js',
-        line: 1,
-        column: 21,
-        message: "Cannot find module './does-not-exist' from 'src/broken.test.js'",
-      },
-    ];
+// Failures that more than one sample reports: the same project run through two reporters or two modes.
 
-    it('finds each failing test with its innermost project frame, and the suite that failed to run', () => {
-      const failures = parseFailures('test', fixture('jest.txt'));
-      expect(failures).toEqual(expected);
-      expect(failures[3]).not.toHaveProperty('test');
-      expect(detectRunners(fixture('jest.txt'))).toEqual(['jest']);
-    });
+const JEST: Array<[FailureKind, Failure]> = [
+  [
+    'test',
+    {
+      check: 'test',
+      file: 'src/math.test.js',
+      line: 5,
+      column: 23,
+      test: 'math > adds two numbers',
+      message: 'expect(received).toBe(expected) // Object.is equality\nExpected: 5\nReceived: -1',
+    },
+  ],
+  [
+    'test',
+    {
+      check: 'test',
+      file: 'src/math.js',
+      line: 5,
+      column: 22,
+      test: 'math > divide > handles zero',
+      message: 'division by zero is not allowed',
+    },
+  ],
+  [
+    'test',
+    {
+      check: 'test',
+      file: 'src/strings.test.js',
+      line: 2,
+      column: 31,
+      test: 'uppercases a word',
+      message: has('Expected: "ABD"\nReceived: "ABC"'),
+    },
+  ],
+  [
+    'suite',
+    {
+      check: 'test',
+      file: 'src/broken.test.js',
+      line: 1,
+      column: 21,
+      message: "Cannot find module './does-not-exist' from 'src/broken.test.js'",
+    },
+  ],
+];
 
-    it('reads coloured output the same way', () => {
-      expect(fixture('jest-color.txt')).toContain('\u001b[');
-      expect(parseFailures('test', fixture('jest-color.txt'))).toEqual(expected);
-    });
-  });
+/** node:test's TAP and spec reporters name the error classes differently; everything else is the same. */
+const nodeTest = (prefix: { assertion: string; type: string }): Array<[FailureKind, Failure]> => [
+  [
+    'test',
+    {
+      check: 'test',
+      file: '/home/dev/project/test/config.test.js',
+      line: 6,
+      column: 12,
+      test: 'config defaults > has a timeout',
+      message: `${prefix.assertion}: Expected values to be strictly deep-equal:\n+ actual - expected\n{\n+   timeout: 30\n-   timeout: 60\n}`,
+    },
+  ],
+  [
+    'test',
+    {
+      check: 'test',
+      file: '/home/dev/project/test/slug.test.js',
+      line: 12,
+      column: 14,
+      test: 'slugify > separators > uses dashes between words',
+      message: `${prefix.assertion}: Expected values to be strictly equal:\n+ actual - expected\n+ 'hello_world'\n- 'hello-world'`,
+    },
+  ],
+  [
+    'test',
+    {
+      check: 'test',
+      file: '/home/dev/project/slug.js',
+      line: 6,
+      column: 38,
+      test: 'parsePort > rejects text',
+      message: `${prefix.type}: not a port: http`,
+    },
+  ],
+];
+const NODE_TEST_SPEC = nodeTest({ assertion: 'AssertionError [ERR_ASSERTION]', type: 'TypeError [Error]' });
 
-  it('vitest: failing tests with nested describe names and the first project frame', () => {
-    expect(detectRunners(fixture('vitest.txt'))).toEqual(['vitest']);
-    expect(parseFailures('test', fixture('vitest.txt'))).toEqual([
-      {
-        check: 'test',
-        file: 'src/cart.test.js',
-        line: 11,
-        column: 38,
-        test: 'cart > applyDiscount > takes ten percent off',
-        message:
-          'AssertionError: expected +0 to be 90 // Object.is equality\n- Expected\n+ Received\n- 90\n+ 0',
-      },
-      {
-        check: 'test',
-        file: 'src/cart.js',
-        line: 5,
-        column: 28,
-        test: 'cart > applyDiscount > rejects discounts over 100',
-        message: 'RangeError: invalid discount: 150',
-      },
-      {
-        check: 'test',
-        file: 'src/format.test.js',
-        line: 4,
-        column: 46,
-        test: 'formats a name',
-        message: has("AssertionError: expected { first: 'Ada', last: 'Lovelace' } to deeply equal"),
-      },
-    ]);
-  });
+const GO_TESTS: Array<[FailureKind, Failure]> = [
+  ['test', { check: 'test', file: 'ledger_test.go', line: 7, test: 'TestBalance', message: 'Balance() = 30, want 35' }],
+  [
+    'test',
+    {
+      check: 'test',
+      file: 'ledger_test.go',
+      line: 24,
+      test: 'TestFormat/whole_dollars',
+      message: 'Format(500) = "$5.0", want "$5.00"',
+    },
+  ],
+  [
+    'test',
+    {
+      check: 'test',
+      file: 'ledger_test.go',
+      line: 24,
+      test: 'TestFormat/small_cents',
+      message: 'Format(105) = "$1.5", want "$1.05"',
+    },
+  ],
+  [
+    'test',
+    {
+      check: 'test',
+      file: 'ledger_test.go',
+      line: 33,
+      test: 'TestNested/nested/deeper',
+      message: 'first problem\nsecond line of detail',
+    },
+  ],
+];
 
-  describe('node:test', () => {
-    const expected = (prefix: { assertion: string; type: string }): Failure[] => [
-      {
-        check: 'test',
-        file: '/home/dev/project/test/config.test.js',
-        line: 6,
-        column: 12,
-        test: 'config defaults > has a timeout',
-        message: `${prefix.assertion}: Expected values to be strictly deep-equal:\n+ actual - expected\n{\n+   timeout: 30\n-   timeout: 60\n}`,
-      },
-      {
-        check: 'test',
-        file: '/home/dev/project/test/slug.test.js',
-        line: 12,
-        column: 14,
-        test: 'slugify > separators > uses dashes between words',
-        message: `${prefix.assertion}: Expected values to be strictly equal:\n+ actual - expected\n+ 'hello_world'\n- 'hello-world'`,
-      },
-      {
-        check: 'test',
-        file: '/home/dev/project/slug.js',
-        line: 6,
-        column: 38,
-        test: 'parsePort > rejects text',
-        message: `${prefix.type}: not a port: http`,
-      },
-    ];
+const TSC: Array<[FailureKind, Failure]> = [
+  [
+    'type',
+    {
+      check: 'typecheck',
+      file: 'src/main.ts',
+      line: 3,
+      column: 23,
+      message: "TS2345: Argument of type 'number' is not assignable to parameter of type 'string'.",
+    },
+  ],
+  [
+    'type',
+    {
+      check: 'typecheck',
+      file: 'src/main.ts',
+      line: 4,
+      column: 18,
+      message: "TS2339: Property 'nickname' does not exist on type 'User'.",
+    },
+  ],
+  [
+    'type',
+    {
+      check: 'typecheck',
+      file: 'src/main.ts',
+      line: 7,
+      column: 14,
+      message: has(
+        "TS2322: Type '(u: { id: string; }) => string' is not assignable to type 'Render'.\nTypes of parameters 'u' and 'user' are incompatible.",
+      ),
+    },
+  ],
+  [
+    'type',
+    {
+      check: 'typecheck',
+      file: 'src/user.ts',
+      line: 8,
+      column: 12,
+      message: "TS2322: Type 'string' is not assignable to type 'number'.",
+    },
+  ],
+];
 
-    it('TAP (the default when not on a terminal): leaf failures with subtest and suite names, parents skipped', () => {
-      expect(detectRunners(fixture('node-test-tap.txt'))).toEqual(['node-test-tap']);
-      expect(parseFailures('test', fixture('node-test-tap.txt'))).toEqual(
-        expected({ assertion: 'AssertionError', type: 'TypeError' }),
-      );
-    });
+interface Sample {
+  /** A file in ./fixtures/check-output. */
+  file: string;
+  /** The tool that printed it, and how it was run. */
+  source: string;
+  /** What the parsers must get right in it. */
+  reads: string;
+  check: string;
+  /** The runners that recognise it (`generic` last when none found anything). */
+  runners: Runner[];
+  failures: Array<[FailureKind, Failure]>;
+  /** Bytes the raw file must hold for the sample to test what it claims (colours, CRLF). */
+  raw?: string[];
+}
 
-    it('spec reporter', () => {
-      expect(detectRunners(fixture('node-test-spec.txt'))).toEqual(['node-test-spec']);
-      expect(parseFailures('test', fixture('node-test-spec.txt'))).toEqual(
-        expected({ assertion: 'AssertionError [ERR_ASSERTION]', type: 'TypeError [Error]' }),
-      );
-    });
-
-    it('spec reporter on a terminal (colours, CRLF)', () => {
-      const raw = fixture('node-test-spec-tty.txt');
-      expect(raw).toContain('\r\n');
-      expect(raw).toContain('\u001b[');
-      expect(parseFailures('test', raw)).toEqual(
-        expected({ assertion: 'AssertionError [ERR_ASSERTION]', type: 'TypeError [Error]' }),
-      );
-    });
-  });
-
-  describe('pytest', () => {
-    it('failures with node ids (nested classes, parametrised), the innermost project frame (not the standard library) and the E lines', () => {
-      expect(detectRunners(fixture('pytest.txt'))).toEqual(['pytest']);
-      expect(parseFailures('test', fixture('pytest.txt'))).toEqual([
+/** Every real output sample, and what reading it must give. One test below runs them all. */
+const SAMPLES: Sample[] = [
+  {
+    file: 'jest.txt',
+    source: 'jest 30.5.2 (`jest --ci`), Node 20.20.2',
+    reads: 'each failing test at its innermost project frame, and the suite that failed to run',
+    check: 'test',
+    runners: ['jest'],
+    failures: JEST,
+  },
+  {
+    file: 'jest-color.txt',
+    source: 'the same jest run with FORCE_COLOR=1',
+    reads: 'coloured output the same way',
+    check: 'test',
+    runners: ['jest'],
+    failures: JEST,
+    raw: ['\u001b['],
+  },
+  {
+    file: 'vitest.txt',
+    source: 'vitest 3.2.7 (`vitest run`), Node 20.20.2',
+    reads: 'failing tests with nested describe names and the first project frame',
+    check: 'test',
+    runners: ['vitest'],
+    failures: [
+      [
+        'test',
+        {
+          check: 'test',
+          file: 'src/cart.test.js',
+          line: 11,
+          column: 38,
+          test: 'cart > applyDiscount > takes ten percent off',
+          message:
+            'AssertionError: expected +0 to be 90 // Object.is equality\n- Expected\n+ Received\n- 90\n+ 0',
+        },
+      ],
+      [
+        'test',
+        {
+          check: 'test',
+          file: 'src/cart.js',
+          line: 5,
+          column: 28,
+          test: 'cart > applyDiscount > rejects discounts over 100',
+          message: 'RangeError: invalid discount: 150',
+        },
+      ],
+      [
+        'test',
+        {
+          check: 'test',
+          file: 'src/format.test.js',
+          line: 4,
+          column: 46,
+          test: 'formats a name',
+          message: has("AssertionError: expected { first: 'Ada', last: 'Lovelace' } to deeply equal"),
+        },
+      ],
+    ],
+  },
+  {
+    file: 'node-test-tap.txt',
+    source: 'Node 20.20.2 `node --test`, stdout not a terminal: the TAP reporter',
+    reads: 'leaf failures with subtest and suite names, parents skipped',
+    check: 'test',
+    runners: ['node-test-tap'],
+    failures: nodeTest({ assertion: 'AssertionError', type: 'TypeError' }),
+  },
+  {
+    file: 'node-test-spec.txt',
+    source: 'Node 20.20.2 `node --test --test-reporter=spec`',
+    reads: 'the spec reporter',
+    check: 'test',
+    runners: ['node-test-spec'],
+    failures: NODE_TEST_SPEC,
+  },
+  {
+    file: 'node-test-spec-tty.txt',
+    source: 'Node 20.20.2 `node --test` on a pseudo-terminal (util-linux `script`)',
+    reads: 'the spec reporter on a terminal, with colours and CRLF line endings',
+    check: 'test',
+    runners: ['node-test-spec'],
+    failures: NODE_TEST_SPEC,
+    raw: ['\r\n', '\u001b['],
+  },
+  {
+    file: 'pytest.txt',
+    source: 'pytest 7.2.1, Python 3.11.2',
+    reads:
+      'node ids (nested classes, parametrised), the innermost project frame (not the standard library) and the E lines',
+    check: 'test',
+    runners: ['pytest'],
+    failures: [
+      [
+        'test',
         {
           check: 'test',
           file: 'inventory.py',
@@ -188,6 +313,9 @@ describe('parseFailures', () => {
           test: 'tests/test_inventory.py::test_restock_rejects_negative',
           message: 'ValueError: negative amount: -1',
         },
+      ],
+      [
+        'test',
         {
           check: 'test',
           file: 'tests/test_inventory.py',
@@ -195,6 +323,9 @@ describe('parseFailures', () => {
           test: 'tests/test_inventory.py::TestPricing::TestTax::test_standard_rate',
           message: 'assert 20.0 == 120\n+  where 20.0 = price_with_tax(100, 0.2)',
         },
+      ],
+      [
+        'test',
         {
           check: 'test',
           file: 'tests/test_inventory.py',
@@ -202,6 +333,9 @@ describe('parseFailures', () => {
           test: 'tests/test_inventory.py::TestPricing::test_zero_rate[0-1]',
           message: 'assert 0 == 1\n+  where 0 = price_with_tax(0, 1)',
         },
+      ],
+      [
+        'test',
         {
           check: 'test',
           file: 'tests/test_inventory.py',
@@ -209,78 +343,60 @@ describe('parseFailures', () => {
           test: 'tests/test_inventory.py::test_reads_settings',
           message: has('json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes'),
         },
-      ]);
-    });
-
-    it('collection errors, pointing at the test module rather than the import machinery', () => {
-      expect(parseCheckOutput('test', fixture('pytest-collect-error.txt')).failures).toEqual([
-        {
-          kind: 'suite',
-          failure: {
-            check: 'test',
-            file: 'tests/test_orders.py',
-            line: 1,
-            message: "ModuleNotFoundError: No module named 'orders'",
-          },
-        },
-      ]);
-    });
-  });
-
-  describe('go test', () => {
-    const testFailures: Failure[] = [
-      {
-        check: 'test',
-        file: 'ledger_test.go',
-        line: 7,
-        test: 'TestBalance',
-        message: 'Balance() = 30, want 35',
-      },
-      {
-        check: 'test',
-        file: 'ledger_test.go',
-        line: 24,
-        test: 'TestFormat/whole_dollars',
-        message: 'Format(500) = "$5.0", want "$5.00"',
-      },
-      {
-        check: 'test',
-        file: 'ledger_test.go',
-        line: 24,
-        test: 'TestFormat/small_cents',
-        message: 'Format(105) = "$1.5", want "$1.05"',
-      },
-      {
-        check: 'test',
-        file: 'ledger_test.go',
-        line: 33,
-        test: 'TestNested/nested/deeper',
-        message: 'first problem\nsecond line of detail',
-      },
-    ];
-
-    it('failing tests and subtests, multi-line messages, parents without messages skipped', () => {
-      expect(detectRunners(fixture('go.txt'))).toEqual(['go']);
-      expect(parseFailures('test', fixture('go.txt'))).toEqual(testFailures);
-    });
-
-    it('compile errors of a package next to the failing tests of another', () => {
-      expect(parseFailures('test', fixture('go-build-error.txt'))).toEqual([
-        { check: 'test', file: 'util/util_test.go', line: 12, column: 5, message: 'undefined: Triple' },
+      ],
+    ],
+  },
+  {
+    file: 'pytest-collect-error.txt',
+    source: 'pytest 7.2.1, a test module that fails to import',
+    reads: 'a collection error, at the test module rather than the import machinery',
+    check: 'test',
+    runners: ['pytest'],
+    failures: [
+      [
+        'suite',
         {
           check: 'test',
-          file: 'util/util_test.go',
-          line: 15,
-          column: 6,
-          message: 'declared and not used: unused',
+          file: 'tests/test_orders.py',
+          line: 1,
+          message: "ModuleNotFoundError: No module named 'orders'",
         },
-        ...testFailures,
-      ]);
-    });
-
-    it('a panic, attached to the subtest that was running, at the first frame outside the runtime', () => {
-      expect(parseFailures('test', fixture('go-panic.txt'))).toEqual([
-        { check: 'test', file: 'queue_test.go', line: 7, test: 'TestLen', message: 'len = 1, want 2' },
+      ],
+    ],
+  },
+  {
+    file: 'go.txt',
+    source: 'go1.26.8 `go test ./...`',
+    reads: 'failing tests and subtests, multi-line messages, parents without messages skipped',
+    check: 'test',
+    runners: ['go'],
+    failures: GO_TESTS,
+  },
+  {
+    file: 'go-build-error.txt',
+    source: 'go1.26.8 `go test ./...`, one package does not compile',
+    reads: 'the compile errors of a package next to the failing tests of another',
+    check: 'test',
+    runners: ['go'],
+    failures: [
+      ['build', { check: 'test', file: 'util/util_test.go', line: 12, column: 5, message: 'undefined: Triple' }],
+      [
+        'build',
+        { check: 'test', file: 'util/util_test.go', line: 15, column: 6, message: 'declared and not used: unused' },
+      ],
+      ...GO_TESTS,
+    ],
+  },
+  {
+    file: 'go-panic.txt',
+    source: 'go1.26.8 `go test ./...`, a subtest panics',
+    reads: 'a panic, attached to the subtest that was running, at the first frame outside the runtime',
+    check: 'test',
+    runners: ['go'],
+    failures: [
+      ['test', { check: 'test', file: 'queue_test.go', line: 7, test: 'TestLen', message: 'len = 1, want 2' }],
+      [
+        'test',
         {
           check: 'test',
           file: '/home/dev/project/queue/queue.go',
@@ -288,56 +404,161 @@ describe('parseFailures', () => {
           test: 'TestPeek/past_the_end',
           message: 'panic: runtime error: index out of range [5] with length 2',
         },
-      ]);
-    });
-  });
-
-  it('eslint (stylish): errors with their rule; warnings dropped when there are errors', () => {
-    expect(detectRunners(fixture('eslint.txt'))).toEqual(['eslint']);
-    expect(parseCheckOutput('lint', fixture('eslint.txt')).failures).toEqual([
-      {
-        kind: 'lint',
-        failure: {
+      ],
+    ],
+  },
+  {
+    file: 'eslint.txt',
+    source: 'ESLint 10.15.0 (`eslint .`, stylish formatter)',
+    reads: 'errors with their rule; warnings dropped when there are errors',
+    check: 'lint',
+    runners: ['eslint'],
+    failures: [
+      [
+        'lint',
+        {
           check: 'lint',
           file: '/home/dev/project/src/app.js',
           line: 4,
           column: 7,
           message: "'unusedValue' is assigned a value but never used (no-unused-vars)",
         },
-      },
-      {
-        kind: 'lint',
-        failure: {
+      ],
+      [
+        'lint',
+        {
           check: 'lint',
           file: '/home/dev/project/src/app.js',
           line: 7,
           column: 13,
           message: "Expected '===' and instead saw '==' (eqeqeq)",
         },
-      },
-      {
-        kind: 'lint',
-        failure: {
+      ],
+      [
+        'lint',
+        {
           check: 'lint',
           file: '/home/dev/project/src/app.js',
           line: 10,
           column: 10,
           message: "'missingFunction' is not defined (no-undef)",
         },
-      },
-      {
-        kind: 'lint',
-        failure: {
+      ],
+      [
+        'lint',
+        {
           check: 'lint',
           file: '/home/dev/project/src/lib/helper.js',
           line: 1,
           column: 31,
           message: "'extra' is defined but never used (no-unused-vars)",
         },
-      },
-    ]);
+      ],
+    ],
+  },
+  {
+    file: 'tsc.txt',
+    source: 'TypeScript 5.9.3 (`tsc -p .`)',
+    reads: 'the plain form `file(line,col): error TSxxxx`, with the chain of reasons',
+    check: 'typecheck',
+    runners: ['tsc'],
+    failures: TSC,
+  },
+  {
+    file: 'tsc-pretty.txt',
+    source: 'TypeScript 5.9.3 (`tsc -p . --pretty`, with colours)',
+    reads: 'the --pretty form `file:line:col - error TSxxxx`, related-information lines not counted',
+    check: 'typecheck',
+    runners: ['tsc'],
+    failures: TSC,
+    raw: ['\u001b['],
+  },
+  {
+    file: 'generic-gcc.txt',
+    source: 'GNU Make 4.3 running gcc 12.2.0 with -Wall -Werror',
+    reads: 'compiler-style `path:line:col: error:` lines, notes and the make trailer ignored',
+    check: 'build',
+    runners: ['generic'],
+    failures: [
+      [
+        'error',
+        {
+          check: 'build',
+          file: 'main.c',
+          line: 5,
+          column: 20,
+          message: 'error: ‘missing_value’ undeclared (first use in this function)',
+        },
+      ],
+      [
+        'error',
+        {
+          check: 'build',
+          file: 'main.c',
+          line: 6,
+          column: 12,
+          message: has('error: returning ‘char *’ from a function with return type ‘int’'),
+        },
+      ],
+      [
+        'error',
+        {
+          check: 'build',
+          file: 'main.c',
+          line: 4,
+          column: 9,
+          message: 'error: unused variable ‘unused’ [-Werror=unused-variable]',
+        },
+      ],
+    ],
+  },
+  {
+    file: 'generic-python.txt',
+    source: 'Python 3.11.2, a script ending in an uncaught exception',
+    reads: 'a Python traceback, at its innermost frame',
+    check: 'migrate',
+    runners: ['generic'],
+    failures: [
+      ['error', { check: 'migrate', file: '/home/dev/project/migrate.py', line: 11, message: "KeyError: 'version'" }],
+    ],
+  },
+  {
+    file: 'generic-npm.txt',
+    source: 'npm 11.19.1 `npm run build` in a package with no build script',
+    reads: 'otherwise the last meaningful lines, as one failure with no file',
+    check: 'build',
+    runners: ['generic'],
+    failures: [
+      [
+        'output',
+        {
+          check: 'build',
+          message:
+            'npm error Missing script: "build"\nnpm error To see a list of scripts, run:\nnpm error   npm run',
+        },
+      ],
+    ],
+  },
+];
+
+describe('parseCheckOutput on real output', () => {
+  it('has a sample for every fixture', () => {
+    expect(SAMPLES.map((s) => s.file).sort()).toEqual(readdirSync(FIXTURES).sort());
   });
 
+  it.each(SAMPLES)('$file: $reads', ({ file, check, runners, failures, raw }) => {
+    const text = fixture(file);
+    for (const bytes of raw ?? []) expect(text).toContain(bytes);
+    expect(detectRunners(text)).toEqual(runners.filter((r) => r !== 'generic'));
+    expect(parseCheckOutput(check, text)).toStrictEqual({
+      runners,
+      failures: failures.map(([kind, failure]) => ({ kind, failure })),
+    });
+    expect(parseFailures(check, text)).toStrictEqual(failures.map(([, failure]) => failure));
+  });
+});
+
+describe('parseFailures', () => {
   it('eslint (stylish): warnings when they are all there is', () => {
     const onlyWarnings = fixture('eslint.txt')
       .split('\n')
@@ -354,117 +575,13 @@ describe('parseFailures', () => {
     ]);
   });
 
-  describe('tsc', () => {
-    const expected: Failure[] = [
-      {
-        check: 'typecheck',
-        file: 'src/main.ts',
-        line: 3,
-        column: 23,
-        message: "TS2345: Argument of type 'number' is not assignable to parameter of type 'string'.",
-      },
-      {
-        check: 'typecheck',
-        file: 'src/main.ts',
-        line: 4,
-        column: 18,
-        message: "TS2339: Property 'nickname' does not exist on type 'User'.",
-      },
-      {
-        check: 'typecheck',
-        file: 'src/main.ts',
-        line: 7,
-        column: 14,
-        message: has(
-          "TS2322: Type '(u: { id: string; }) => string' is not assignable to type 'Render'.\nTypes of parameters 'u' and 'user' are incompatible.",
-        ),
-      },
-      {
-        check: 'typecheck',
-        file: 'src/user.ts',
-        line: 8,
-        column: 12,
-        message: "TS2322: Type 'string' is not assignable to type 'number'.",
-      },
-    ];
-
-    it('plain form `file(line,col): error TSxxxx`, with the chain of reasons', () => {
-      expect(detectRunners(fixture('tsc.txt'))).toEqual(['tsc']);
-      expect(parseFailures('typecheck', fixture('tsc.txt'))).toEqual(expected);
-    });
-
-    it('--pretty form `file:line:col - error TSxxxx` (coloured), related-information lines not counted', () => {
-      expect(detectRunners(fixture('tsc-pretty.txt'))).toEqual(['tsc']);
-      expect(parseFailures('typecheck', fixture('tsc-pretty.txt'))).toEqual(expected);
-    });
-
-    it('keeps long messages under the limit', () => {
-      const chained = parseFailures('typecheck', fixture('tsc.txt'))[2];
-      expect(chained?.message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
-      expect(chained?.message.endsWith('…')).toBe(true);
-    });
+  it('tsc: keeps long messages under the limit', () => {
+    const chained = parseFailures('typecheck', fixture('tsc.txt'))[2];
+    expect(chained?.message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+    expect(chained?.message.endsWith('…')).toBe(true);
   });
 
   describe('generic fallback', () => {
-    it('compiler-style `path:line:col: error:` lines, notes and the make trailer ignored', () => {
-      expect(detectRunners(fixture('generic-gcc.txt'))).toEqual([]);
-      expect(parseCheckOutput('build', fixture('generic-gcc.txt'))).toEqual({
-        runners: ['generic'],
-        failures: [
-          {
-            kind: 'error',
-            failure: {
-              check: 'build',
-              file: 'main.c',
-              line: 5,
-              column: 20,
-              message: 'error: ‘missing_value’ undeclared (first use in this function)',
-            },
-          },
-          {
-            kind: 'error',
-            failure: {
-              check: 'build',
-              file: 'main.c',
-              line: 6,
-              column: 12,
-              message: has('error: returning ‘char *’ from a function with return type ‘int’'),
-            },
-          },
-          {
-            kind: 'error',
-            failure: {
-              check: 'build',
-              file: 'main.c',
-              line: 4,
-              column: 9,
-              message: 'error: unused variable ‘unused’ [-Werror=unused-variable]',
-            },
-          },
-        ],
-      });
-    });
-
-    it('a Python traceback, at its innermost frame', () => {
-      expect(parseFailures('migrate', fixture('generic-python.txt'))).toEqual([
-        { check: 'migrate', file: '/home/dev/project/migrate.py', line: 11, message: "KeyError: 'version'" },
-      ]);
-    });
-
-    it('otherwise the last meaningful lines, as one failure with no file', () => {
-      const failures = parseCheckOutput('build', fixture('generic-npm.txt')).failures;
-      expect(failures).toEqual([
-        {
-          kind: 'output',
-          failure: {
-            check: 'build',
-            message:
-              'npm error Missing script: "build"\nnpm error To see a list of scripts, run:\nnpm error   npm run',
-          },
-        },
-      ]);
-    });
-
     it('takes the end of long unknown output, within the message limit', () => {
       const lines = Array.from(
         { length: 50 },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Connection } from '@temporalio/client';
+import Long from 'long';
 import fc from 'fast-check';
 import { temporalAddress, uniqueName } from '@aidp/testing';
 import { createCli, main } from '..';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   const namespace = uniqueName('argv');
   const connection = await Connection.connect({ address: temporalAddress() });
   try {
-    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
     for (let tries = 0; ; tries++) {
       try {
         await connection.workflowService.describeNamespace({ namespace });

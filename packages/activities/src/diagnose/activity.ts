@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { CheckResult, DiagnoseFailureInput, Diagnosis } from '@aidp/workflows/contracts';
-import { diagnose } from './diagnose/index.js';
+import { diagnose } from './diagnose.js';
 
 // Reading more than this of a log adds nothing to a diagnosis.
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
