@@ -13,7 +13,7 @@ import { adapterFor, type AgentReport } from './agents/index.js';
 import { agentEnvironment, redactSecrets, secretValues } from './environment.js';
 import { changedBetween, isGitWorkTree, snapshotTree } from './git.js';
 import { lastLines, runProcess } from './process.js';
-import { workspaceRepo } from './workspace.js';
+import { workspaceRepo } from './prepare-workspace.js';
 
 const MAX_CHANGED_FILES = 200;
 /** How much of one agent run's output its log keeps when `agent.max_output_bytes` is not given. */

@@ -5,14 +5,14 @@
  */
 import type { AidpActivities } from '@aidp/workflows/contracts';
 import { runAgent } from './agent.js';
-import { runChecks } from './checks.js';
-import { recordCheckpoint } from './checkpoint.js';
+import { runChecks } from './run-checks.js';
+import { recordCheckpoint } from './record-checkpoint.js';
 import { diagnoseFailure } from './diagnose/index.js';
-import { createPrompt } from './prompt.js';
-import { prepareWorkspace } from './workspace.js';
+import { createPrompt } from './create-prompt.js';
+import { prepareWorkspace } from './prepare-workspace.js';
 import { analyzeIssue, createPlan } from './issue.js';
-import { mergeBranches } from './merge.js';
-import { createPullRequest } from './pull-request.js';
+import { mergeBranches } from './merge-branches.js';
+import { createPullRequest } from './create-pull-request.js';
 
 /** All of AIDP's activities, by the names the workflows call them. */
 export const aidpActivities = {
@@ -28,19 +28,19 @@ export const aidpActivities = {
   createPullRequest,
 } satisfies AidpActivities;
 
-export { prepareWorkspace, runDirOf } from './workspace.js';
-export { createPrompt, renderPrompt } from './prompt.js';
+export { prepareWorkspace, runDirOf } from './prepare-workspace.js';
+export { createPrompt, renderPrompt } from './create-prompt.js';
 export { runAgent, hasCompletionMarker } from './agent.js';
 export { adapterFor, commandAdapter, expandCommand, parseReportedCost } from './agents/index.js';
 export type { AgentAdapter, AgentInvocation, AgentInvocationContext, AgentReport, AgentFailureClass } from './agents/index.js';
-export { runChecks } from './checks.js';
-export { recordCheckpoint } from './checkpoint.js';
+export { runChecks } from './run-checks.js';
+export { recordCheckpoint } from './record-checkpoint.js';
 export { diagnoseFailure, parseFailures, diagnose } from './diagnose/index.js';
 export { agentEnvironment, checkEnvironment, secretValues, redactSecrets, AIDP_SECRET_VARIABLES } from './environment.js';
 export { runProcess } from './process.js';
 export { analyzeIssue, createPlan, deterministicPlan, validateAgentPlan, extractJson, renderPlanPrompt } from './issue.js';
-export { mergeBranches } from './merge.js';
-export { createPullRequest, gitAuthEnvironment } from './pull-request.js';
+export { mergeBranches } from './merge-branches.js';
+export { createPullRequest, gitAuthEnvironment } from './create-pull-request.js';
 export { resolveGitHubToken, toActivityError, splitRepo } from './github/client.js';
 export { parseIssueBody, renderIssueForAgent, relevantComments, AIDP_COMMENT_MARKER } from './github/issue-text.js';
 export type { RunProcessOptions, ProcessOutcome } from './process.js';

@@ -8,7 +8,7 @@ import type { AnalyzeIssueInput, CreatePlanInput, IssueAnalysis, Plan, SubTask }
 import { executeAgent } from './agent.js';
 import { gitHubCall, gitHubClient, splitRepo } from './github/client.js';
 import { parseIssueBody, renderIssueFile, renderIssueForAgent, type IssueComment } from './github/issue-text.js';
-import { runDirOf } from './workspace.js';
+import { runDirOf } from './prepare-workspace.js';
 
 const MAX_COMMENT_PAGES = 5;
 

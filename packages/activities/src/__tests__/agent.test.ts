@@ -6,7 +6,7 @@ import { FIXED_MATH, createFixtureProject, isProcessAlive, scriptAgent } from '@
 import type { RunAgentInput } from '@aidp/workflows/contracts';
 import { hasCompletionMarker, runAgent } from '../agent';
 import { expandCommand, parseReportedCost } from '../agents';
-import { prepareWorkspace } from '../workspace';
+import { prepareWorkspace } from '../prepare-workspace';
 
 // The activities log what they do; the test output needs none of it.
 const noop = () => undefined;

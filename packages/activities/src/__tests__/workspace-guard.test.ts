@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXED_MATH, createFixtureProject, dirtyCheckout, repositoryState, type FixtureProject } from '@aidp/testing';
-import { recordCheckpoint } from '../checkpoint';
-import { mergeBranches } from '../merge';
-import { prepareWorkspace } from '../workspace';
+import { recordCheckpoint } from '../record-checkpoint';
+import { mergeBranches } from '../merge-branches';
+import { prepareWorkspace } from '../prepare-workspace';
 
 const noop = () => undefined;
 const QUIET = { logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop } };

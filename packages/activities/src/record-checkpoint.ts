@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordCheckpointInput, RecordCheckpointResult } from '@aidp/workflows/contracts';
 import { commitAll } from './git.js';
-import { workspaceRepo } from './workspace.js';
+import { workspaceRepo } from './prepare-workspace.js';
 
 interface CheckpointRecord {
   workflowId: string;

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BROKEN_MATH, FIXED_MATH, FIXTURE_TEST_COMMAND, createFixtureProject } from '@aidp/testing';
-import { prepareWorkspace } from '../workspace';
-import { recordCheckpoint } from '../checkpoint';
-import { runChecks } from '../checks';
+import { prepareWorkspace } from '../prepare-workspace';
+import { recordCheckpoint } from '../record-checkpoint';
+import { runChecks } from '../run-checks';
 
 // The activities log what they do; the test output needs none of it.
 const noop = () => undefined;

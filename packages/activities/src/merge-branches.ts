@@ -6,7 +6,7 @@ import { Context } from '@temporalio/activity';
 import type { CostSummary, MergeBranchesInput, MergeBranchesResult } from '@aidp/workflows/contracts';
 import { runAgent } from './agent.js';
 import { identityArgs, type Repo } from './git.js';
-import { workspaceRepo } from './workspace.js';
+import { workspaceRepo } from './prepare-workspace.js';
 
 const CONFLICT_MARKER = /^(<{7}|>{7})( |$)/m;
 

@@ -5,7 +5,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CreatePullRequestInput, CreatePullRequestResult } from '@aidp/workflows/contracts';
 import { commitAll, GitError } from './git.js';
-import { workspaceRepo } from './workspace.js';
+import { workspaceRepo } from './prepare-workspace.js';
 import { gitHubCall, gitHubClient, splitRepo, toActivityError } from './github/client.js';
 import { AIDP_COMMENT_MARKER } from './github/issue-text.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPrompt, renderPrompt } from '../prompt';
+import { createPrompt, renderPrompt } from '../create-prompt';
 import type { CreatePromptInput } from '@aidp/workflows/contracts';
 
 const input: CreatePromptInput = {
