@@ -5,14 +5,17 @@
  */
 export { createAidpWorker } from './worker.js';
 export type { CreateAidpWorkerOptions, AidpWorker } from './worker.js';
+export { AidpNamespaceNotFoundError, AidpWorkerError } from './errors.js';
 export { runWorker } from './run-worker.js';
 export { installAidpRuntime, coreLogFilter, MetricsAddressInUseError } from './runtime.js';
 export type { AidpRuntime, InstallAidpRuntimeOptions } from './runtime.js';
 export { createAidpLogger } from './logger.js';
 export type { AidpLogger, AidpLoggerOptions, LogStream } from './logger.js';
 export type { RunWorkerOptions, WorkerEndpoint } from './run-worker.js';
-export { startDevServer, freePort, isPortFree, DevServerStartError } from './dev-server.js';
-export type { DevServerOptions, DevServer } from './dev-server.js';
+export { startDevServer, freePort, isPortFree, devServerErrors, DevServerStartError, DevServerExitedError } from './dev-server.js';
+export type { DevServerOptions, DevServer, DevServerStartReason } from './dev-server.js';
+export { probeListener, describeListener, listeningProcess, isLocalHost, localAddresses } from './listener.js';
+export type { Listener, ListeningProcess, ProbeListenerOptions } from './listener.js';
 export {
   resolveTemporalCli,
   temporalCliCacheDir,

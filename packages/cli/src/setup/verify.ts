@@ -4,7 +4,11 @@ import { troubleshoot } from '../troubleshoot.js';
 /** How long the wizard waits for the server: long enough for a TLS handshake across the world, short enough to answer fast. */
 export const CONNECT_TIMEOUT_MS = 4_000;
 
-export type ConnectionTest = { ok: true } | { ok: false; unreachable: boolean; message: string };
+/**
+ * What the test found. `unreachable`: nothing listens at the address at all. `notTemporal`:
+ * something listens there, but it is not a Temporal server; the message says what it is.
+ */
+export type ConnectionTest = { ok: true } | { ok: false; unreachable: boolean; notTemporal?: boolean; message: string };
 
 /**
  * Connects with the configuration the wizard is about to save and lists one workflow in its
@@ -23,7 +27,7 @@ export async function testConnection(config: AidpConfig, env: Record<string, str
     );
     return { ok: true };
   } catch (error) {
-    return describeFailure(error, config);
+    return await describeFailure(error, config);
   } finally {
     await client?.close().catch(() => undefined);
   }
@@ -36,7 +40,7 @@ function codeOf(error: unknown): number | undefined {
   return typeof cause === 'number' ? cause : undefined;
 }
 
-function describeFailure(error: unknown, config: AidpConfig): ConnectionTest {
+async function describeFailure(error: unknown, config: AidpConfig): Promise<ConnectionTest> {
   const address = config.temporal.target_host;
   const code = codeOf(error);
   if (code === 16 /* UNAUTHENTICATED */ || code === 7 /* PERMISSION_DENIED */) {
@@ -53,7 +57,49 @@ function describeFailure(error: unknown, config: AidpConfig): ConnectionTest {
       ].join('\n'),
     };
   }
+  if (code === 12 /* UNIMPLEMENTED */) {
+    return { ok: false, unreachable: false, notTemporal: true, message: notTemporal(address, 'a gRPC server without Temporal\'s API') };
+  }
   const explained = troubleshoot(error);
-  const unreachable = error instanceof Error && error.name === 'AidpConnectionError';
-  return { ok: false, unreachable, message: explained instanceof Error ? explained.message : String(explained) };
+  const message = explained instanceof Error ? explained.message : String(explained);
+  const connection = error instanceof Error && error.name === 'AidpConnectionError' ? (error as Error & { reason?: string }) : undefined;
+  // A known reason (TLS on one side only, a certificate refused) means a server did answer.
+  if (!connection || connection.reason !== undefined) return { ok: false, unreachable: false, message };
+  // The client only knows it got no Temporal answer; look at what, if anything, is listening.
+  const found = await whatListens(address);
+  if (found === undefined) return { ok: false, unreachable: true, message };
+  if (found.mayBeTemporal) {
+    // TLS or HTTP/2: Temporal speaks those, so the settings may be what is wrong, not the server.
+    return { ok: false, unreachable: false, message: `${message}\n  found: ${found.words} at ${address}, which did not answer Temporal's gRPC API with these settings` };
+  }
+  return { ok: false, unreachable: false, notTemporal: true, message: notTemporal(address, found.words) };
+}
+
+/**
+ * What listens at `host:port`, in words (with its process, for this machine), and whether it may be
+ * a Temporal server all the same; undefined when nothing listens.
+ */
+async function whatListens(address: string): Promise<{ words: string; mayBeTemporal: boolean } | undefined> {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address.trim());
+  if (!match) return undefined;
+  const [, host = '', portText = ''] = match;
+  const port = Number(portText);
+  const { describeListener, listeningProcess, probeListener } = await import('@aidp/worker');
+  const listener = await probeListener(host, port);
+  if (listener.kind === 'none') return undefined;
+  const owner = listeningProcess(port, host);
+  return {
+    words: `${describeListener(listener)}${owner ? `; pid ${owner.pid}: ${owner.command}` : ''}`,
+    mayBeTemporal: listener.kind === 'tls' || listener.kind === 'http2',
+  };
+}
+
+function notTemporal(address: string, what: string): string {
+  return [
+    `something is listening on ${address}, but it is not a Temporal server (it did not answer Temporal's gRPC API)`,
+    `  it is ${what}`,
+    '  check:',
+    '  1. the address: is this the host and port of the Temporal frontend? (its gRPC port, 7233 unless changed; not the Web UI)',
+    '  2. that program: stop it, or run Temporal on another port (aidp temporal dev --port <port>) and give that port here',
+  ].join('\n');
 }

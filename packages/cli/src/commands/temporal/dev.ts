@@ -1,6 +1,8 @@
-import { Command, Option } from 'clipanion';
+import { isIP } from 'node:net';
+import { Command, Option, UsageError } from 'clipanion';
 import { TemporalCommand } from '../../base-command.js';
 import { CliError } from '../../errors.js';
+import { endProcessIfStuck, workerFailure } from './worker.js';
 
 /** `aidp temporal dev`: a local Temporal dev server and an AIDP worker in one process. */
 export class TemporalDevCommand extends TemporalCommand {
@@ -19,11 +21,16 @@ export class TemporalDevCommand extends TemporalCommand {
       State lives in memory unless --db-file names a SQLite file to keep it across restarts.
 
       The worker logs to stderr, as \`aidp temporal worker\` does (logging.level, AIDP_LOG_LEVEL).
+
+      When the server cannot start, the command says why — an --ip this machine does not have, a
+      port something else holds (and what holds it) — and exits 1. When the dev server or the
+      worker stops on its own, the other is stopped and the command exits 1.
     `,
     examples: [
       ['Start the dev server and a worker', '$0 temporal dev'],
       ['Keep runs across restarts', '$0 temporal dev --db-file .aidp/temporal.db'],
       ['Use other ports', '$0 temporal dev --port 7300 --ui-port 8300'],
+      ['Listen on every interface (other machines can connect)', '$0 temporal dev --ip 0.0.0.0'],
     ],
   });
 
@@ -31,13 +38,18 @@ export class TemporalDevCommand extends TemporalCommand {
   uiPort = Option.String('--ui-port', '8233', { description: 'Port of the Temporal Web UI' });
   headless = Option.Boolean('--headless', false, { description: 'Do not start the Web UI' });
   dbFile = Option.String('--db-file', { description: 'SQLite file that keeps the server state across restarts' });
-  ip = Option.String('--ip', '127.0.0.1', { description: 'Interface the server listens on' });
+  ip = Option.String('--ip', '127.0.0.1', { description: 'IP address of this machine the server listens on (0.0.0.0: all)' });
 
   async run(): Promise<number> {
     const port = parsePort(this.port, '--port');
     const uiPort = parsePort(this.uiPort, '--ui-port');
+    if (!this.headless && uiPort === port) throw new UsageError(`--ui-port: must differ from --port (both are ${port})`);
+    if (this.ip !== 'localhost' && isIP(this.ip) === 0) {
+      throw new UsageError(`--ip: expected an IP address of this machine, such as 127.0.0.1 (or 0.0.0.0 for all), got ${JSON.stringify(this.ip)}`);
+    }
+    const host = isIP(this.ip) === 6 ? `[${this.ip}]` : this.ip;
     const { config } = await this.loadConfig([
-      { path: 'temporal.target_host', value: `${this.ip}:${port}`, flag: '--port' },
+      { path: 'temporal.target_host', value: `${host}:${port}`, flag: '--port' },
     ]);
     const { installAidpRuntime, startDevServer, runWorker } = await import('@aidp/worker');
     // Zero setup: a metrics port taken by another worker costs the metrics, not the dev server.
@@ -59,14 +71,24 @@ export class TemporalDevCommand extends TemporalCommand {
           env: this.context.env,
           onBuildStart: (dir) => out.write(`No Temporal CLI found: building it once into ${dir} (a few minutes)...\n`),
         },
+      }).catch((error: unknown) => {
+        throw startFailure(error);
       });
+      // The server ending on its own ends the worker, and the command.
+      const serverGone = new AbortController();
+      void server.exited.then((exit) =>
+        serverGone.abort(new CliError(`${exit.message}, so the worker was stopped; start both again with: aidp temporal dev`)),
+      );
       try {
         out.write(`Temporal dev server at ${server.address}${server.uiUrl ? `, Web UI at ${server.uiUrl}` : ''}\n`);
         await runWorker({
           config,
+          signal: serverGone.signal,
           onPolling: ({ namespace, taskQueue }) =>
             out.write(`Worker polling task queue "${taskQueue}" in namespace "${namespace}". Ctrl+C to stop.\n`),
         });
+      } catch (error) {
+        throw workerFailure(error);
       } finally {
         await server.stop();
       }
@@ -77,12 +99,33 @@ export class TemporalDevCommand extends TemporalCommand {
     out.write('Stopped the worker and the dev server.\n');
     return 0;
   }
+
+  override async execute(): Promise<number> {
+    const code = await super.execute();
+    endProcessIfStuck(this.context, code);
+    return code;
+  }
+}
+
+const FLAGS = { ip: '--ip', port: '--port', uiPort: '--ui-port' } as const;
+
+/** A dev server that cannot start, with the flag to change. */
+function startFailure(error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== 'DevServerStartError') return error;
+  const { reason, option } = error as Error & { reason?: string; option?: keyof typeof FLAGS };
+  const flag = option ? FLAGS[option] : undefined;
+  if (reason === 'address-not-local') return new CliError(`--ip: ${error.message}`);
+  if ((reason === 'port-in-use' || reason === 'port-not-allowed') && flag) {
+    const alternative = option === 'uiPort' ? `${flag} <port>, or --headless for no Web UI` : `${flag} <port>`;
+    return new CliError(`${error.message}\n  to use another: aidp temporal dev ${alternative}`);
+  }
+  return error;
 }
 
 function parsePort(text: string, flag: string): number {
-  const port = Number(text);
+  const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new CliError(`${flag}: expected a port number from 1 to 65535, got "${text}"`);
+    throw new UsageError(`${flag}: expected a port number from 1 to 65535, got ${JSON.stringify(text)}`);
   }
   return port;
 }
