@@ -5,13 +5,8 @@ import type { IssueToPrResult, RunFailureType, SubIssueResult, WorkLoopResult } 
 // Typed errors users can branch on. Each sets `name`, so `err.name === 'AidpConnectionError'` works
 // even when two copies of this package are loaded (instanceof would not).
 
-/** The namespace does not exist on the server. */
-export class AidpNamespaceNotFoundError extends Error {
-  override readonly name = 'AidpNamespaceNotFoundError';
-  constructor(readonly namespace: string, readonly address: string) {
-    super(`namespace not found: ${namespace} (on ${address})`);
-  }
-}
+// Defined once in @aidp/config, so the client and the worker throw the same error.
+export { AidpNamespaceNotFoundError } from '@aidp/config';
 
 /** No run with this id exists in the namespace. */
 export class AidpWorkflowNotFoundError extends Error {

@@ -185,3 +185,15 @@ export class AidpPermissionDeniedError extends Error {
     super(`permission denied for namespace ${namespace} (on ${address})`);
   }
 }
+
+/** The namespace does not exist on the server (the client's and the worker's answer alike). */
+export class AidpNamespaceNotFoundError extends Error {
+  override readonly name = 'AidpNamespaceNotFoundError';
+  constructor(
+    readonly namespace: string,
+    /** The `host:port` that was asked. */
+    readonly address: string,
+  ) {
+    super(`namespace not found: ${namespace} (on ${address})`);
+  }
+}

@@ -14,6 +14,8 @@
  * generator is not exported here (it needs a build-time dependency); see `scripts/generate-schema.js`.
  */
 
+export { AGENT_VERIFICATION, describeAgentVerification } from './agent-verification.js';
+export type { AgentVerification } from './agent-verification.js';
 export {
   AGENT_COMMAND_PLACEHOLDERS,
   AGENT_PROVIDERS,
@@ -63,7 +65,7 @@ export { parseSize, SIZE_PATTERN } from './size.js';
 export { splitCommandLine } from './shell-words.js';
 export type { SplitResult } from './shell-words.js';
 
-export { AidpConnectionError, AidpPermissionDeniedError, ConfigError, formatIssue } from './errors.js';
+export { AidpConnectionError, AidpNamespaceNotFoundError, AidpPermissionDeniedError, ConfigError, formatIssue } from './errors.js';
 export type { ConfigIssue, ConnectionFailureReason } from './errors.js';
 export { connectionFailure, diagnoseConnectionFailure, isPermissionDenied } from './connection-errors.js';
 
