@@ -6,8 +6,8 @@
  * refusal of anything but plain data (prototype keys, cycles), `${VAR}` interpolation, the
  * environment and command-line layers, error messages that name the source and key path, explain
  * (every value and where it came from, secrets redacted), and the translation of the `temporal`
- * section into the option objects Temporal's SDK takes, and the comment-preserving edit of that
- * section that `aidp temporal setup` writes.
+ * section into the option objects Temporal's SDK takes. (`aidp temporal setup` edits that section
+ * itself and checks the result with the loader here.)
  *
  * This package has no Temporal imports, not even types: the worker, client and CLI import it, and
  * the translated options are plain structural objects they hand to the SDK. The JSON Schema
@@ -74,27 +74,6 @@ export type { ConfigSource, ConfigSources } from './sources.js';
 export { explainConfig } from './explain.js';
 export type { ExplainedEntry, JsonValue } from './explain.js';
 export { REDACTED, redactConfig, SECRET_KEYS } from './secrets.js';
-
-export {
-  checkAddress,
-  checkEnvVarName,
-  checkName,
-  cloudAddressFor,
-  currentTemporalSetup,
-  DEFAULT_API_KEY_ENV,
-  SETUP_MODES,
-  TemporalSetupError,
-  temporalSectionFromAnswers,
-  updateTemporalSection,
-} from './temporal-setup.js';
-export type {
-  CurrentTemporalSetup,
-  SetupMode,
-  SetupTls,
-  TemporalChange,
-  TemporalSectionValues,
-  TemporalSetupAnswers,
-} from './temporal-setup.js';
 
 export {
   toActivityOptions,

@@ -1,5 +1,7 @@
 import type { AidpConfig } from '@aidp/config';
+import type { Paint } from '../render.js';
 import { troubleshoot } from '../troubleshoot.js';
+import type { TemporalSetupAnswers } from './answers.js';
 
 /** How long the wizard waits for the server: long enough for a TLS handshake across the world, short enough to answer fast. */
 export const CONNECT_TIMEOUT_MS = 4_000;
@@ -31,6 +33,47 @@ export async function testConnection(config: AidpConfig, env: Record<string, str
   } finally {
     await client?.close().catch(() => undefined);
   }
+}
+
+/** Where the wizard reports: `out` for the conversation, `fail` for a failure (stderr without a terminal). */
+export interface VerifyOutput {
+  out: (line: string) => void;
+  fail: (line: string) => void;
+}
+
+/**
+ * Tests the connection the answers describe and says how it went; true when it works.
+ * `unsetKeyVariable`: the API key variable, when it is not set here (nothing to sign in with).
+ */
+export async function verifyConnection(
+  config: AidpConfig,
+  answers: TemporalSetupAnswers,
+  unsetKeyVariable: string | undefined,
+  env: Record<string, string | undefined>,
+  c: Paint,
+  { out, fail }: VerifyOutput,
+): Promise<boolean> {
+  const where = `${answers.address}, namespace ${answers.namespace}`;
+  if (unsetKeyVariable !== undefined) {
+    const why = `${unsetKeyVariable} is not set, so there is no API key to sign in with`;
+    fail(`${c.red('✖')} Cannot test the connection: ${why}.`);
+    fail(`  Set it (export ${unsetKeyVariable}=<your key>) and run setup again to test, or save without testing.`);
+    return false;
+  }
+  out(`Testing the connection to ${where}...`);
+  const result = await testConnection(config, env);
+  if (result.ok) {
+    out(`${c.green('✔')} Connected to ${answers.address}; namespace ${answers.namespace} is there.`);
+    return true;
+  }
+  if (answers.mode === 'local' && result.unreachable) {
+    fail(`${c.red('✖')} Nothing answers at ${answers.address}: no Temporal dev server is running there.`);
+    fail('  Start one with: aidp temporal dev   (a dev server with its Web UI, and a worker)');
+    fail('  The settings can be saved now and the server started later.');
+    return false;
+  }
+  fail(`${c.red('✖')} ${result.message}`);
+  return false;
 }
 
 function codeOf(error: unknown): number | undefined {

@@ -1,14 +1,6 @@
-import { resolveConfig } from '../load.js';
-import { parseYamlText } from '../parse.js';
-import {
-  checkAddress,
-  checkEnvVarName,
-  cloudAddressFor,
-  currentTemporalSetup,
-  temporalSectionFromAnswers,
-  updateTemporalSection,
-  type TemporalSetupAnswers,
-} from '../temporal-setup.js';
+import { parseYamlText, resolveConfig } from '@aidp/config';
+import { checkAddress, checkEnvVarName, cloudAddressFor, type TemporalSetupAnswers } from '../setup/answers';
+import { currentTemporalSetup, temporalSectionFromAnswers, updateTemporalSection } from '../setup/temporal-section';
 
 const selfHosted = (extra: Partial<TemporalSetupAnswers> = {}): TemporalSetupAnswers => ({
   mode: 'self-hosted',
