@@ -43,6 +43,18 @@ AIDP_TEMPORAL_CLI="$(bash scripts/temporal-cli.sh)"
 export AIDP_TEMPORAL_CLI
 echo "Temporal CLI: $AIDP_TEMPORAL_CLI ($("$AIDP_TEMPORAL_CLI" --version))" >&2
 
+# The tests drive the real agent CLIs (*.int.test.ts in packages/worker). A CLI that cannot be
+# installed does not stop the setup: its tests fail, saying why. scripts/demo.sh needs none of them.
+if [ "${AIDP_SETUP_AGENT_CLIS:-${AIDP_SETUP_FULL_SERVER:-1}}" != 0 ]; then
+  step "Finding the agent CLIs the tests drive (installed once with npm into the cache; about a minute the first time)"
+  if AIDP_AGENT_CLIS="$(bash scripts/agent-clis.sh)"; then
+    export AIDP_AGENT_CLIS
+    echo "Agent CLIs: $AIDP_AGENT_CLIS" >&2
+  else
+    echo "Some agent CLIs could not be installed; the tests that drive them will fail and say why." >&2
+  fi
+fi
+
 # The production tests (*.prod.test.ts) run the full Temporal server on PostgreSQL. scripts/demo.sh
 # does not need them and sets AIDP_SETUP_FULL_SERVER=0.
 if [ "${AIDP_SETUP_FULL_SERVER:-1}" != 0 ]; then

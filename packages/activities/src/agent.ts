@@ -3,13 +3,15 @@ import { Context } from '@temporalio/activity';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
+  ACTIVITY_FAILURES,
   AGENT_AUTH_FAILED,
   AGENT_NOT_FOUND,
   AGENT_RATE_LIMITED,
   type RunAgentInput,
   type RunAgentResult,
 } from '@aidp/workflows/contracts';
-import { adapterFor, type AgentReport } from './agents/index.js';
+import { adapterFor, type AgentInvocation, type AgentReport } from './agents/index.js';
+import { perRunFigures } from './agents/session-totals.js';
 import { agentEnvironment, redactSecrets, secretValues } from './environment.js';
 import { changedBetween, isGitWorkTree, snapshotTree } from './git.js';
 import { lastLines, runProcess } from './process.js';
@@ -47,14 +49,11 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
     throw ApplicationFailure.nonRetryable(`unknown agent provider "${input.agent.provider}"`, AGENT_NOT_FOUND);
   }
   const prompt = readFileSync(input.promptPath, 'utf8');
-  const { argv, stdin } = adapter.buildInvocation({
-    promptFile: input.promptPath,
-    prompt,
-    model: input.model,
-    workspace: input.workspace,
-    sessionId: adapter.resumesSessions ? input.sessionId : undefined,
-  });
-  const [executable, ...args] = argv;
+  const invocationFor = (sessionId: string | undefined): AgentInvocation =>
+    adapter.buildInvocation({ promptFile: input.promptPath, prompt, model: input.model, workspace: input.workspace, sessionId });
+  let resumedSession = adapter.resumesSessions ? input.sessionId : undefined;
+  const invocation = invocationFor(resumedSession);
+  const [executable] = invocation.argv;
   if (!executable) {
     throw ApplicationFailure.nonRetryable(
       'agent.command is empty: set it in aidp.yml to the agent CLI and its arguments, e.g. ["my-agent", "--prompt-file", "{promptFile}"]',
@@ -86,21 +85,31 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
   // What the agent prints leaves the worker in its result (workflow history, the next prompt) and in
   // failure messages; a key it was given and echoes must not go with it.
   const secrets = secretValues(process.env, passThrough);
-  const outcome = await runProcess({
-    command: executable,
-    args,
-    cwd: input.workspace,
-    env: agentEnvironment(process.env, passThrough),
-    stdin,
-    logPath,
-    maxLogBytes: maxOutputBytes,
-    streamTailBytes: Math.min(maxOutputBytes, MAX_PARSED_BYTES),
-    timeoutMs: input.agent.timeoutMs,
-    signal: ctx.cancellationSignal,
-    onTick: () => ctx.heartbeat({ iteration: input.iteration }),
-    tickMs: heartbeatEvery,
-    pidFile: join(iterDir, 'agent.pid'),
-  });
+  const runOnce = ({ argv, stdin, env }: AgentInvocation) =>
+    runProcess({
+      command: argv[0]!,
+      args: argv.slice(1),
+      cwd: input.workspace,
+      env: { ...agentEnvironment(process.env, passThrough), ...env },
+      stdin,
+      logPath,
+      maxLogBytes: maxOutputBytes,
+      streamTailBytes: Math.min(maxOutputBytes, MAX_PARSED_BYTES),
+      timeoutMs: input.agent.timeoutMs,
+      signal: ctx.cancellationSignal,
+      onTick: () => ctx.heartbeat({ iteration: input.iteration }),
+      tickMs: heartbeatEvery,
+      pidFile: join(iterDir, 'agent.pid'),
+    });
+  let outcome = await runOnce(invocation);
+  // A session the CLI does not have (one whose first run failed before the CLI saved it, a HOME that
+  // was reset): every later run would fail on it, so this run starts a new session instead.
+  const streams = outcome.streams;
+  if (resumedSession && outcome.exitCode !== 0 && !outcome.cancelled && streams && adapter.sessionMissing?.(streams.stdout, streams.stderr)) {
+    ctx.log.warn('agent session not found: starting a new one', { ...logged, sessionId: resumedSession });
+    resumedSession = undefined;
+    outcome = await runOnce(invocationFor(undefined));
+  }
 
   if (outcome.spawnError) {
     const code = outcome.spawnError.code;
@@ -118,7 +127,7 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
   // stderr, never by the model's prose on stdout (which may well mention rate limits or API keys).
   const { stdout, stderr } = outcome.streams ?? { stdout: '', stderr: '' };
   const output = `${stdout}\n${stderr}`;
-  const report = adapter.parseOutput(stdout, stderr);
+  const report = adapter.parseOutput(stdout, stderr, input.model);
   const ok = outcome.exitCode === 0 && !outcome.timedOut && !report.isError;
   if (!ok && !outcome.timedOut) {
     const failure = adapter.classifyFailure(outcome.exitCode, stdout, stderr);
@@ -131,6 +140,12 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
       const vars = adapter.credentialEnv.length ? ` (${adapter.credentialEnv.join(', ')}; pass them with agent.env)` : '';
       throw ApplicationFailure.nonRetryable(`agent "${executable}" refused its credentials: log it in or set its key${vars}\n${detail}`, AGENT_AUTH_FAILED);
     }
+    if (failure === 'config') {
+      throw ApplicationFailure.nonRetryable(
+        `agent "${executable}" refused its configuration (model "${input.model}"): ${adapter.configHint}\n${detail}`,
+        ACTIVITY_FAILURES.AgentMisconfigured,
+      );
+    }
     if (failure === 'rate_limit') {
       throw ApplicationFailure.retryable(`agent "${executable}" hit a rate limit or quota\n${detail}`, AGENT_RATE_LIMITED);
     }
@@ -140,7 +155,12 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
   // git runs there, so nothing is ever read from — or written to — another repository.
   const after = repo ? await workspaceRepo(input.runDir, input.workspace) : undefined;
   const changedFiles = before && after ? await changedBetween(after, before, await snapshotTree(after, indexFile)) : [];
-  const cost = { usd: report.costUsd ?? 0, inputTokens: report.inputTokens ?? 0, outputTokens: report.outputTokens ?? 0 };
+  // The run's own figures: a CLI that reports session totals is counted from the previous run's.
+  const { cost, sessionTotals } = perRunFigures(report, {
+    reportsSessionTotals: adapter.reportsSessionTotals,
+    ...(resumedSession !== undefined ? { resumedSession } : {}),
+    ...(input.sessionTotals ? { previousTotals: input.sessionTotals } : {}),
+  });
   const result: RunAgentResult = {
     ok,
     exitCode: outcome.exitCode,
@@ -152,11 +172,20 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
     completionMarker: hasCompletionMarker(report.finalMessage ?? output),
     cost,
     sessionId: report.sessionId,
+    ...(sessionTotals ? { sessionTotals } : {}),
     provider: adapter.provider,
     model: input.model,
+    ...(report.model ? { reportedModel: report.model } : {}),
     logPath,
   };
-  ctx.log[ok ? 'info' : 'warn']('agent finished', { ...ended, ok, changedFiles: changedFiles.length, costUsd: cost.usd, logPath });
+  ctx.log[ok ? 'info' : 'warn']('agent finished', {
+    ...ended,
+    ok,
+    changedFiles: changedFiles.length,
+    costUsd: cost.usd,
+    ...(report.model ? { reportedModel: report.model } : {}),
+    logPath,
+  });
   // The iteration's record: what ran, what it cost, what it changed.
   writeFileSync(join(iterDir, 'agent-result.json'), `${JSON.stringify(result, null, 2)}\n`);
   return { result, stdout, report };

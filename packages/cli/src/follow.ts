@@ -1,7 +1,7 @@
 import type { BaseContext } from 'clipanion';
 import type { AidpClient, AidpRunHandle } from '@aidp/client';
 import type { IssueToPrResult, SubIssueResult, WorkLoopResult } from '@aidp/workflows/contracts';
-import { paint, progressLine, progressPanel } from './render.js';
+import { modelText, paint, progressLine, progressPanel, usd } from './render.js';
 import { commandLine } from './shell-quote.js';
 
 /** Whether the output is a terminal that can show the live view. */
@@ -82,7 +82,7 @@ export async function printOutcome(context: BaseContext, handle: AidpRunHandle<u
   const lines = [c.red(`✘ run ${handle.workflowId} did not reach its goal: ${outcome.message}`)];
   const partial = outcome.partialResult;
   if (partial) {
-    lines.push(`  after ${partial.iterations} iteration(s), $${partial.cost.usd.toFixed(2)}${partial.branch ? `; work in progress on ${partial.branch}` : ''}`);
+    lines.push(`  after ${partial.iterations} iteration(s), ${usd(partial.cost.usd)}${partial.branch ? `; work in progress on ${partial.branch}` : ''}`);
   }
   lines.push(`  run: ${handle.uiUrl}`);
   context.stderr.write(`${lines.join('\n')}\n`);
@@ -94,7 +94,7 @@ function loopOutcomeLines(result: WorkLoopResult, c: ReturnType<typeof paint>, u
   if (result.branch && result.commits.length > 0) lines.push(`  branch:  ${result.branch} (${result.commits.length} commit(s), last ${result.commits.at(-1)!.slice(0, 12)})`);
   if (result.changedFiles.length > 0) lines.push(`  changed: ${result.changedFiles.join(', ')}`);
   if (result.finalChecks) lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
-  lines.push(`  cost:    $${result.cost.usd.toFixed(2)}; model ${result.model.model} (tier ${result.model.tier})`);
+  lines.push(`  cost:    ${usd(result.cost.usd)}; model ${modelText(result.model)}`);
   lines.push(`  run:     ${uiUrl}`);
   return lines;
 }
@@ -104,7 +104,7 @@ function subIssueOutcomeLines(result: SubIssueResult, c: ReturnType<typeof paint
   if (result.branch) lines.push(`  branch:  ${result.branch}`);
   if (result.changedFiles.length > 0) lines.push(`  changed: ${result.changedFiles.join(', ')}`);
   if (result.finalChecks) lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
-  lines.push(`  cost:    $${result.cost.usd.toFixed(2)} over ${result.iterations} iteration(s)`);
+  lines.push(`  cost:    ${usd(result.cost.usd)} over ${result.iterations} iteration(s)`);
   lines.push(`  run:     ${uiUrl}`);
   return lines;
 }
@@ -117,7 +117,7 @@ function issueOutcomeLines(result: IssueToPrResult, c: ReturnType<typeof paint>,
   if (result.branch) lines.push(`  branch:  ${result.branch} → ${result.baseBranch ?? '?'}`);
   if (result.children.length > 0) lines.push(`  parts:   ${result.children.map((ch) => `${ch.subIssueId} ${ch.outcome}`).join(', ')}`);
   if (result.finalChecks) lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
-  lines.push(`  cost:    $${result.cost.usd.toFixed(2)} over ${result.iterations} iteration(s)`);
+  lines.push(`  cost:    ${usd(result.cost.usd)} over ${result.iterations} iteration(s)`);
   lines.push(`  run:     ${uiUrl}`);
   return lines;
 }

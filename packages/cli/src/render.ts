@@ -1,4 +1,4 @@
-import type { Progress } from '@aidp/workflows/contracts';
+import type { ModelSelection, Progress } from '@aidp/workflows/contracts';
 
 /** Colours, or none (not a terminal, or NO_COLOR). */
 export interface Paint {
@@ -21,9 +21,27 @@ function checksText(p: Progress): string {
   return `${passing}/${c.total} passing${c.failedChecks.length ? ` (failing: ${c.failedChecks.join(', ')})` : ''}`;
 }
 
+/**
+ * A USD amount with the digits that show what it is: cents from a dollar up, else three significant
+ * digits ($0.0041, $0.0103), since one agent run often costs less than a cent.
+ */
+export function usd(amount: number): string {
+  if (amount === 0 || !Number.isFinite(amount) || Math.abs(amount) >= 1) return `$${amount.toFixed(2)}`;
+  const digits = Math.min(6, Math.max(2, 2 - Math.floor(Math.log10(Math.abs(amount)))));
+  return `$${amount.toFixed(digits).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
+}
+
+/**
+ * The model of a run: the one the agent CLI reported running, beside the tier and the tier's
+ * configured name when they differ (an alias it resolved, a model it substituted).
+ */
+export function modelText(m: ModelSelection): string {
+  return m.reported && m.reported !== m.model ? `${m.reported} (tier ${m.tier}: ${m.model})` : `${m.model} (tier ${m.tier})`;
+}
+
 function costText(p: Progress, budgetUsd?: number): string {
-  const spent = `$${p.cost.usd.toFixed(2)}`;
-  return budgetUsd === undefined ? spent : `${spent} of $${budgetUsd.toFixed(2)}`;
+  const spent = usd(p.cost.usd);
+  return budgetUsd === undefined ? spent : `${spent} of ${usd(budgetUsd)}`;
 }
 
 /** What a run works on. */
@@ -44,8 +62,8 @@ export function progressLine(p: Progress): string {
     `state=${p.state}`,
     `iteration=${p.iteration}/${p.maxIterations}`,
     `checks=${p.lastChecks ? `${p.lastChecks.total - p.lastChecks.failedChecks.length}/${p.lastChecks.total}` : '-'}`,
-    `model=${p.model.model}(tier ${p.model.tier})`,
-    `cost=$${p.cost.usd.toFixed(2)}`,
+    `model=${p.model.reported ?? p.model.model}(tier ${p.model.tier}${p.model.reported && p.model.reported !== p.model.model ? `: ${p.model.model}` : ''})`,
+    `cost=${usd(p.cost.usd)}`,
   ];
   if (p.paused) parts.push('paused');
   if (p.pendingInstructions > 0) parts.push(`instructions_pending=${p.pendingInstructions}`);
@@ -65,7 +83,7 @@ export function progressPanel(p: Progress, c: Paint, budgetUsd?: number): string
     `  state       ${state}${p.paused && p.state !== 'paused' ? c.yellow(' (pause requested)') : ''}`,
     `  iteration   ${bar} ${p.iteration}/${p.maxIterations}`,
     `  checks      ${p.lastChecks?.passing ? c.green(checksText(p)) : checksText(p)}`,
-    `  model       ${p.model.provider}/${p.model.model} (tier ${p.model.tier})${p.consecutiveFailures ? c.yellow(`, ${p.consecutiveFailures} failed agent run(s) in a row`) : ''}`,
+    `  model       ${p.model.provider}/${modelText(p.model)}${p.consecutiveFailures ? c.yellow(`, ${p.consecutiveFailures} failed agent run(s) in a row`) : ''}`,
     `  cost        ${costText(p, budgetUsd)} (${p.cost.inputTokens} in / ${p.cost.outputTokens} out tokens)`,
     `  pending     ${p.pendingInstructions} instruction(s)`,
     ...(p.branch ? [`  branch      ${p.branch}`] : []),
@@ -83,7 +101,7 @@ function childLines(p: Progress, c: Paint): string[] {
     `  children    ${done}/${p.children.length} done`,
     ...p.children.map((ch) => {
       const state = ch.state === 'completed' ? c.green(ch.state) : ch.state === 'failed' ? c.red(ch.state) : ch.state;
-      const extra = ch.iterations !== undefined ? `, ${ch.iterations} iteration(s), $${(ch.cost?.usd ?? 0).toFixed(2)}` : '';
+      const extra = ch.iterations !== undefined ? `, ${ch.iterations} iteration(s), ${usd(ch.cost?.usd ?? 0)}` : '';
       return `    ${ch.subIssueId ?? '-'}. ${ch.title ?? ch.workflowId} — ${state}${ch.outcome ? ` (${ch.outcome})` : ''}${extra}  ${c.dim(ch.workflowId)}`;
     }),
   ];

@@ -7,6 +7,9 @@
  * Certificates made with openssl and a local JWT issuer stand in for a company's CA and identity
  * provider.
  *
+ * A scripted model server speaks the providers' APIs to the real agent CLIs, which are installed
+ * pinned into a cache outside the repository and run by a real worker process (`startRealAgentWorker`).
+ *
  * The work-loop harness (a real worker and client on the shared server) is `@aidp/testing/work-loop-harness`,
  * and the full Temporal server on PostgreSQL is `@aidp/testing/temporal-server` and `@aidp/testing/postgres`,
  * kept apart so unit tests that need only fixtures do not load Temporal's worker.
@@ -17,6 +20,8 @@ export type { FixtureProject, FixtureProjectWithOrigin } from './fixture-project
 export { scriptAgent, SCRIPTED_AGENT } from './agent-script.js';
 export type { AgentStep, AgentRule, AgentInvocation, ScriptedAgent } from './agent-script.js';
 export { isProcessAlive } from './processes.js';
+export { startModelServer } from './model-server/index.js';
+export type { ModelApi, ModelScript, ModelServer, ModelServerOptions, ScriptedError, ScriptedStep, ServedRequest, ServedUsage, ToolAction } from './model-server/index.js';
 export { repositoryState, dirtyCheckout } from './repository-state.js';
 export { startWorkerProcess, AIDP_BIN } from './worker-process.js';
 export type { WorkerProcess } from './worker-process.js';
@@ -39,3 +44,7 @@ export { createCertificates } from './certificates.js';
 export type { TestCertificates } from './certificates.js';
 export { createJwtKey, signJwt, startJwtIssuer } from './jwt.js';
 export type { JwtIssuer, JwtKey, TokenClaims } from './jwt.js';
+export { AGENT_CLI_PACKAGES, AGENT_CLI_NAMES, agentCli, agentClisDir, agentClisBinDir, ensureAgentClis, missingAgentClis } from './agent-clis.js';
+export type { AgentCliName, EnsureAgentClisOptions } from './agent-clis.js';
+export { REAL_AGENTS, DUMMY_KEYS, startRealAgentWorker } from './real-agents.js';
+export type { RealAgentProfile, RealAgentWorker, RealAgentWorkerOptions } from './real-agents.js';

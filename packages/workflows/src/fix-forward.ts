@@ -486,6 +486,7 @@ export class FixForwardRun {
           model,
           // A session continues only with the provider that opened it.
           sessionId: session?.provider === provider ? session.id : undefined,
+          ...(session?.provider === provider && session.totals ? { sessionTotals: session.totals } : {}),
         }),
       );
     } catch (err) {

@@ -122,7 +122,8 @@ export function agentRan(
     cost: addCost(state.cost, run.cost),
     changedFiles: mergeChangedFiles(state.changedFiles, run.changedFiles),
     previousAgentRun: { iteration, ok: run.ok, exitCode: run.exitCode, timedOut: run.timedOut, summary: run.summary },
-    ...(run.sessionId ? { session: { id: run.sessionId, provider: policy.provider } } : {}),
+    ...(run.sessionId ? { session: { id: run.sessionId, provider: policy.provider, ...(run.sessionTotals ? { totals: run.sessionTotals } : {}) } } : {}),
+    ...(run.reportedModel ? { reportedModel: { tier: state.tier, model: run.reportedModel } } : {}),
     consecutiveFailures: run.ok ? 0 : state.consecutiveFailures + 1,
     updatedAt: now,
   };
@@ -213,7 +214,8 @@ export function totalIterations(state: RunState): number {
 
 /** The model the next agent run uses. */
 export function currentModel(state: RunState, tiers: LoopSettings['tiers']): ModelSelection {
-  return { ...tiers[state.tier]!, tier: state.tier };
+  const reported = state.reportedModel?.tier === state.tier ? state.reportedModel.model : undefined;
+  return { ...tiers[state.tier]!, tier: state.tier, ...(reported ? { reported } : {}) };
 }
 
 /** The `progress` query's answer. */

@@ -59,6 +59,7 @@ describe('claude adapter: output', () => {
       sessionId: 'fdf2d90a-fd9e-4736-ae35-806edd13643f',
       inputTokens: 3 + 20012,
       outputTokens: 24,
+      model: 'claude-sonnet-4-5-20250929',
     });
   });
 

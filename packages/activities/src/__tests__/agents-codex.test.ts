@@ -55,9 +55,10 @@ describe('codex adapter: output', () => {
     });
   });
 
-  it('adds up the usage of every completed turn', () => {
-    const twice = `${fixture('exec-json.jsonl')}\n{"type":"turn.completed","usage":{"input_tokens":1000,"cached_input_tokens":0,"output_tokens":8}}\n`;
+  it('takes the thread’s usage from the last completed turn (it covers the thread so far)', () => {
+    const twice = `${fixture('exec-json.jsonl')}\n{"type":"turn.completed","usage":{"input_tokens":25763,"cached_input_tokens":0,"output_tokens":130}}\n`;
     expect(codexAdapter.parseOutput(twice, '')).toMatchObject({ inputTokens: 25763, outputTokens: 130 });
+    expect(codexAdapter.reportsSessionTotals).toBe(true);
   });
 
   it('reports a failed turn as an error, but not a reconnect that the turn recovered from', () => {
@@ -114,7 +115,8 @@ describe('codex adapter: failures', () => {
     const modelMissing = failedRun('unexpected status 404 Not Found: The model `gpt-9` does not exist', [
       'Reconnecting... 1/5 (unexpected status 429 Too Many Requests)',
     ]);
-    expect(codexAdapter.classifyFailure(1, modelMissing, '')).toBe('transient');
+    // A model the provider does not have is a setting to fix: the run ends.
+    expect(codexAdapter.classifyFailure(1, modelMissing, '')).toBe('config');
     expect(codexAdapter.classifyFailure(null, '', '')).toBe('transient');
   });
 

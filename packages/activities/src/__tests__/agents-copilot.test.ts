@@ -37,9 +37,10 @@ describe('copilot adapter: invocation', () => {
     expect(copilotAdapter.resumesSessions).toBe(true);
   });
 
-  it('passes only the Copilot-specific token, never the GitHub tokens AIDP keeps to itself', () => {
+  it('passes only the Copilot-specific token and its own provider settings, never the GitHub tokens AIDP keeps to itself', () => {
     expect(copilotAdapter.provider).toBe('copilot');
-    expect(copilotAdapter.credentialEnv).toEqual(['COPILOT_GITHUB_TOKEN']);
+    expect(copilotAdapter.credentialEnv).toEqual(expect.arrayContaining(['COPILOT_GITHUB_TOKEN', 'COPILOT_PROVIDER_BASE_URL', 'COPILOT_PROVIDER_API_KEY']));
+    for (const name of copilotAdapter.credentialEnv) expect(name).toMatch(/^COPILOT_/);
     expect(copilotAdapter.installHint).toContain('npm install -g @github/copilot');
   });
 });

@@ -43,6 +43,8 @@ describe('gemini adapter: output', () => {
       finalMessage: 'The capital of France is Paris.',
       inputTokens: 24939 + 8965,
       outputTokens: 20 + 10,
+      // No model has the main role in this older shape: the one that wrote the most.
+      model: 'gemini-2.5-pro',
     });
   });
 
@@ -76,12 +78,14 @@ describe('gemini adapter: failures', () => {
     expect(geminiAdapter.classifyFailure(127, '', 'sh: 1: gemini: not found\n')).toBe('not_installed');
   });
 
-  it('classifies the documented auth exit code and the missing auth method as auth', () => {
-    expect(geminiAdapter.classifyFailure(41, '', fixture('error-auth.json'))).toBe('auth');
-    expect(geminiAdapter.classifyFailure(1, '', fixture('error-auth.json'))).toBe('auth');
+  it('classifies the documented auth exit code as auth, and a missing auth method as configuration', () => {
+    expect(geminiAdapter.classifyFailure(41, '', JSON.stringify({ error: { type: 'FatalAuthenticationError', message: 'Failed to login', code: 41 } }))).toBe('auth');
+    // Both end the run at once; a missing auth method is a setting to fix rather than a key.
+    expect(geminiAdapter.classifyFailure(41, '', fixture('error-auth.json'))).toBe('config');
+    expect(geminiAdapter.classifyFailure(1, '', fixture('error-auth.json'))).toBe('config');
     expect(
       geminiAdapter.classifyFailure(1, '', 'Please set an Auth method in your ~/.gemini/settings.json or specify one of the following environment variables before running: GEMINI_API_KEY, GOOGLE_GENAI_USE_VERTEXAI, GOOGLE_GENAI_USE_GCA\n'),
-    ).toBe('auth');
+    ).toBe('config');
     const invalidKey = JSON.stringify({ error: { type: 'ApiError', message: 'API key not valid. Please pass a valid API key.', code: 400 } });
     expect(geminiAdapter.classifyFailure(1, '', invalidKey)).toBe('auth');
   });

@@ -16,14 +16,14 @@ const context = (overrides: Partial<AgentInvocationContext> = {}): AgentInvocati
 describe('opencode adapter: invocation', () => {
   it('runs `opencode run` with JSON events and the prompt on stdin, verbatim', () => {
     const { argv, stdin } = opencodeAdapter.buildInvocation(context());
-    expect(argv).toEqual(['opencode', 'run', '--format', 'json']);
+    expect(argv).toEqual(['opencode', 'run', '--format', 'json', '--print-logs', '--log-level', 'ERROR']);
     expect(stdin).toBe(PROMPT);
     expect(argv[0]).toBe(opencodeAdapter.executable);
   });
 
   it('passes a provider/model, and leaves it to opencode when it is empty or "default"', () => {
     expect(opencodeAdapter.buildInvocation(context({ model: 'anthropic/claude-sonnet-4-20250514' })).argv).toEqual([
-      'opencode', 'run', '--format', 'json', '--model', 'anthropic/claude-sonnet-4-20250514',
+      'opencode', 'run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--model', 'anthropic/claude-sonnet-4-20250514',
     ]);
     expect(opencodeAdapter.buildInvocation(context({ model: 'default' })).argv).not.toContain('--model');
     expect(opencodeAdapter.buildInvocation(context({ model: '' })).argv).not.toContain('--model');
@@ -31,7 +31,7 @@ describe('opencode adapter: invocation', () => {
 
   it('continues the previous session by id', () => {
     const { argv, stdin } = opencodeAdapter.buildInvocation(context({ sessionId: 'ses_494719016ffe85dkDMj0FPRbHK' }));
-    expect(argv).toEqual(['opencode', 'run', '--format', 'json', '--session', 'ses_494719016ffe85dkDMj0FPRbHK']);
+    expect(argv).toEqual(['opencode', 'run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--session', 'ses_494719016ffe85dkDMj0FPRbHK']);
     expect(stdin).toBe(PROMPT);
     expect(opencodeAdapter.resumesSessions).toBe(true);
   });
@@ -50,7 +50,8 @@ describe('opencode adapter: output', () => {
       sessionId: 'ses_494719016ffe85dkDMj0FPRbHK',
       finalMessage: '```\nhello\n```',
       costUsd: 0.001,
-      inputTokens: 21772 + 671,
+      // Cache reads count as input: the provider served them.
+      inputTokens: 21772 + 671 + 21415,
       outputTokens: 110 + 8,
     });
   });
@@ -70,7 +71,7 @@ describe('opencode adapter: output', () => {
       sessionId: 'ses_A',
       finalMessage: 'Fixed the test.\nSTATUS: COMPLETE',
       costUsd: 0.75,
-      inputTokens: 300,
+      inputTokens: 350,
       outputTokens: 42,
     });
   });
@@ -153,7 +154,7 @@ describe('opencode adapter: a real process', () => {
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
     const seen = run.recorded;
-    expect(seen.argv).toEqual(['run', '--format', 'json', '--model', 'anthropic/claude-sonnet-4-20250514', '--session', 'ses_prev']);
+    expect(seen.argv).toEqual(['run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--model', 'anthropic/claude-sonnet-4-20250514', '--session', 'ses_prev']);
     expect(seen.stdin).toBe(PROMPT);
     expect(seen.cwd).toBe(workspace);
     expect(seen.env).toContain('ANTHROPIC_API_KEY');
@@ -162,7 +163,7 @@ describe('opencode adapter: a real process', () => {
       sessionId: 'ses_494719016ffe85dkDMj0FPRbHK',
       finalMessage: '```\nhello\n```',
       costUsd: 0.001,
-      inputTokens: 22443,
+      inputTokens: 22443 + 21415,
       outputTokens: 118,
     });
   });

@@ -63,6 +63,9 @@ export const aiderAdapter: AgentAdapter = {
     'DEEPSEEK_API_KEY',
   ],
   resumesSessions: false,
+  // Its session cost line is cumulative within one aider process, which is one run.
+  reportsSessionTotals: false,
+  configHint: 'check the model names in agent.tiers (aider --list-models) and the key for that provider',
 
   buildInvocation(context: AgentInvocationContext): AgentInvocation {
     // aider's histories go next to the prompt file, in the run's directory, so they are not taken for

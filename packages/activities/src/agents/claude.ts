@@ -15,6 +15,12 @@
 // - Credentials: the environment-variables page (code.claude.com/docs/en/env-vars).
 // - Error wording: Claude Code's own messages ("Invalid API key · Please run /login", "API Error: 429 …",
 //   "Credit balance is too low").
+// Seen from the real CLI (2.1.328) against the scripted model server: `modelUsage` and
+// `total_cost_usd` of a resumed session cover the whole session so far (`usage` covers this run, but
+// only the main model's calls); `modelUsage` is keyed by the model id that ran; the API's status is in
+// `api_error_status` (401 "Invalid API key · Fix external API key", 429 "API Error: Request rejected
+// (429) …", 529 "API Error: 529 Overloaded …", 404 "There's an issue with the selected model (…)"),
+// a lost connection reads "API Error: Connection to the API was lost (ECONNRESET)".
 
 import { asNumber, asString, isModelGiven, isObject } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
@@ -35,7 +41,8 @@ interface ClaudeResult {
 }
 
 const AUTH = /invalid api key|please run \/login|not logged in|authentication_error|oauth token (?:has )?expired|API Error: 40[13]\b/i;
-const RATE_LIMIT = /rate[_ ]limit|API Error: (?:429|529)\b|overloaded|usage limit|hit your (?:\w+ )?limit|quota|credit balance is too low/i;
+const RATE_LIMIT = /rate[_ ]limit|API Error: (?:429|529)\b|\(429\)|overloaded|usage limit|hit your (?:\w+ )?limit|quota|credit balance is too low/i;
+const CONFIG = /issue with the selected model|unrecognized_model|model: .{0,80}not[_ ]found|not_found_error/i;
 
 function parseObject(text: string): ClaudeResult | undefined {
   try {
@@ -66,6 +73,26 @@ function findResult(stdout: string): ClaudeResult | undefined {
  * one Claude Code calls on the side), as `total_cost_usd` does; `usage` is the fallback. Cached input
  * counts as input, as the API bills it.
  */
+/**
+ * The model that did the work. `modelUsage` names every model of the session so far (the one asked
+ * for, smaller ones Claude Code calls on the side, a tier used before): the one asked for, by id or
+ * as the alias it resolved (`opus` → `claude-opus-…`); otherwise the one that wrote the most.
+ */
+function mainModel(result: ClaudeResult, requested: string | undefined): string | undefined {
+  if (!isObject(result.modelUsage)) return undefined;
+  const names = Object.keys(result.modelUsage);
+  if (requested && isModelGiven(requested)) {
+    const asked = names.filter((name) => name === requested || name.startsWith(`${requested}-`) || name.includes(`-${requested}-`));
+    if (asked.length > 0) return asked[asked.length - 1];
+  }
+  let best: { name: string; output: number } | undefined;
+  for (const [name, usage] of Object.entries(result.modelUsage)) {
+    const output = isObject(usage) ? (asNumber(usage.outputTokens) ?? 0) : 0;
+    if (!best || output >= best.output) best = { name, output };
+  }
+  return best?.name;
+}
+
 function tokens(result: ClaudeResult): Pick<AgentReport, 'inputTokens' | 'outputTokens'> {
   let input: number | undefined;
   let output: number | undefined;
@@ -107,6 +134,8 @@ export const claudeAdapter: AgentAdapter = {
     'GOOGLE_APPLICATION_CREDENTIALS',
   ],
   resumesSessions: true,
+  reportsSessionTotals: true,
+  configHint: 'check the model names in agent.tiers (Claude Code knows aliases such as "sonnet" and full model ids) and ANTHROPIC_BASE_URL',
 
   buildInvocation(context: AgentInvocationContext): AgentInvocation {
     // acceptEdits: file edits go through without a prompt, which print mode could not answer; other
@@ -118,7 +147,7 @@ export const claudeAdapter: AgentAdapter = {
     return { argv, stdin: context.prompt };
   },
 
-  parseOutput(stdout: string): AgentReport {
+  parseOutput(stdout: string, _stderr?: string, model?: string): AgentReport {
     const result = findResult(stdout);
     if (!result) return {};
     const report: AgentReport = { ...tokens(result) };
@@ -130,8 +159,13 @@ export const claudeAdapter: AgentAdapter = {
     const sessionId = asString(result.session_id);
     if (sessionId) report.sessionId = sessionId;
     if (result.is_error === true) report.isError = true;
+    const ran = mainModel(result, model);
+    if (ran) report.model = ran;
     return report;
   },
+
+  // "No conversation found with session ID: <id>" (on stderr, exit 1).
+  sessionMissing: (stdout: string, stderr: string) => /No conversation found with session ID/i.test(`${stderr}\n${findResult(stdout) ? '' : stdout}`),
 
   classifyFailure(exitCode: number | null, stdout: string, stderr: string): AgentFailureClass {
     if (exitCode === 127 || /\bclaude: (?:command )?not found/.test(stderr)) return 'not_installed';
@@ -139,6 +173,7 @@ export const claudeAdapter: AgentAdapter = {
     const status = asNumber(result?.api_error_status);
     if (status === 401 || status === 403) return 'auth';
     if (status === 429 || status === 529) return 'rate_limit';
+    if (status === 404) return 'config';
     // Only the CLI's own error text counts: a result that is not an error is the model's prose, which
     // may well talk about API keys or rate limits in the code it edited.
     const errorText = [
@@ -148,6 +183,7 @@ export const claudeAdapter: AgentAdapter = {
       Array.isArray(result?.errors) ? result.errors.filter((e): e is string => typeof e === 'string').join('\n') : '',
     ].join('\n');
     if (AUTH.test(errorText)) return 'auth';
+    if (CONFIG.test(errorText)) return 'config';
     if (RATE_LIMIT.test(errorText)) return 'rate_limit';
     return 'transient';
   },

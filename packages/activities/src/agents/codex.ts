@@ -14,7 +14,15 @@
 //   `$CODEX_HOME/auth.json`.
 // - codex-rs/core/src/error.rs: error wording ("unexpected status 401 Unauthorized: …",
 //   "You've hit your usage limit.", "Quota exceeded.", "exceeded retry limit, last status: 429 …").
-// Codex reports no cost, so `costUsd` stays absent.
+// Codex reports no cost, so `costUsd` stays absent, and it does not name the model it ran.
+// Seen from the real CLI (0.169.0) against the scripted model server: the `turn.completed` usage of a
+// resumed thread (`codex exec resume`) covers the whole thread so far, `input_tokens` counting the
+// cached part; it ignores OPENAI_BASE_URL (the base URL is `openai_base_url` or a model provider in
+// `$CODEX_HOME/config.toml`); it retries an error itself and ends with `turn.failed` whose message
+// names the status ("unexpected status 401 Unauthorized: …", "exceeded retry limit, last status: 429
+// Too Many Requests", "Selected model is at capacity. …" for a 503, "stream disconnected before
+// completion: …", and the provider's own text for a 404 model: "The model … does not exist or you do
+// not have access to it.").
 
 import { asNumber, isModelGiven } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
@@ -30,7 +38,8 @@ interface CodexEvent {
 
 const AUTH =
   /\b401\b|unauthorized|not logged in|log in again|sign in again|missing bearer|incorrect api key|invalid api key|refresh token|missing environment variable: `?(?:OPENAI|CODEX)_API_KEY/i;
-const RATE_LIMIT = /\b429\b|too many requests|rate limit|usage limit|quota exceeded|high demand|overloaded/i;
+const RATE_LIMIT = /\b429\b|too many requests|rate limit|usage limit|quota exceeded|high demand|overloaded|at capacity/i;
+const CONFIG = /model .{0,80}does not exist|model_not_found|unsupported model|error loading config|config\.toml/i;
 
 /** The JSONL events on stdout; lines that are not JSON objects (warnings, noise) are skipped. */
 function events(stdout: string): CodexEvent[] {
@@ -62,6 +71,9 @@ export const codexAdapter: AgentAdapter = {
   // CODEX_HOME is not a secret but says where `codex login` keeps its credentials.
   credentialEnv: ['CODEX_API_KEY', 'OPENAI_API_KEY', 'CODEX_HOME'],
   resumesSessions: true,
+  reportsSessionTotals: true,
+  configHint:
+    'check the model names in agent.tiers and $CODEX_HOME/config.toml (codex takes its base URL from openai_base_url or a [model_providers] entry there, not from OPENAI_BASE_URL)',
 
   buildInvocation(context: AgentInvocationContext): AgentInvocation {
     // workspace-write: edits and commands inside the workspace, no network; `codex exec` itself never
@@ -84,10 +96,11 @@ export const codexAdapter: AgentAdapter = {
         report.finalMessage = event.item.text;
       }
       if (event.type === 'turn.completed') {
+        // The thread's usage so far (the whole session when it was resumed): the last one counts.
         const input = asNumber(event.usage?.input_tokens);
         const output = asNumber(event.usage?.output_tokens);
-        if (input !== undefined) report.inputTokens = (report.inputTokens ?? 0) + input;
-        if (output !== undefined) report.outputTokens = (report.outputTokens ?? 0) + output;
+        if (input !== undefined) report.inputTokens = input;
+        if (output !== undefined) report.outputTokens = output;
         failed = false;
       }
       // The run failed if its last word was a failure: an `error` the CLI recovered from is followed by
@@ -97,6 +110,9 @@ export const codexAdapter: AgentAdapter = {
     if (failed) report.isError = true;
     return report;
   },
+
+  // "Error: thread/resume: thread/resume failed: no rollout found for thread id <id>" (stderr, exit 1).
+  sessionMissing: (_stdout: string, stderr: string) => /no rollout found for thread id|thread\/resume failed/i.test(stderr),
 
   classifyFailure(exitCode: number | null, stdout: string, stderr: string): AgentFailureClass {
     if (exitCode === 127 || /\bcodex: (?:command )?not found/.test(stderr)) return 'not_installed';
@@ -108,6 +124,7 @@ export const codexAdapter: AgentAdapter = {
     const failures = turnFailures.length > 0 ? turnFailures : parsed.map(failureMessage);
     const errorText = [stderr, parsed.length === 0 ? stdout : '', ...failures.map((message) => message ?? '')].join('\n');
     if (AUTH.test(errorText)) return 'auth';
+    if (CONFIG.test(errorText)) return 'config';
     if (RATE_LIMIT.test(errorText)) return 'rate_limit';
     return 'transient';
   },

@@ -36,6 +36,8 @@ export function commandAdapter(template: string[]): AgentAdapter {
     installHint: 'install it, or set agent.command in aidp.yml to the agent CLI and its arguments',
     credentialEnv: [],
     resumesSessions: false,
+    reportsSessionTotals: false,
+    configHint: 'check agent.command in aidp.yml',
     buildInvocation: ({ promptFile, prompt, model, workspace }) => ({
       argv: expandCommand(template, { promptFile, model, workspace }),
       stdin: prompt,

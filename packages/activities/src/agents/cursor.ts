@@ -43,6 +43,8 @@ export const cursorAdapter: AgentAdapter = {
   installHint: 'install the Cursor CLI: curl https://cursor.com/install -fsS | bash',
   credentialEnv: ['CURSOR_API_KEY'],
   resumesSessions: true,
+  reportsSessionTotals: false,
+  configHint: 'check the model names in agent.tiers (cursor-agent --list-models)',
 
   buildInvocation({ prompt, model, sessionId }: AgentInvocationContext): AgentInvocation {
     // stream-json rather than json: json prints nothing at all when the run fails, while stream-json

@@ -12,8 +12,16 @@
 // - docs/cli/authentication.md: GEMINI_API_KEY; Vertex AI with GOOGLE_GENAI_USE_VERTEXAI and
 //   GOOGLE_API_KEY or GOOGLE_CLOUD_PROJECT/GOOGLE_CLOUD_LOCATION (+ application default credentials);
 //   the non-interactive auth error "Please set an Auth method in your … settings.json …".
-// - docs/cli/trusted-folders.md: GEMINI_TRUST_WORKSPACE=true lets a headless run use an untrusted folder.
+// - docs/cli/trusted-folders.md ("Headless and automated environments"): `GEMINI_CLI_TRUST_WORKSPACE=true`
+//   or `--skip-trust` lets a headless run use a folder nobody trusted interactively.
 // Gemini reports no cost, so `costUsd` stays absent.
+// Seen from the real CLI (0.61.0) against the scripted model server: it refuses an untrusted folder with
+// exit 55 ("Gemini CLI is not running in a trusted directory. To proceed, either use `--skip-trust`, set
+// the `GEMINI_CLI_TRUST_WORKSPACE=true` environment variable, …"), and an auth method it does not know
+// with exit 41 and `error.message` "Invalid auth method selected."; an API error ends with the status
+// in `error.code` (401) or in the message ("models/… is not found for API version v1beta", code 1);
+// `stats.models` of a resumed session counts only this run, keyed by the model that ran; with a base
+// URL (GOOGLE_GEMINI_BASE_URL) it needs `security.auth.selectedType: "gemini-api-key"` in settings.
 
 import { asNumber, isModelGiven } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
@@ -26,14 +34,19 @@ interface GeminiTokens {
 interface GeminiOutput {
   session_id?: unknown;
   response?: unknown;
-  stats?: { models?: Record<string, { tokens?: GeminiTokens } | undefined> };
+  stats?: { models?: Record<string, { tokens?: GeminiTokens; roles?: Record<string, unknown> } | undefined> };
   error?: { type?: unknown; message?: unknown; code?: unknown };
 }
 
-/** The CLI's exit code for an authentication error (docs/cli/headless.md). */
+/** The CLI's exit code for an authentication error (docs/cli/headless.md), also used for an auth method it does not know. */
 const EXIT_AUTH = 41;
+/** The CLI's exit code when it refuses to run in an untrusted folder. */
+const EXIT_UNTRUSTED = 55;
 
-const AUTH = /please set an auth method|api key not valid|FatalAuthenticationError|UNAUTHENTICATED|invalid_grant|\b401\b/i;
+const CONFIG =
+  /invalid auth method|not running in a trusted directory|is not found for API version|models\/\S+ is not found|NOT_FOUND|please set an auth method|GOOGLE_CLOUD_PROJECT/i;
+
+const AUTH = /api key not valid|FatalAuthenticationError|UNAUTHENTICATED|invalid_grant|PERMISSION_DENIED|\b40[13]\b/i;
 const RATE_LIMIT = /\b429\b|RESOURCE_EXHAUSTED|rate ?limit|quota|overloaded/i;
 
 /**
@@ -68,12 +81,28 @@ function tokens(output: GeminiOutput): Pick<AgentReport, 'inputTokens' | 'output
   for (const model of Object.values(models)) {
     const t = model?.tokens;
     if (!t || typeof t !== 'object') continue;
+    // `prompt` counts the cached part too.
     const prompt = asNumber(t.prompt);
     const candidates = asNumber(t.candidates);
     if (prompt !== undefined) input = (input ?? 0) + prompt;
     if (candidates !== undefined) out = (out ?? 0) + candidates;
   }
   return { ...(input !== undefined ? { inputTokens: input } : {}), ...(out !== undefined ? { outputTokens: out } : {}) };
+}
+
+/** The model that did the work: the one in the `main` role, else the one that wrote the most. */
+function mainModel(output: GeminiOutput): string | undefined {
+  const models = output.stats?.models;
+  if (!models || typeof models !== 'object') return undefined;
+  const entries = Object.entries(models).filter(([, m]) => asNumber(m?.tokens?.prompt) !== undefined || asNumber(m?.tokens?.candidates) !== undefined);
+  const main = entries.find(([, m]) => m?.roles && typeof m.roles === 'object' && 'main' in m.roles);
+  if (main) return main[0];
+  let best: { name: string; output: number } | undefined;
+  for (const [name, m] of entries) {
+    const written = asNumber(m?.tokens?.candidates) ?? 0;
+    if (!best || written > best.output) best = { name, output: written };
+  }
+  return best?.name;
 }
 
 export const geminiAdapter: AgentAdapter = {
@@ -88,10 +117,13 @@ export const geminiAdapter: AgentAdapter = {
     'GOOGLE_CLOUD_PROJECT',
     'GOOGLE_CLOUD_LOCATION',
     'GOOGLE_APPLICATION_CREDENTIALS',
-    // Not a credential, but without it a headless run fails where folder trust is turned on.
-    'GEMINI_TRUST_WORKSPACE',
+    // Not a credential: the gateway or proxy the API calls go to.
+    'GOOGLE_GEMINI_BASE_URL',
   ],
   resumesSessions: true,
+  reportsSessionTotals: false,
+  configHint:
+    'check the model names in agent.tiers and security.auth.selectedType in ~/.gemini/settings.json ("gemini-api-key" with GEMINI_API_KEY, needed with GOOGLE_GEMINI_BASE_URL)',
 
   buildInvocation(context: AgentInvocationContext): AgentInvocation {
     // auto_edit: edit tools run without a prompt, which a headless run could not answer; tools that
@@ -100,8 +132,10 @@ export const geminiAdapter: AgentAdapter = {
     if (isModelGiven(context.model)) argv.push('--model', context.model);
     if (context.sessionId) argv.push('--resume', context.sessionId);
     // The prompt goes on stdin (piped stdin also makes the run headless); argv has no room for a long
-    // prompt and is visible to `ps`.
-    return { argv, stdin: context.prompt };
+    // prompt and is visible to `ps`. Every run starts in a fresh worktree nobody could have trusted
+    // interactively: the run trusts it, as the CLI documents for automated environments (a variable
+    // rather than `--skip-trust`, which older releases would refuse as an unknown option).
+    return { argv, stdin: context.prompt, env: { GEMINI_CLI_TRUST_WORKSPACE: 'true' } };
   },
 
   parseOutput(stdout: string, stderr: string): AgentReport {
@@ -112,15 +146,20 @@ export const geminiAdapter: AgentAdapter = {
     if (typeof output.response === 'string') report.finalMessage = output.response;
     if (typeof output.session_id === 'string' && output.session_id) report.sessionId = output.session_id;
     if (output.error && typeof output.error === 'object') report.isError = true;
+    const model = mainModel(output);
+    if (model) report.model = model;
     return report;
   },
 
+  // "Error resuming session: No previous sessions found for this project." — also after a first run
+  // that failed before the CLI saved its session.
+  sessionMissing: (stdout: string, stderr: string) => /Error resuming session|No previous sessions found|Invalid session identifier/i.test(`${stderr}\n${stdout}`),
+
   classifyFailure(exitCode: number | null, stdout: string, stderr: string): AgentFailureClass {
     if (exitCode === 127 || /\bgemini: (?:command )?not found/.test(stderr)) return 'not_installed';
-    if (exitCode === EXIT_AUTH) return 'auth';
+    if (exitCode === EXIT_UNTRUSTED) return 'config';
     const output = findOutput(stdout) ?? findOutput(stderr);
     const error = output?.error;
-    if (error?.code === EXIT_AUTH) return 'auth';
     if (error?.code === 429) return 'rate_limit';
     // Only the CLI's own error text counts, not the model's response about the code it edited.
     const errorText = [
@@ -130,7 +169,10 @@ export const geminiAdapter: AgentAdapter = {
       // Warnings and errors go to stderr in headless mode; the JSON object may be there too.
       stderr,
     ].join('\n');
-    if (AUTH.test(errorText)) return 'auth';
+    // Exit 41 is the CLI's auth failure, which also covers an auth method it does not know: that one is
+    // a setting to fix, not a key to replace.
+    if (CONFIG.test(errorText)) return 'config';
+    if (exitCode === EXIT_AUTH || error?.code === EXIT_AUTH || error?.code === 401 || error?.code === 403 || AUTH.test(errorText)) return 'auth';
     if (RATE_LIMIT.test(errorText)) return 'rate_limit';
     return 'transient';
   },

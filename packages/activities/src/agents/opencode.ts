@@ -18,6 +18,14 @@
 //   exists in recent versions while the CLI rejects unknown arguments.
 // - Provider credentials: opencode.ai/docs/providers and opencode.ai/docs/github.
 // - Install: opencode.ai/docs (Intro, Install).
+// Seen from the real CLI (1.18.33) against the scripted model server: `tokens.input` leaves out the
+// cached part (`tokens.cache.read`, `tokens.cache.write`), which the provider served and bills as
+// input; the figures of a resumed session cover only this run; the title it asks a small model for
+// (gpt-5.4-nano with openai) is never reported; no event names the model. Its JSON events say only
+// "UnknownError … Check server logs for details." for a model it does not know: the reason
+// ("ProviderModelNotFoundError: Model not found: …") is in its log, so the run prints errors
+// (`--print-logs --log-level ERROR`, to stderr). It retries 429, 5xx and dropped streams itself
+// with backoff, a 5xx for minutes; `agent.timeout` bounds that.
 import { readJsonLines } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
 
@@ -31,7 +39,8 @@ function count(value: unknown): number {
 }
 
 const AUTH = /ProviderAuthError|failed to initialize provider|invalid.{0,20}(api.?key|x-api-key|token)|unauthori[sz]ed|authentication/i;
-const RATE_LIMIT = /rate.?limit|quota|too many requests|\b429\b/i;
+const RATE_LIMIT = /rate.?limit|quota|too many requests|\b429\b|overloaded|at capacity/i;
+const CONFIG = /ProviderModelNotFoundError|Model not found|ConfigInvalidError|ConfigJsonError|invalid config/i;
 
 export const opencodeAdapter: AgentAdapter = {
   provider: 'opencode',
@@ -42,7 +51,15 @@ export const opencodeAdapter: AgentAdapter = {
   // GitLab Duo names it in agent.env. Keys stored with `opencode auth login` live under HOME, which
   // the agent keeps.
   credentialEnv: [
+    'OPENAI_API_KEY',
     'ANTHROPIC_API_KEY',
+    'GOOGLE_GENERATIVE_AI_API_KEY',
+    'OPENROUTER_API_KEY',
+    'GROQ_API_KEY',
+    'DEEPSEEK_API_KEY',
+    // Not credentials: where its configuration (providers, base URLs) is, when not under HOME.
+    'OPENCODE_CONFIG',
+    'OPENCODE_CONFIG_DIR',
     'AWS_ACCESS_KEY_ID',
     'AWS_SECRET_ACCESS_KEY',
     'AWS_PROFILE',
@@ -65,9 +82,13 @@ export const opencodeAdapter: AgentAdapter = {
     'XAI_API_KEY',
   ],
   resumesSessions: true,
+  reportsSessionTotals: false,
+  configHint:
+    'check the model names in agent.tiers (provider/model, a model opencode knows) and the provider in opencode.json (provider.<id>.options.baseURL for a gateway)',
 
   buildInvocation({ prompt, model, sessionId }: AgentInvocationContext): AgentInvocation {
-    const argv = ['opencode', 'run', '--format', 'json'];
+    // Errors to stderr: the JSON events do not say why a model or a configuration was refused.
+    const argv = ['opencode', 'run', '--format', 'json', '--print-logs', '--log-level', 'ERROR'];
     if (model && model !== 'default') argv.push('--model', model);
     if (sessionId) argv.push('--session', sessionId);
     return { argv, stdin: prompt };
@@ -93,9 +114,10 @@ export const opencodeAdapter: AgentAdapter = {
         const tokens = asRecord(part.tokens);
         steps += 1;
         cost += count(part.cost);
-        // `input` excludes cache reads, as the other CLIs report it; reasoning tokens are output the
-        // provider bills, which opencode counts apart from `output`.
-        inputTokens += count(tokens?.input);
+        // `input` excludes what came from the prompt cache, which the provider served all the same;
+        // reasoning tokens are output the provider bills, which opencode counts apart from `output`.
+        const cache = asRecord(tokens?.cache);
+        inputTokens += count(tokens?.input) + count(cache?.read) + count(cache?.write);
         outputTokens += count(tokens?.output) + count(tokens?.reasoning);
       }
       if (event.type === 'error') report.isError = true;
@@ -103,6 +125,9 @@ export const opencodeAdapter: AgentAdapter = {
     if (steps > 0) Object.assign(report, { costUsd: cost, inputTokens, outputTokens });
     return report;
   },
+
+  // "Error: Session not found" (stderr, exit 1).
+  sessionMissing: (_stdout: string, stderr: string) => /Session not found|NotFoundError.{0,40}session/i.test(stderr),
 
   classifyFailure(exitCode: number | null, stdout: string, stderr: string): AgentFailureClass {
     // The `error` events say what failed; tool output inside other events never counts.
@@ -112,6 +137,7 @@ export const opencodeAdapter: AgentAdapter = {
     const text = [...readJsonLines(stderr).other, ...out.other, ...errors.map((e) => JSON.stringify(e))].join('\n');
     if (exitCode === 127 || /command not found/i.test(text)) return 'not_installed';
     if (status.includes(401) || status.includes(403) || AUTH.test(text)) return 'auth';
+    if (status.includes(404) || CONFIG.test(text)) return 'config';
     if (status.includes(429) || RATE_LIMIT.test(text)) return 'rate_limit';
     return 'transient';
   },

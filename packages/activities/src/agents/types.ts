@@ -22,6 +22,11 @@ export interface AgentInvocation {
   argv: string[];
   /** Written to stdin, then stdin is closed. Absent: stdin is closed at once. */
   stdin?: string;
+  /**
+   * Variables the run needs whatever the user configured (gemini's folder trust): set on top of the
+   * agent's environment. Never secrets.
+   */
+  env?: Record<string, string>;
 }
 
 /** What the CLI reported about its run. Absent fields: the CLI did not say. */
@@ -33,13 +38,17 @@ export interface AgentReport {
   sessionId?: string;
   /** The CLI itself reported an error result even if it exited 0. */
   isError?: boolean;
+  /** The model the CLI says it ran (the main one, when it names several). */
+  model?: string;
 }
 
 /**
- * Why a run failed: `not_installed` and `auth` cannot be fixed by retrying; `rate_limit` is retried
- * later with backoff; `transient` counts as a failed iteration and the loop goes on.
+ * Why a run failed: `not_installed`, `auth` (credentials refused) and `config` (an unknown model, an
+ * auth method or folder trust the CLI refuses, a missing setting) cannot be fixed by retrying and end
+ * the run; `rate_limit` (rate limit, quota, overload) is retried later with backoff; `transient` counts
+ * as a failed iteration and the loop goes on.
  */
-export type AgentFailureClass = 'not_installed' | 'auth' | 'rate_limit' | 'transient';
+export type AgentFailureClass = 'not_installed' | 'auth' | 'config' | 'rate_limit' | 'transient';
 
 export interface AgentAdapter {
   /** The `agent.provider` value. */
@@ -52,9 +61,21 @@ export interface AgentAdapter {
   credentialEnv: string[];
   /** True when the CLI can continue a session by id. */
   resumesSessions: boolean;
+  /**
+   * True when the tokens and cost the CLI reports for a resumed session cover the whole session so
+   * far rather than this run: the run's own figures are the difference from the previous report.
+   */
+  reportsSessionTotals: boolean;
+  /** What to check when the CLI refuses its configuration (`config` failures): the settings by name. */
+  configHint: string;
   buildInvocation(context: AgentInvocationContext): AgentInvocation;
-  /** Reads the CLI's stdout (and stderr) after it exited. */
-  parseOutput(stdout: string, stderr: string): AgentReport;
+  /**
+   * Reads the CLI's stdout (and stderr) after it exited. `model` is the model the run asked for (the
+   * tier's, possibly an alias), for CLIs that name several models in a report.
+   */
+  parseOutput(stdout: string, stderr: string, model?: string): AgentReport;
   /** Classifies a failed run (non-zero exit, or `isError`). */
   classifyFailure(exitCode: number | null, stdout: string, stderr: string): AgentFailureClass;
+  /** True when a failed run says the session it was asked to resume does not exist. */
+  sessionMissing?(stdout: string, stderr: string): boolean;
 }

@@ -638,6 +638,34 @@ describe('the workflows, steered and failed with stub activities', () => {
     });
   });
 
+  it.concurrent('a session’s reported totals are carried across continue-as-new, so each run of the session counts only its own part', async () => {
+    const s = scenario();
+    // A CLI that reports the whole session's figures (claude, codex): 1000 input tokens a run, cumulative.
+    const totalsAfter = (n: number): CostSummary => ({ usd: 0.01 * n, inputTokens: 1000 * n, outputTokens: 100 * n });
+    const stubs: Partial<AidpActivities> = {
+      runAgent: async (input) => {
+        const totals = totalsAfter(input.iteration);
+        const previous = input.sessionTotals ?? { usd: 0, inputTokens: 0, outputTokens: 0 };
+        const cost = { usd: totals.usd - previous.usd, inputTokens: totals.inputTokens - previous.inputTokens, outputTokens: totals.outputTokens - previous.outputTokens };
+        return agentRun(input, { sessionId: 'session-1', sessionTotals: totals, cost });
+      },
+      runChecks: checksPassFrom(3),
+    };
+    await s.run(stubs, async ({ startLoop, client }) => {
+      const handle = await startLoop(workLoopInput('totals', { continueAsNew: { maxHistoryEvents: 20 } }));
+      const result: WorkLoopResult = await handle.result();
+      expect(result.iterations).toBe(3);
+      expect(s.calls.of('runAgent').map((r) => [r.sessionId, r.sessionTotals])).toEqual([
+        [undefined, undefined],
+        ['session-1', totalsAfter(1)],
+        ['session-1', totalsAfter(2)],
+      ]);
+      expect(result.cost.inputTokens).toBe(3000);
+      expect(result.cost.usd).toBeCloseTo(0.03);
+      expect((await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+    });
+  });
+
   // -- the parts of a decomposed issue --
 
   it.concurrent("a failing part fails the issue run with the part's own failure type, and the other part is cancelled", async () => {

@@ -125,6 +125,11 @@ export interface RunAgentInput {
   model: string;
   /** The previous iteration's session, to continue it where the CLI can. */
   sessionId?: string;
+  /**
+   * The totals the previous run of `sessionId` reported, for CLIs whose figures cover the whole
+   * session: the activity counts this run from them.
+   */
+  sessionTotals?: CostSummary;
   /** The folder under the run's folder for this run's logs (default `iter-<iteration>`). */
   label?: string;
 }
@@ -145,6 +150,10 @@ export interface RunAgentResult {
   cost: CostSummary;
   /** The CLI's session, when it reports one. */
   sessionId?: string;
+  /** The session's totals as the CLI reported them (CLIs whose figures cover the whole session). */
+  sessionTotals?: CostSummary;
+  /** The model the CLI says it ran, when it says. */
+  reportedModel?: string;
   /** The provider and model that ran, for the record and the metrics. */
   provider: string;
   model: string;

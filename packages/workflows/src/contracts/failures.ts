@@ -12,6 +12,8 @@ export const ACTIVITY_FAILURES = {
   AgentNotFound: 'AgentNotFound',
   /** The agent's credentials were refused: retrying cannot help. */
   AgentAuthFailed: 'AgentAuthFailed',
+  /** The agent refused its configuration (an unknown model, an auth method, folder trust): retrying cannot help. */
+  AgentMisconfigured: 'AgentMisconfigured',
   /** The agent's provider limited its rate or quota: retried with backoff, then a failed iteration. */
   AgentRateLimited: 'AgentRateLimited',
   /** The run's worktree is no longer the one the run made (see `verifyWorkspace`). */
@@ -44,7 +46,7 @@ export const RUN_FAILURES = {
   MaxIterationsReached: 'MaxIterationsReached',
   /** `work_loop.max_cost_usd` or `max_wall_clock` was reached. */
   BudgetExceeded: 'BudgetExceeded',
-  /** The agent is not installed or its credentials were refused. */
+  /** The agent is not installed, or its credentials or its configuration were refused. */
   AgentUnavailable: 'AgentUnavailable',
   WorkspaceLost: 'WorkspaceLost',
   StepAlreadyRunning: 'StepAlreadyRunning',
@@ -75,6 +77,7 @@ export function runFailureFor(type: ActivityFailureType): RunFailureType | null 
   switch (type) {
     case 'AgentNotFound':
     case 'AgentAuthFailed':
+    case 'AgentMisconfigured':
       return RUN_FAILURES.AgentUnavailable;
     case 'WorkspaceLost':
     case 'StepAlreadyRunning':

@@ -23,9 +23,15 @@ export type WorkflowPhase =
 /** The model an agent run uses. */
 export interface ModelSelection {
   provider: string;
+  /** The tier's model, as configured in `agent.tiers`. */
   model: string;
   /** Index into `agent.tiers`, 0 being the cheapest. */
   tier: number;
+  /**
+   * The model the agent CLI says it ran on this tier (an alias resolved, a model the CLI substituted),
+   * once it has said so; absent for CLIs that do not report it.
+   */
+  reported?: string;
 }
 
 /** Money and tokens spent so far, as reported by the agent. */

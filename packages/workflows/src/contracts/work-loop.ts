@@ -109,8 +109,14 @@ export interface RunState {
   updatedAt: string;
   /** Runs of this execution chain so far (1 on the first). */
   generation: number;
-  /** The agent session to continue, and the provider it belongs to. */
-  session?: { id: string; provider: string };
+  /**
+   * The agent session to continue, the provider it belongs to, and the totals it last reported (CLIs
+   * that report the whole session's figures: the next run is counted from them, across worker
+   * crashes and continue-as-new alike).
+   */
+  session?: { id: string; provider: string; totals?: CostSummary };
+  /** The model the CLI last said it ran, and on which tier. */
+  reportedModel?: { tier: number; model: string };
   /** Fewest failing checks seen, and iterations since that number last went down. */
   noProgress?: { bestFailing: number; since: number };
   /** Decomposed runs: the children, and the iterations of those that finished. */

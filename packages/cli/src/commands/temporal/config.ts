@@ -30,12 +30,14 @@ export class TemporalConfigCommand extends TemporalCommand {
 
   async run(): Promise<number> {
     const loaded = await this.loadConfig();
-    const { explainConfig } = configModule();
+    const { explainConfig, AGENT_VERIFICATION, describeAgentVerification } = configModule();
     const entries = explainConfig(loaded);
+    const provider = loaded.config.agent.provider;
     if (this.json) {
       const out = {
         configFile: loaded.filepath,
         entries: entries.map((e) => ({ key: e.key, value: e.value, source: e.sourceLabel })),
+        agent: { provider, verification: AGENT_VERIFICATION[provider] },
       };
       this.context.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return 0;
@@ -45,7 +47,8 @@ export class TemporalConfigCommand extends TemporalCommand {
     const widths = [0, 1].map((i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: readonly [string, string, string]) => `${r[0].padEnd(widths[0]!)}  ${r[1].padEnd(widths[1]!)}  ${r[2]}`.trimEnd();
     const file = loaded.filepath ?? 'none found (using defaults, environment and flags)';
-    this.context.stdout.write([`Configuration file: ${file}`, '', line(header), ...rows.map(line), ''].join('\n'));
+    const agent = `Agent adapter "${provider}": ${describeAgentVerification(provider)} (docs/agents.md)`;
+    this.context.stdout.write([`Configuration file: ${file}`, '', line(header), ...rows.map(line), '', agent, ''].join('\n'));
     return 0;
   }
 }
