@@ -14,6 +14,16 @@ const ESM_ONLY = [
 ];
 const esmOnly = new RegExp(`^(${ESM_ONLY.join('|')})(/|$)`);
 
+/**
+ * @typedef {{ defaultResolver: (request: string, options: ResolverOptions) => string; conditions?: string[] }} ResolverOptions
+ *   What this resolver uses of the options jest passes to a custom resolver.
+ */
+
+/**
+ * @param {string} request
+ * @param {ResolverOptions} options
+ * @returns {string}
+ */
 function resolver(request, options) {
   if (!esmOnly.test(request)) return options.defaultResolver(request, options);
   return options.defaultResolver(request, { ...options, conditions: ['node', 'import', 'default'] });

@@ -8,7 +8,7 @@
 //  2. Worker start -> polling, with the workflow bundle prebuilt at build time and with workflowsPath
 //     (bundled at start-up). Goal: <= 1.5 s with the bundle.
 //  3. `aidp temporal status <id>` against `temporal workflow describe <id>`, wall time. Goal: <= 2x.
-const { spawn, execFileSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Client, Connection } = require('@temporalio/client');
@@ -26,21 +26,32 @@ const ITERATIONS = Number(process.env.AIDP_BENCH_ITERATIONS ?? 20);
 const ROUNDS = Number(process.env.AIDP_BENCH_ROUNDS ?? 3);
 const AIDP_BIN = join(__dirname, '..', 'packages', 'cli', 'bin', 'aidp.js');
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const round = (x, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+/** @typedef {{ aidp: number[]; temporal: number[] }} StatusTimings wall times of the two status commands */
 
+const median = (/** @type {number[]} */ xs) => /** @type {number} */ ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
+const round = (/** @type {number} */ x, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * Runs a command to its end; `ms` is the time to the first output line containing `untilLine`, or to
+ * the end without one.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {string} [untilLine]
+ * @returns {Promise<{ ms: number; out: string }>}
+ */
 function spawnTimed(cmd, args, untilLine) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
+    /** @type {number | undefined} */
     let marked;
-    child.stdout.on('data', (c) => {
-      out += c;
+    child.stdout.on('data', (/** @type {Buffer} */ c) => {
+      out += c.toString();
       if (untilLine && marked === undefined && out.includes(untilLine)) marked = Number(process.hrtime.bigint() - started) / 1e6;
     });
-    child.stderr.on('data', (c) => (err += c));
+    child.stderr.on('data', (/** @type {Buffer} */ c) => (err += c.toString()));
     child.on('close', (code) => {
       const total = Number(process.hrtime.bigint() - started) / 1e6;
       if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`));
@@ -49,6 +60,10 @@ function spawnTimed(cmd, args, untilLine) {
   });
 }
 
+/**
+ * @param {string} address
+ * @param {string} cliPath the Temporal CLI
+ */
 async function loopBenchmark(address, cliPath) {
   const taskQueue = `bench-loop-${Date.now()}`;
   const { config } = resolveConfig(
@@ -67,11 +82,12 @@ async function loopBenchmark(address, cliPath) {
   const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: bundle, activities: aidpActivities });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
-  const timings = { WorkLoopWorkflow: [], MinimalLoopWorkflow: [] };
-  let statusTarget;
+  /** @type {{ WorkLoopWorkflow: number[]; MinimalLoopWorkflow: number[]; status: StatusTimings }} */
+  const timings = { WorkLoopWorkflow: [], MinimalLoopWorkflow: [], status: { aidp: [], temporal: [] } };
+  let statusTarget = '';
   await worker.runUntil(async () => {
     for (let r = 0; r < ROUNDS; r++) {
-      for (const type of ['MinimalLoopWorkflow', 'WorkLoopWorkflow']) {
+      for (const type of /** @type {const} */ (['MinimalLoopWorkflow', 'WorkLoopWorkflow'])) {
         const project = createFixtureProject();
         const input = buildWorkLoopInput(config, { projectDir: project.dir, stepName: 'bench', task: 'benchmark' });
         const workflowId = `bench-${type}-${r}-${Date.now()}`;
@@ -83,6 +99,7 @@ async function loopBenchmark(address, cliPath) {
       }
     }
     // 3. CLI wall time, while this worker can answer the progress query.
+    /** @type {StatusTimings} */
     const statusRuns = { aidp: [], temporal: [] };
     for (let i = 0; i < 5; i++) {
       statusRuns.aidp.push((await spawnTimed(process.execPath, [AIDP_BIN, 'temporal', 'status', statusTarget, '--address', address])).ms);
@@ -95,12 +112,16 @@ async function loopBenchmark(address, cliPath) {
   return timings;
 }
 
+/** @param {string} address */
 async function workerStartBenchmark(address) {
+  /** @type {Record<'bundle' | 'workflowsPath', { process: number; inProcess: number }[]>} */
   const out = { bundle: [], workflowsPath: [] };
   for (let r = 0; r < ROUNDS; r++) {
-    for (const mode of ['bundle', 'workflowsPath']) {
+    for (const mode of /** @type {const} */ (['bundle', 'workflowsPath'])) {
       const { ms, out: text } = await spawnTimed(process.execPath, [join(__dirname, 'worker-start.js'), address, `bench-start-${mode}-${r}`, mode], 'RUNNING');
-      out[mode].push({ process: ms, inProcess: Number(/RUNNING (\S+)/.exec(text)[1]) });
+      const running = /RUNNING (\S+)/.exec(text);
+      if (!running) throw new Error(`worker-start.js printed no RUNNING line: ${text}`);
+      out[mode].push({ process: ms, inProcess: Number(running[1]) });
     }
   }
   return out;

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreatePromptInput, CreatePromptResult, Diagnosis } from '@aidp/workflows/contracts';
 
@@ -64,9 +64,9 @@ export function renderPrompt(input: CreatePromptInput): string {
  */
 export async function createPrompt(input: CreatePromptInput): Promise<CreatePromptResult> {
   const text = renderPrompt(input);
-  mkdirSync(join(input.runDir, `iter-${input.iteration}`), { recursive: true });
+  await mkdir(join(input.runDir, `iter-${input.iteration}`), { recursive: true });
   const promptPath = join(input.runDir, 'PROMPT.md');
-  writeFileSync(promptPath, text);
-  writeFileSync(join(input.runDir, `iter-${input.iteration}`, 'PROMPT.md'), text);
+  await writeFile(promptPath, text);
+  await writeFile(join(input.runDir, `iter-${input.iteration}`, 'PROMPT.md'), text);
   return { promptPath, bytes: Buffer.byteLength(text) };
 }

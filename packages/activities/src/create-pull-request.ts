@@ -116,7 +116,7 @@ export async function createPullRequest(input: CreatePullRequestInput): Promise<
   } else {
     if (existing.body !== body) {
       await gitHubCall(`the comment on issue #${input.issueNumber}`, input.github.repo, () =>
-        octokit.rest.issues.updateComment({ owner, repo, comment_id: existing!.id, body }),
+        octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body }),
       );
     }
     commentUrl = existing.html_url;

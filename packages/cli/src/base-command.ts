@@ -15,7 +15,8 @@ export const EXIT_USAGE = 2;
  * command prints a stack trace for a mistake the user can fix.
  */
 export abstract class AidpCommand extends Command {
-  abstract run(): Promise<number | void>;
+  // A command that only prints (help, the version) has nothing to wait for and returns its exit code.
+  abstract run(): Promise<number | void> | number | void;
 
   async execute(): Promise<number> {
     try {

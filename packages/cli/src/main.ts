@@ -61,7 +61,7 @@ export async function main(argv: string[], context: Partial<BaseContext> = {}): 
   } catch (error) {
     // Everything that fails here is a usage mistake (unknown command, unknown or missing option): say
     // what is wrong, with the usage clipanion adds, on stderr.
-    full.stderr.write(cli.error(error as Error, { colored: false }));
+    full.stderr.write(cli.error(error, { colored: false }));
     return EXIT_USAGE;
   }
   return await cli.run(command, full);

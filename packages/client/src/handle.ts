@@ -188,7 +188,7 @@ export function toRunFailed(workflowId: string, err: unknown): unknown {
     return new AidpRunFailedError(workflowId, 'TimedOut', 'the run timed out (temporal.timeouts.workflow_execution)', undefined, err);
   }
   if (causeName === 'ActivityFailure') {
-    const activity = String(cause?.activityType ?? 'an activity');
+    const activity = typeof cause?.activityType === 'string' ? cause.activityType : 'an activity';
     const inner = cause?.cause as (Error & { timeoutType?: string }) | undefined;
     if (inner?.name === 'TimeoutFailure') {
       const kind = (inner.timeoutType ?? '').toLowerCase().replace(/_/g, '-') || 'its';

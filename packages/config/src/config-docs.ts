@@ -126,7 +126,7 @@ export function configKeyDocs(): ConfigKeyDoc[] {
       if (children) walk(children.object, `${key}${children.suffix}`);
     }
   };
-  walk(generateJsonSchema() as Node, '');
+  walk(generateJsonSchema(), '');
   return out;
 }
 

@@ -92,10 +92,10 @@ function createExplorer(cwd: string) {
       noExt: yamlLoader,
       default: yamlLoader,
       '.json': jsonLoader,
-      '.js': wrap(defaultLoaders['.js']!),
-      '.cjs': wrap(defaultLoaders['.cjs']!),
-      '.mjs': wrap(defaultLoaders['.mjs']!),
-      '.ts': wrap(defaultLoaders['.ts']!),
+      '.js': wrap(defaultLoaders['.js']),
+      '.cjs': wrap(defaultLoaders['.cjs']),
+      '.mjs': wrap(defaultLoaders['.mjs']),
+      '.ts': wrap(defaultLoaders['.ts']),
     },
   });
 }

@@ -19,6 +19,14 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+/**
+ * The script as scriptAgent() writes it (src/agent-script.ts).
+ * @typedef {import('../src/agent-script').AgentStep} AgentStep
+ * @typedef {import('../src/agent-script').AgentRule} AgentRule
+ * @typedef {{ iterations?: Record<string, AgentStep>; default?: AgentStep; rules?: AgentRule[]; record?: string }} AgentScript
+ */
+
+/** @param {string} name */
 function arg(name) {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -26,8 +34,9 @@ function arg(name) {
 
 async function readStdin() {
   if (process.stdin.isTTY) return '';
+  /** @type {Buffer[]} */
   const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
+  for await (const chunk of /** @type {AsyncIterable<Buffer>} */ (process.stdin)) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -37,7 +46,9 @@ async function main() {
     process.stderr.write('scripted-agent: --script <file> is required\n');
     process.exit(64);
   }
-  const script = JSON.parse(fs.readFileSync(scriptPath, 'utf8'));
+  /** @type {unknown} */
+  const parsed = JSON.parse(fs.readFileSync(scriptPath, 'utf8'));
+  const script = /** @type {AgentScript} */ (parsed);
   const stdin = await readStdin();
   const promptFile = arg('--prompt-file');
   const prompt = promptFile ? fs.readFileSync(promptFile, 'utf8') : stdin;
@@ -46,6 +57,7 @@ async function main() {
   const rule = (script.rules || []).find(
     (r) => new RegExp(r.match).test(prompt) && (r.iteration === undefined || r.iteration === iteration),
   );
+  /** @type {AgentStep} */
   const step = (rule && rule.step) || (script.iterations && script.iterations[String(iteration)]) || script.default || {};
 
   let childPid = null;
@@ -88,6 +100,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`scripted-agent: ${err.stack || err}\n`);
+  process.stderr.write(`scripted-agent: ${err instanceof Error && err.stack ? err.stack : String(err)}\n`);
   process.exit(70);
 });

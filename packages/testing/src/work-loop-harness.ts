@@ -103,18 +103,25 @@ export async function workLoopHarness(config: AidpConfig, activities?: object): 
   };
 }
 
-/** Polls `probe` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+/**
+ * Polls `probe` until it returns a truthy value (or throws after `timeoutMs`). A probe may answer at
+ * once (`() => agent.invocations().length === 1`) or asynchronously (a query to the workflow).
+ */
+export async function eventually<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let last: unknown;
+  let last: string | undefined;
   for (;;) {
     try {
       const value = await probe();
       if (value) return value;
     } catch (err) {
-      last = err;
+      last = String(err);
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -28,8 +28,8 @@ export function startWorkerProcess(configFile: string, env: Record<string, strin
       output += chunk.toString();
       if (output.includes('Worker polling')) resolvePolling();
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`worker exited early (${code}):\n${output}`)));
   });
   polling.catch(() => undefined);

@@ -1,7 +1,7 @@
 import type { AidpConfig } from '@aidp/config';
 import { AidpWorkerError } from './errors.js';
 import type { SupervisedWorker } from './supervised-worker.js';
-import { createAidpWorker, shortName, type CreateAidpWorkerOptions } from './worker.js';
+import { createAidpWorker, messageOf, shortName, type CreateAidpWorkerOptions } from './worker.js';
 
 /** What a running worker serves; given to {@link RunWorkerOptions.onPolling}. */
 export interface WorkerEndpoint {
@@ -73,6 +73,7 @@ async function supervise(worker: SupervisedWorker, options: RunWorkerOptions): P
       options.signal?.removeEventListener('abort', onAbort);
       for (const timer of timers) clearTimeout(timer);
       if (error === undefined) resolve();
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the stop's reason as it came: an abort signal's reason may be any value, and runWorker rejects with it (see `signal`).
       else reject(error);
     };
     // run() has not settled in time: leave it, and its threads, behind.
@@ -132,6 +133,5 @@ function failure(worker: SupervisedWorker, endpoint: WorkerEndpoint, runError: u
       `the worker stopped without being asked to (${where}): Temporal's core shut it down; its log lines above say why`,
     );
   }
-  const reason = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0]!.trim();
-  return new AidpWorkerError(`the worker stopped on an error Temporal does not retry (${where}): ${reason}`, { cause });
+  return new AidpWorkerError(`the worker stopped on an error Temporal does not retry (${where}): ${messageOf(cause)}`, { cause });
 }

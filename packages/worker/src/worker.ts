@@ -43,7 +43,7 @@ export interface AidpWorker {
   worker: Worker;
   connection: NativeConnection;
   /** Closes the connection if this worker opened it. Call after `run()` has resolved. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**
@@ -160,7 +160,8 @@ function codeOf(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-function messageOf(err: unknown): string {
+/** The first line of an error's message: what a one-line report of it shows. */
+export function messageOf(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim();
 }
 

@@ -13,7 +13,7 @@ const QUIET = { logger: { log: noop, trace: noop, debug: noop, info: noop, warn:
 
 /** Runs an activity in a mock activity context, typed by the activity's own signature. */
 function runActivity<A, R>(fn: (input: A) => Promise<R>, input: A, env = new MockActivityEnvironment(undefined, QUIET)): Promise<R> {
-  return env.run(fn, input) as Promise<R>;
+  return env.run<[A], R, typeof fn>(fn, input);
 }
 
 describe('prepareWorkspace', () => {

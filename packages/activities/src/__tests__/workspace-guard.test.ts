@@ -11,7 +11,7 @@ const noop = () => undefined;
 const QUIET = { logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop } };
 
 function runActivity<A, R>(fn: (input: A) => Promise<R>, input: A): Promise<R> {
-  return new MockActivityEnvironment(undefined, QUIET).run(fn, input) as Promise<R>;
+  return new MockActivityEnvironment(undefined, QUIET).run<[A], R, typeof fn>(fn, input);
 }
 
 function sh(cwd: string, script: string): void {

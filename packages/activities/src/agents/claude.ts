@@ -47,7 +47,7 @@ const CONFIG = /issue with the selected model|unrecognized_model|model: .{0,80}n
 function parseObject(text: string): ClaudeResult | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return isObject(value) ? (value as ClaudeResult) : undefined;
+    return isObject(value) ? value : undefined;
   } catch {
     return undefined;
   }

@@ -49,7 +49,7 @@ function events(stdout: string): CodexEvent[] {
     if (!text.startsWith('{')) continue;
     try {
       const value: unknown = JSON.parse(text);
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) parsed.push(value as CodexEvent);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) parsed.push(value);
     } catch {
       // Not an event.
     }

@@ -79,7 +79,7 @@ export const cursorAdapter: AgentAdapter = {
     // Only the CLI's own messages count, never the tool output inside the events: a test run that
     // prints "429" must not read as a rate limit.
     const out = readJsonLines(stdout);
-    const errors = out.events.filter((e) => e.type === 'result' && isErrorResult(e)).map((e) => String(e.result ?? ''));
+    const errors = out.events.filter((e) => e.type === 'result' && isErrorResult(e)).map((e) => (typeof e.result === 'string' ? e.result : ''));
     const text = [...readJsonLines(stderr).other, ...out.other, ...errors].join('\n');
     if (exitCode === 127 || /command not found/i.test(text)) return 'not_installed';
     if (AUTH.test(text)) return 'auth';

@@ -60,7 +60,7 @@ function findOutput(text: string): GeminiOutput | undefined {
     if (!/^\{\s*$|^\{"/.test(lines[start]!.trim())) continue;
     try {
       const value: unknown = JSON.parse(lines.slice(start).join('\n'));
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as GeminiOutput;
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
     } catch {
       // Try the next line that opens an object.
     }

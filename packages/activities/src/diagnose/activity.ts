@@ -15,6 +15,7 @@ function readOutput(check: CheckResult): string {
  * Turns the failing checks' output into structured failures (file, line, test, message) for the next
  * prompt, reading each check's full log where it is still on disk.
  */
-export async function diagnoseFailure(input: DiagnoseFailureInput): Promise<Diagnosis> {
-  return diagnose(input, readOutput);
+export function diagnoseFailure(input: DiagnoseFailureInput): Promise<Diagnosis> {
+  // Synchronous work behind the activity contract's promise; the executor turns a throw into a rejection.
+  return new Promise((resolve) => resolve(diagnose(input, readOutput)));
 }

@@ -20,6 +20,12 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A scalar as compose reads it where text belongs (`8080`, `true`, a path); a mapping or a list there is a broken file. */
+export function scalarText(value: Json | undefined): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new Error(`expected a scalar, found ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+}
+
 /** Raised when `${VAR:?message}` (or `${VAR?message}`) meets an unset variable: compose stops too. */
 export class MissingVariableError extends Error {
   override readonly name = 'MissingVariableError';
@@ -107,14 +113,14 @@ function normalize(model: JsonObject): JsonObject {
     if (Array.isArray(service.environment)) {
       service.environment = Object.fromEntries(
         service.environment.map((entry) => {
-          const text = String(entry);
+          const text = scalarText(entry);
           const eq = text.indexOf('=');
           return eq < 0 ? [text, null] : [text.slice(0, eq), text.slice(eq + 1)];
         }),
       );
     }
     if (Array.isArray(service.depends_on)) {
-      service.depends_on = Object.fromEntries(service.depends_on.map((name) => [String(name), { condition: 'service_started' }]));
+      service.depends_on = Object.fromEntries(service.depends_on.map((name) => [scalarText(name), { condition: 'service_started' }]));
     }
   }
   return model;
@@ -124,7 +130,7 @@ function normalize(model: JsonObject): JsonObject {
 export function withoutMergeTags(value: Json): Json {
   if (Array.isArray(value)) return value.map(withoutMergeTags);
   if (!isObject(value)) return value;
-  if (OVERRIDE in value) return withoutMergeTags(value[OVERRIDE]!);
+  if (OVERRIDE in value) return withoutMergeTags(value[OVERRIDE]);
   const out: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
     if (item !== RESET) out[key] = withoutMergeTags(item);
@@ -136,14 +142,14 @@ export function withoutMergeTags(value: Json): Json {
 const REPLACED_SEQUENCES = [/^services\.[^.]+\.(command|entrypoint)$/, /^services\.[^.]+\.healthcheck\.test$/];
 
 function volumeTarget(entry: Json): string {
-  if (isObject(entry)) return String(entry.target);
-  const parts = String(entry).split(':');
+  if (isObject(entry)) return scalarText(entry.target);
+  const parts = scalarText(entry).split(':');
   return parts.length === 1 ? parts[0]! : parts[1]!;
 }
 
 function mergeValue(base: Json | undefined, over: Json, path: string): Json | undefined {
   if (over === RESET) return undefined;
-  if (isObject(over) && OVERRIDE in over) return withoutMergeTags(over[OVERRIDE]!);
+  if (isObject(over) && OVERRIDE in over) return withoutMergeTags(over[OVERRIDE]);
   if (isObject(base) && isObject(over)) {
     const out: JsonObject = { ...base };
     for (const [key, item] of Object.entries(over)) {

@@ -88,7 +88,7 @@ describe('aidp temporal start workloop / status / signal / list / history', () =
     do {
       const run = await aidp('temporal', 'status', id, '--json');
       expect(run.code).toBe(0);
-      status = JSON.parse(run.stdout);
+      status = JSON.parse(run.stdout) as typeof status;
     } while (status.progress?.state !== 'paused' && Date.now() < deadline);
     expect(status.status).toBe('RUNNING');
     expect(status.progress).toMatchObject({ state: 'paused', pendingInstructions: 1, model: { model: 'large' } });
@@ -154,9 +154,9 @@ describe('aidp temporal start workloop / status / signal / list / history', () =
           stdio: ['pipe', 'pipe', 'pipe'],
         });
         let out = '';
-        child.stdout!.on('data', (c: Buffer) => {
+        child.stdout.on('data', (c: Buffer) => {
           out += c.toString();
-          if (out.includes('[y/N]') && !child.stdin!.writableEnded) child.stdin!.end(text);
+          if (out.includes('[y/N]') && !child.stdin.writableEnded) child.stdin.end(text);
         });
         child.on('close', (code) => done({ code, out }));
       });

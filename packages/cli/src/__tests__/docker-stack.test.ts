@@ -13,6 +13,7 @@ import {
   loadComposeFile,
   mergeCompose,
   MissingVariableError,
+  scalarText,
   withoutMergeTags,
   type JsonObject,
 } from './compose-model';
@@ -151,7 +152,7 @@ describe('the compose files in docker/', () => {
     const services = Object.entries(isObject(model.services) ? model.services : {});
     expect(services.length).toBeGreaterThanOrEqual(8);
     for (const [name, svc] of services) {
-      const image = String((svc as JsonObject).image);
+      const image = scalarText((svc as JsonObject).image);
       if ((svc as JsonObject).build !== undefined) {
         expect({ name, image }).toEqual({ name, image: expect.not.stringMatching(/:latest$|^[^:]*$/) });
       } else {
@@ -180,7 +181,7 @@ describe('the compose files in docker/', () => {
   it('mount files that exist in docker/: the dynamic config, the setup scripts, the monitoring configuration', () => {
     const model = load([TEMPORAL_FILE, WORKER_FILE]);
     const temporal = service(model, 'temporal');
-    const dynamicConfig = hostPathOf(temporal, String(env(temporal).DYNAMIC_CONFIG_FILE_PATH));
+    const dynamicConfig = hostPathOf(temporal, scalarText(env(temporal).DYNAMIC_CONFIG_FILE_PATH));
     expect(dynamicConfig).toBe(join(DOCKER, 'dynamicconfig', 'development-sql.yaml'));
     const settings = parseYaml(readFileSync(dynamicConfig!, 'utf8')) as Record<string, unknown>;
     expect(Object.keys(settings).length).toBeGreaterThan(0);
@@ -239,8 +240,8 @@ describe('the compose files in docker/', () => {
     expect(worker.volumes).toEqual(['/home/me/projects:/home/me/projects']);
     expect(() => loadComposeFile(WORKER_FILE, {})).toThrow(/AIDP_PROJECTS_DIR/);
     const build = worker.build as JsonObject;
-    expect(resolve(DOCKER, String(build.context))).toBe(REPO);
-    expect(existsSync(join(REPO, String(build.dockerfile)))).toBe(true);
+    expect(resolve(DOCKER, scalarText(build.context))).toBe(REPO);
+    expect(existsSync(join(REPO, scalarText(build.dockerfile)))).toBe(true);
   });
 
   it('make the production stack run several workers on an external database that must be given', () => {
@@ -278,7 +279,7 @@ describe('the compose files in docker/', () => {
     };
     const jobs = Object.fromEntries(prometheus.scrape_configs.map((job) => [job.job_name, job]));
     expect(jobs['aidp-worker']?.dns_sd_configs).toEqual([expect.objectContaining({ names: ['worker'], type: 'A', port: Number(METRICS_PORT) })]);
-    const serverMetrics = String(env(service(model, 'temporal')).PROMETHEUS_ENDPOINT).split(':').pop();
+    const serverMetrics = scalarText(env(service(model, 'temporal')).PROMETHEUS_ENDPOINT).split(':').pop();
     expect(jobs['temporal-server']?.static_configs).toEqual([{ targets: [`temporal:${serverMetrics}`] }]);
     expect(hostPathOf(service(model, 'prometheus'), '/etc/prometheus/prometheus.yml')).toBe(join(DOCKER, 'prometheus.yml'));
 
@@ -292,7 +293,7 @@ describe('the compose files in docker/', () => {
     };
     const dashboardDir = providers.providers[0]!.options.path;
     expect(hostPathOf(grafana, posix.join(dashboardDir, 'aidp-dashboard.json'))).toBe(join(DOCKER, 'grafana', 'aidp-dashboard.json'));
-    expect(hostPathOf(grafana, String(env(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH))).toBe(join(DOCKER, 'grafana', 'aidp-dashboard.json'));
+    expect(hostPathOf(grafana, scalarText(env(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH))).toBe(join(DOCKER, 'grafana', 'aidp-dashboard.json'));
   });
 });
 

@@ -89,8 +89,8 @@ function startWorker(setting: Setting): Promise<ChildProcess> {
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    worker.stdout!.on('data', (c: Buffer) => ((out += c.toString()), out.includes('Worker polling') && resolve(worker)));
-    worker.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    worker.stdout.on('data', (c: Buffer) => ((out += c.toString()), out.includes('Worker polling') && resolve(worker)));
+    worker.stderr.on('data', (c: Buffer) => (out += c.toString()));
     worker.once('exit', () => reject(new Error(`the worker exited:\n${out}`)));
   });
 }

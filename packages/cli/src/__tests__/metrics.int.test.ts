@@ -51,7 +51,7 @@ describe('the metrics endpoint', () => {
     try {
       const good = await aidp.startWorkLoop({ projectDir: project.dir, stepName: 'metrics-ok', task: 'Fix it.' });
       // While the agent works, its activity holds a slot.
-      await eventually(async () => agent.invocations().length === 1, 30_000, 'the first agent run');
+      await eventually(() => agent.invocations().length === 1, 30_000, 'the first agent run');
       const during = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(value(during, 'temporal_worker_task_slots_used', { task_queue: taskQueue, worker_type: 'ActivityWorker' })).toBe(1);
       expect((await good.result()).iterations).toBe(2);

@@ -32,8 +32,8 @@ export function startCli(args: string[], options: { cwd?: string; env?: Record<s
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   let timedOut = false;
   const limit = setTimeout(() => {
     timedOut = true;

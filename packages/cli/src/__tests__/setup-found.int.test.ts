@@ -76,7 +76,7 @@ describe('aidp temporal setup, with something else on the port', () => {
     const port = await freePort();
     const tls = createTlsServer({ cert: readFileSync(certificates.serverCert), key: readFileSync(certificates.serverKey) });
     tls.on('tlsClientError', () => undefined);
-    await listen(tls as unknown as Server, port);
+    await listen(tls, port);
     try {
       const address = `127.0.0.1:${port}`;
       const run = await runCliWithin(['temporal', 'setup', '--mode', 'local', '--address', address, '--yes'], { cwd: project(), limitMs: 30_000 });

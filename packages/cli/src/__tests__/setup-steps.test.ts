@@ -24,7 +24,7 @@ class ScriptedAsker implements Asker {
     return message in this.script ? this.script[message] : fallback;
   }
 
-  async text(q: TextAsk): Promise<string> {
+  text(q: TextAsk): string {
     this.asked.push({ message: q.message, default: q.default });
     const answer = this.answer(q.message, q.default ?? '') as string;
     const problem = q.validate?.(answer);
@@ -32,12 +32,12 @@ class ScriptedAsker implements Asker {
     return answer;
   }
 
-  async file(q: FileAsk): Promise<string> {
+  file(q: FileAsk): string {
     this.asked.push({ message: q.message, default: q.default });
     return this.answer(q.message, q.default ?? '') as string;
   }
 
-  async select<T>(q: SelectAsk<T>): Promise<T> {
+  select<T>(q: SelectAsk<T>): T {
     this.asked.push({ message: q.message, default: q.default });
     return this.answer(q.message, q.default) as T;
   }

@@ -35,17 +35,17 @@ export class TerminalAsker implements Asker {
 export class FlagAsker implements Asker {
   readonly missing: string[] = [];
 
-  async text(q: TextAsk): Promise<string> {
+  text(q: TextAsk): string {
     if (q.default !== undefined) return q.default;
     if (!q.optional) this.missing.push(q.flag);
     return '';
   }
 
-  async file(q: FileAsk): Promise<string> {
-    return await this.text(q);
+  file(q: FileAsk): string {
+    return this.text(q);
   }
 
-  async select<T>(q: SelectAsk<T>): Promise<T> {
+  select<T>(q: SelectAsk<T>): T {
     if (q.needsFlag) this.missing.push(q.flag);
     return q.default;
   }

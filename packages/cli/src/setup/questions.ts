@@ -41,12 +41,15 @@ export interface SelectAsk<T> {
   needsFlag?: boolean;
 }
 
-/** Who answers the questions: a person at a terminal, or the flags and defaults. */
+/**
+ * Who answers the questions: a person at a terminal (once they have typed), or the flags and defaults
+ * (at once).
+ */
 export interface Asker {
-  text(q: TextAsk): Promise<string>;
+  text(q: TextAsk): string | Promise<string>;
   /** The path as the file will hold it ('' for an optional one left out). */
-  file(q: FileAsk): Promise<string>;
-  select<T>(q: SelectAsk<T>): Promise<T>;
+  file(q: FileAsk): string | Promise<string>;
+  select<T>(q: SelectAsk<T>): T | Promise<T>;
 }
 
 export const MODE_CHOICES: Choice<SetupMode>[] = [

@@ -76,7 +76,7 @@ describe('explaining the resolved configuration', () => {
     expect(loaded.config.temporal.api_key).toBe(SECRET);
     expect(entries.find((entry) => entry.key === 'temporal.api_key')?.value).toBe('***');
     expect(JSON.stringify(entries)).not.toContain(SECRET);
-    expect(entries.map((entry) => `${entry.key} ${String(entry.value)} ${entry.sourceLabel}`).join('\n')).not.toContain(SECRET);
+    expect(entries.map((entry) => `${entry.key} ${JSON.stringify(entry.value)} ${entry.sourceLabel}`).join('\n')).not.toContain(SECRET);
   });
 
   it('redacts secrets in a deep copy and leaves the loaded configuration intact', () => {

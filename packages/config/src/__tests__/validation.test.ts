@@ -258,7 +258,7 @@ describe('numeric ranges', () => {
     const raw: Record<string, Record<string, unknown>> = {};
     const [section, ...rest] = keyPath.split('.');
     let node: Record<string, unknown> = (raw[section!] = {});
-    for (const key of rest.slice(0, -1)) node = (node[key] = {}) as Record<string, unknown>;
+    for (const key of rest.slice(0, -1)) node = (node[key] = {});
     node[rest[rest.length - 1]!] = value;
 
     const error = await configErrorOf(() => resolve(raw));

@@ -3,14 +3,35 @@ import { loadGitHubOpenApi, startGitHubDouble, type GitHubDouble } from '../inde
 const TOKEN = 'ghp_double_token_0123456789';
 const REPO = 'acme/app';
 
-interface Answer {
+/** An answer of the double; `T` is what the test reads of its JSON (`unknown` when it only compares it). */
+interface Answer<T> {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- GitHub's JSON, inspected field by field
+  body: T;
+}
+
+// The fields of GitHub's answers that the tests read.
+interface Titled {
+  title: string;
+}
+interface Numbered {
+  number: number;
+}
+interface Labels {
+  labels: { name: string }[];
+}
+interface Comment {
+  id: number;
+  url: string;
+  body: string;
+}
+interface Failure {
+  message: string;
+  errors: { message: string }[];
 }
 
 function client(double: GitHubDouble, authorization: string | null = `token ${TOKEN}`) {
-  return async (method: string, path: string, body?: unknown): Promise<Answer> => {
+  return async <T = unknown>(method: string, path: string, body?: unknown): Promise<Answer<T>> => {
     const headers: Record<string, string> = { accept: 'application/vnd.github+json' };
     if (authorization !== null) headers.authorization = authorization;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -20,7 +41,7 @@ function client(double: GitHubDouble, authorization: string | null = `token ${TO
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) };
+    return { status: res.status, headers: res.headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
   };
 }
 
@@ -74,7 +95,7 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
   });
 
   test('GET /user names the token owner', async () => {
-    const res = await gh('GET', '/user');
+    const res = await gh<{ login: string }>('GET', '/user');
     expect(res.status).toBe(200);
     expect(res.body.login).toBe('aidp-bot');
   });
@@ -91,7 +112,7 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
       labels: ['aidp', 'bug'],
       comments: [{ body: 'Seen it too', user: 'alice' }],
     });
-    const res = await gh('GET', `/repos/acme/app/issues/${issue.number}`);
+    const res = await gh<Labels>('GET', `/repos/acme/app/issues/${issue.number}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       number: issue.number,
@@ -117,7 +138,7 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
     const issue = double.addIssue(REPO, { title: 'One' });
     const pull = double.addPull(REPO, { title: 'Two', head: 'shared-numbers', base: 'main' });
     expect(pull.number).toBe(issue.number + 1);
-    const res = await gh('GET', `/repos/acme/app/issues/${pull.number}`);
+    const res = await gh<{ pull_request: unknown }>('GET', `/repos/acme/app/issues/${pull.number}`);
     expect(res.status).toBe(200);
     expect(res.body.pull_request).toMatchObject({ html_url: `${double.url}/acme/app/pull/${pull.number}` });
     expect(double.addIssue(REPO, { title: 'Three' }).number).toBe(pull.number + 1);
@@ -125,7 +146,7 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
 
   test('PATCH an issue changes title, body, labels and state (with its reason)', async () => {
     const issue = double.addIssue(REPO, { title: 'Patch me', labels: ['aidp'] });
-    const res = await gh('PATCH', `/repos/acme/app/issues/${issue.number}`, {
+    const res = await gh<Labels>('PATCH', `/repos/acme/app/issues/${issue.number}`, {
       title: 'Patched',
       body: 'New body',
       labels: ['aidp:done'],
@@ -142,10 +163,10 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
 
   test('labels are added to and removed from an issue, each answer listing what is left', async () => {
     const issue = double.addIssue(REPO, { title: 'Label me', labels: ['aidp'] });
-    const added = await gh('POST', `/repos/acme/app/issues/${issue.number}/labels`, { labels: ['aidp:running', 'aidp'] });
+    const added = await gh<{ name: string }[]>('POST', `/repos/acme/app/issues/${issue.number}/labels`, { labels: ['aidp:running', 'aidp'] });
     expect(added.status).toBe(200);
     expect(added.body.map((l: { name: string }) => l.name)).toEqual(['aidp', 'aidp:running']);
-    const removed = await gh('DELETE', `/repos/acme/app/issues/${issue.number}/labels/${encodeURIComponent('aidp')}`);
+    const removed = await gh<{ name: string }[]>('DELETE', `/repos/acme/app/issues/${issue.number}/labels/${encodeURIComponent('aidp')}`);
     expect(removed.status).toBe(200);
     expect(removed.body.map((l: { name: string }) => l.name)).toEqual(['aidp:running']);
     expect(double.issue(REPO, issue.number)?.labels).toEqual(['aidp:running']);
@@ -153,7 +174,7 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
 
   test('comments: create (201), list, update (200)', async () => {
     const issue = double.addIssue(REPO, { title: 'Comment here' });
-    const created = await gh('POST', `/repos/acme/app/issues/${issue.number}/comments`, { body: 'AIDP is on it' });
+    const created = await gh<Comment>('POST', `/repos/acme/app/issues/${issue.number}/comments`, { body: 'AIDP is on it' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ body: 'AIDP is on it', user: { login: 'aidp-bot' } });
     expect(created.headers.get('location')).toBe(created.body.url);
@@ -162,7 +183,7 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ id: created.body.id, body: 'Done: #99' });
 
-    const list = await gh('GET', `/repos/acme/app/issues/${issue.number}/comments`);
+    const list = await gh<Comment[]>('GET', `/repos/acme/app/issues/${issue.number}/comments`);
     expect(list.status).toBe(200);
     expect(list.body.map((c: { body: string }) => c.body)).toEqual(['Done: #99']);
     expect(double.issueComments(REPO, issue.number).map((c) => c.body)).toEqual(['Done: #99']);
@@ -174,12 +195,12 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
       comments: [1, 2, 3, 4, 5].map((n) => ({ body: `c${n}` })),
     });
     const path = `/repos/acme/app/issues/${issue.number}/comments`;
-    const first = await gh('GET', `${path}?per_page=2`);
+    const first = await gh<Comment[]>('GET', `${path}?per_page=2`);
     expect(first.body.map((c: { body: string }) => c.body)).toEqual(['c1', 'c2']);
     expect(first.headers.get('link')).toBe(
       `<${double.url}${path}?per_page=2&page=2>; rel="next", <${double.url}${path}?per_page=2&page=3>; rel="last"`,
     );
-    const last = await gh('GET', `${path}?per_page=2&page=3`);
+    const last = await gh<Comment[]>('GET', `${path}?per_page=2&page=3`);
     expect(last.body.map((c: { body: string }) => c.body)).toEqual(['c5']);
     expect(last.headers.get('link')).toBe(
       `<${double.url}${path}?per_page=2&page=2>; rel="prev", <${double.url}${path}?per_page=2&page=1>; rel="first"`,
@@ -192,7 +213,7 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
   });
 
   test('POST /pulls creates a pull (201) that GET and the state both show', async () => {
-    const created = await gh('POST', '/repos/acme/app/pulls', {
+    const created = await gh<Numbered>('POST', '/repos/acme/app/pulls', {
       title: 'Fix add',
       head: 'aidp/issue-1',
       base: 'main',
@@ -241,7 +262,7 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
       double2.addPull(REPO, { title: 'B', head: 'feature-b', base: 'main' });
       double2.addPull(REPO, { title: 'C', head: 'feature-a', base: 'release', state: 'closed' });
       const titles = async (query: string): Promise<string[]> =>
-        (await gh2('GET', `/repos/acme/app/pulls${query}`)).body.map((p: { title: string }) => p.title);
+        (await gh2<Titled[]>('GET', `/repos/acme/app/pulls${query}`)).body.map((p: { title: string }) => p.title);
 
       expect(await titles('')).toEqual(['B', 'A']); // open, newest first
       expect(await titles('?head=acme:feature-a')).toEqual(['A']);
@@ -252,7 +273,7 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
       expect(await titles('?state=all&base=release')).toEqual(['C']);
       expect(await titles('?state=all&direction=asc')).toEqual(['A', 'B', 'C']);
 
-      const page = await gh2('GET', '/repos/acme/app/pulls?state=all&per_page=1&page=2');
+      const page = await gh2<Titled[]>('GET', '/repos/acme/app/pulls?state=all&per_page=1&page=2');
       expect(page.body.map((p: { title: string }) => p.title)).toEqual(['B']);
       expect(page.headers.get('link')).toContain('rel="next"');
       expect(page.headers.get('link')).toContain(`<${double2.url}/repos/acme/app/pulls?state=all&per_page=1&page=3>; rel="last"`);
@@ -286,7 +307,7 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
   });
 
   test("every operation was served above, and no answer violated GitHub's OpenAPI description", async () => {
-    expect((await gh('GET', '/repos/acme/app/pulls?state=all')).body.length).toBeGreaterThan(0);
+    expect((await gh<unknown[]>('GET', '/repos/acme/app/pulls?state=all')).body.length).toBeGreaterThan(0);
     expect(new Set(double.requests.map((r) => r.operationId))).toEqual(
       new Set([
         'users/get-authenticated',
@@ -348,7 +369,7 @@ describe('GitHub double: errors as GitHub sends them', () => {
   });
 
   test('a second open pull for the same head and base is a 422 naming the existing one', async () => {
-    const first = await gh('POST', '/repos/acme/app/pulls', { title: 'One', head: 'dup', base: 'main' });
+    const first = await gh<Numbered>('POST', '/repos/acme/app/pulls', { title: 'One', head: 'dup', base: 'main' });
     expect(first.status).toBe(201);
     const second = await gh('POST', '/repos/acme/app/pulls', { title: 'Two', head: 'dup', base: 'main' });
     expect(second.status).toBe(422);
@@ -364,9 +385,9 @@ describe('GitHub double: errors as GitHub sends them', () => {
   });
 
   test('a pull whose head is its base is a 422', async () => {
-    const res = await gh('POST', '/repos/acme/app/pulls', { title: 'Nothing', head: 'main', base: 'main' });
+    const res = await gh<Failure>('POST', '/repos/acme/app/pulls', { title: 'Nothing', head: 'main', base: 'main' });
     expect(res.status).toBe(422);
-    expect(res.body.errors[0].message).toBe('No commits between main and main');
+    expect(res.body.errors[0]?.message).toBe('No commits between main and main');
     double.assertNoProblems();
   });
 
@@ -426,7 +447,7 @@ describe('GitHub double: scripted failures and hooks', () => {
     );
     const issue = double.addIssue(REPO, { title: 'Limited' });
     for (let i = 0; i < 2; i++) {
-      const res = await gh('GET', `/repos/acme/app/issues/${issue.number}`);
+      const res = await gh<Failure>('GET', `/repos/acme/app/issues/${issue.number}`);
       expect(res.status).toBe(403);
       expect(res.headers.get('x-ratelimit-remaining')).toBe('0');
       expect(res.headers.get('x-ratelimit-reset')).toBe(reset);
@@ -451,7 +472,7 @@ describe('GitHub double: scripted failures and hooks', () => {
     const body = { title: 'Hooked', head: 'hooked', base: 'main' };
     expect((await gh('POST', '/repos/acme/app/pulls', body)).status).toBe(502);
     expect(seen).toEqual([]); // not after a failure
-    const created = await gh('POST', '/repos/acme/app/pulls', body);
+    const created = await gh<Numbered>('POST', '/repos/acme/app/pulls', body);
     expect(created.status).toBe(201);
     expect(seen).toEqual([{ path: '/repos/acme/app/pulls', status: 201, number: created.body.number, pullsInState: 1 }]);
     await gh('GET', '/repos/acme/app/pulls');
@@ -476,7 +497,7 @@ describe('GitHub OpenAPI contract', () => {
 
   beforeAll(async () => {
     double = await start();
-    const created = await client(double)('POST', '/repos/acme/app/pulls', { title: 'Valid', head: 'valid', base: 'main' });
+    const created = await client(double)<Record<string, unknown>>('POST', '/repos/acme/app/pulls', { title: 'Valid', head: 'valid', base: 'main' });
     pull = created.body;
     double.assertNoProblems();
   });

@@ -28,9 +28,9 @@ describe('the Temporal test harness', () => {
       taskQueue,
       workflowsPath: join(__dirname, '..', 'fixtures', 'harness-workflows.ts'),
       activities: {
-        shout: async (text: string) => {
+        shout: (text: string) => {
           activityInputs.push(text);
-          return text.toUpperCase();
+          return Promise.resolve(text.toUpperCase());
         },
       },
     });

@@ -15,7 +15,8 @@ const DOCUMENT_FILE = 'generated/api.github.com.json';
 
 interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, OpenApiOperation | unknown>>;
+  /** Per path: its operations (OpenApiOperation) by method, beside the path's own fields (parameters, summary). */
+  paths: Record<string, Record<string, unknown>>;
   components: Record<string, Record<string, unknown>>;
 }
 

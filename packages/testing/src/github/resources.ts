@@ -321,7 +321,7 @@ export class Json {
       reactions: this.reactions(`${issueApi}/reactions`),
     };
     if (isPull) {
-      const pull = item as DoublePull;
+      const pull = item;
       json.draft = pull.draft;
       json.pull_request = {
         url: `${api}/pulls/${item.number}`,

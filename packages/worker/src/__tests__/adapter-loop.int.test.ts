@@ -57,7 +57,7 @@ async function runLoop(fake: ReturnType<typeof fakeClaude>, historyName?: string
   try {
     return await harness.run(async () => {
       const handle = await harness.start({ projectDir: project.dir, stepName: 'claude', task: 'Fix it.' });
-      const outcome = await handle.result().then((r) => r as WorkLoopResult, (e: unknown) => e as Error);
+      const outcome = await handle.result().then((r) => r, (e: unknown) => e as Error);
       if (historyName) await recordHistory(harness.client, handle.workflowId, historyName);
       return { project, outcome };
     });

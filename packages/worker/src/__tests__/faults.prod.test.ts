@@ -105,7 +105,7 @@ describe('faults on the full server with PostgreSQL', () => {
     try {
       const result = await harness.run(async () => {
         const handle = await harness.start({ projectDir: createFixtureProject().dir, stepName: 'server-kill', task: 'Fix it.' });
-        await eventually(async () => agent.invocations().find((c) => c.iteration === 1), 60_000, 'iteration 1 to start');
+        await eventually(() => agent.invocations().find((c) => c.iteration === 1), 60_000, 'iteration 1 to start');
         await stack.server.kill('SIGKILL');
         await new Promise((r) => setTimeout(r, 2_000));
         await stack.server.restart();
@@ -128,7 +128,7 @@ describe('faults on the full server with PostgreSQL', () => {
     try {
       await first.polling;
       const workflowId = await startRun(taskQueue, slow, 'worker-kill');
-      await eventually(async () => slow.invocations().find((c) => c.iteration === 2), 60_000, 'iteration 2 to start');
+      await eventually(() => slow.invocations().find((c) => c.iteration === 2), 60_000, 'iteration 2 to start');
       await first.stop('SIGKILL');
       second = startWorker(taskQueue);
       await second.polling;
@@ -152,7 +152,7 @@ describe('faults on the full server with PostgreSQL', () => {
       const agents = Array.from({ length: 20 }, () => twoIterationAgent(1_500));
       const ids = await Promise.all(agents.map((agent, i) => startRun(taskQueue, agent, `shared-${i}`, 10_000)));
       // Midway: a good part of the agents have started, several are running right now.
-      await eventually(async () => agents.reduce((n, a) => n + a.invocations().length, 0) >= 12, 120_000, 'half of the agent runs to start');
+      await eventually(() => agents.reduce((n, a) => n + a.invocations().length, 0) >= 12, 120_000, 'half of the agent runs to start');
       await workers[0]!.stop('SIGKILL');
 
       const results = await resultsOf(ids, 240_000);
@@ -176,7 +176,7 @@ describe('faults on the full server with PostgreSQL', () => {
     try {
       const results = await harness.run(async () => {
         const ids = await Promise.all(agents.map((agent, i) => startRun(taskQueue, agent, `pg-${i}`)));
-        await eventually(async () => agents.every((a) => a.invocations().length > 0), 60_000, 'every agent to start');
+        await eventually(() => agents.every((a) => a.invocations().length > 0), 60_000, 'every agent to start');
         const postmaster = stack.postgres.pid();
         await stack.postgres.restart({ mode: 'immediate', downMs: 2_000 });
         expect(stack.postgres.pid()).not.toBe(postmaster);
@@ -210,7 +210,7 @@ describe('faults on the full server with PostgreSQL', () => {
         input.loop.activities.retry.maximumAttempts = 50;
         const workflowId = uniqueName('fault-issue');
         await client.workflow.start('IssueToPrWorkflow', { taskQueue: config.temporal.task_queue, workflowId, args: [input] });
-        await eventually(async () => agent.invocations().filter((c) => /Sub-task \d of the issue/.test(c.prompt)).length === 2, 60_000, 'both parts to start');
+        await eventually(() => agent.invocations().filter((c) => /Sub-task \d of the issue/.test(c.prompt)).length === 2, 60_000, 'both parts to start');
         await stack.server.kill('SIGKILL');
         await new Promise((r) => setTimeout(r, 2_000));
         await stack.server.restart();

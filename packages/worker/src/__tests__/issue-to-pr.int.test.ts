@@ -27,7 +27,7 @@ const PLAN_ANSWER = [
 
 function projectWithOrigin() {
   const project = createFixtureProjectWithOrigin();
-  return { project, bare: project.bare, origin: project.origin };
+  return { project, bare: project.bare, origin: (...args: string[]) => project.origin(...args) };
 }
 
 interface Flow {
@@ -343,7 +343,7 @@ describe('IssueToPrWorkflow', () => {
     f.gh.addIssue(REPO, { number: 18, title: 'Slow parts', body: '## Sub-tasks\n- One\n- Two\n- Three\n' });
     await f.harness.run(async () => {
       const handle = await f.aidp.startIssueToPr({ issueNumber: 18, projectDir: f.project.dir });
-      await eventually(async () => agent.invocations().filter((i) => /Sub-task \d of the issue/.test(i.prompt)).length === 3, 60_000, 'three children running their agents');
+      await eventually(() => agent.invocations().filter((i) => /Sub-task \d of the issue/.test(i.prompt)).length === 3, 60_000, 'three children running their agents');
       const progress = await handle.progress();
       expect(progress.state).toBe('awaiting_children');
       expect(progress.children.map((c) => c.state)).toEqual(['running', 'running', 'running']);
@@ -426,7 +426,7 @@ describe('IssueToPrWorkflow when the worker is killed right after the PR request
       const client = new Client({ connection });
       const handle = await client.workflow.start('IssueToPrWorkflow', { taskQueue, workflowId: uniqueName('issue-crash'), args: [input] });
 
-      await eventually(async () => killed, 60_000, 'the PR request');
+      await eventually(() => killed, 60_000, 'the PR request');
       await new Promise((r) => (first.child.exitCode !== null || first.child.signalCode !== null ? r(null) : first.child.once('exit', r)));
       second = startWorkerProcess(configFile, env);
       await second.polling;

@@ -39,10 +39,10 @@ const kinds: [string, () => Server, Listener, string][] = [
     { kind: 'http', statusLine: 'HTTP/1.1 404 Not Found', server: 'tiny/1.0' },
     'an HTTP server (it answered "HTTP/1.1 404 Not Found", Server: tiny/1.0)',
   ],
-  ['an HTTP/2 server (what gRPC, and so Temporal, speaks)', () => createHttp2Server() as unknown as Server, { kind: 'http2' }, 'an HTTP/2 or gRPC server'],
+  ['an HTTP/2 server (what gRPC, and so Temporal, speaks)', () => createHttp2Server(), { kind: 'http2' }, 'an HTTP/2 or gRPC server'],
   [
     'a TLS server',
-    () => createTlsServer({ cert: readFileSync(certificates.serverCert), key: readFileSync(certificates.serverKey) }) as unknown as Server,
+    () => createTlsServer({ cert: readFileSync(certificates.serverCert), key: readFileSync(certificates.serverKey) }),
     { kind: 'tls' },
     'a TLS server',
   ],

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXED_MATH, createFixtureProject, dirtyCheckout, repositoryState, scriptAgent } from '@aidp/testing';
 import { eventually, testConfig, workLoopHarness, type RawConfig, type WorkLoopHarness } from '@aidp/testing/work-loop-harness';
-import { currentStateQuery, type WorkLoopResult } from '@aidp/workflows/contracts';
+import { currentStateQuery } from '@aidp/workflows/contracts';
 
 // What an agent can do to its worktree, and a step run twice, through the real workflow on the dev
 // server: real worker, real git, real shell commands as the agent. However the agent breaks its
@@ -63,7 +63,7 @@ describe('the user repository, whatever the agent does to its worktree', () => {
             expect({ label, type: failure.type }).toEqual({ label, type: 'WorkspaceLost' });
             expect(failure.message).toContain(join(project.dir, '.aidp', 'worktrees'));
           } else {
-            const result = (await handle.result()) as WorkLoopResult;
+            const result = (await handle.result());
             expect({ label, outcome: result.outcome }).toEqual({ label, outcome: 'completed' });
             expect(project.git('show', 'aidp/fix-tests:src/math.js') + '\n').toBe(FIXED_MATH);
           }
@@ -95,7 +95,7 @@ describe('a step run again', () => {
         ...input,
         agent: { ...input.agent, command: second.command },
       }));
-      const result = (await two.result()) as WorkLoopResult;
+      const result = (await two.result());
       expect(result.outcome).toBe('completed');
       expect(result.branch).toBe('aidp/fix-tests');
       // The first run's unfinished work was committed on the branch before its worktree was retired.

@@ -284,7 +284,7 @@ export function describeRealAgent(cli: AgentCliName, behaviour: RealAgentBehavio
       const r = await run({ default: [{ text: 'Too late.', delayMs: 600_000 }] });
       const pidFile = join(r.runDir(), 'iter-1', 'agent.pid');
       // The CLI is waiting on the model: its process tree is complete.
-      await eventually(async () => existsSync(pidFile) && r.server.received() > 0, 90_000, 'the CLI to call the model');
+      await eventually(() => existsSync(pidFile) && r.server.received() > 0, 90_000, 'the CLI to call the model');
       const root = Number(readFileSync(pidFile, 'utf8').trim());
       const tree = processTree(root);
       // claude's npm package runs its native binary in place; the others start children of their own.
@@ -292,7 +292,7 @@ export function describeRealAgent(cli: AgentCliName, behaviour: RealAgentBehavio
       await r.handle.cancel();
       const outcome = await r.outcome();
       expect((outcome as WorkflowFailedError).cause?.name).toBe('CancelledFailure');
-      await eventually(async () => tree.every((pid) => !isProcessAlive(pid)), 15_000, `the processes ${tree.join(', ')} to end`);
+      await eventually(() => tree.every((pid) => !isProcessAlive(pid)), 15_000, `the processes ${tree.join(', ')} to end`);
     }, 180_000);
   });
 }

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { FIXED_MATH, createFixtureProject, scriptAgent, temporalAddress } from '@aidp/testing';
 import { eventually, testConfig, workLoopHarness } from '@aidp/testing/work-loop-harness';
-import type { Progress, WorkLoopResult } from '@aidp/workflows/contracts';
+import type { Progress } from '@aidp/workflows/contracts';
 
 // The wire names (signals, queries and workflow types; docs/architecture.md) are a contract with other languages and with the Go `temporal` CLI: this
 // test steers a run with nothing but that CLI.
@@ -16,7 +16,7 @@ async function temporal(...args: string[]): Promise<string> {
 }
 
 async function query(workflowId: string, type: string): Promise<unknown> {
-  const out = JSON.parse(await temporal('workflow', 'query', '--workflow-id', workflowId, '--type', type, '--output', 'json'));
+  const out = JSON.parse(await temporal('workflow', 'query', '--workflow-id', workflowId, '--type', type, '--output', 'json')) as { queryResult: unknown[] };
   return out.queryResult[0];
 }
 
@@ -31,7 +31,7 @@ describe('the wire names through the Go temporal CLI', () => {
       await harness.run(async () => {
         const handle = await harness.start({ projectDir: project.dir, stepName: 'wire', task: 'Fix it.' });
         const id = handle.workflowId;
-        await eventually(async () => agent.invocations().length === 1, 30_000, 'the first agent run');
+        await eventually(() => agent.invocations().length === 1, 30_000, 'the first agent run');
 
         await temporal('workflow', 'signal', '--workflow-id', id, '--name', 'pause');
         await temporal('workflow', 'signal', '--workflow-id', id, '--name', 'inject_instruction', '--input', '"Keep it simple."');
@@ -45,7 +45,7 @@ describe('the wire names through the Go temporal CLI', () => {
         expect(await query(id, 'test_results')).toMatchObject({ iteration: 0, passing: false });
 
         await temporal('workflow', 'signal', '--workflow-id', id, '--name', 'resume');
-        const result = (await handle.result()) as WorkLoopResult;
+        const result = (await handle.result());
         expect(result.outcome).toBe('completed');
         expect(agent.invocations()[1]!.prompt).toContain('Keep it simple.');
         expect(agent.invocations()[1]!.model).toBe('large');

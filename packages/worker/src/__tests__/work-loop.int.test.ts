@@ -45,7 +45,7 @@ describe('WorkLoopWorkflow', () => {
     });
     await withHarness({ agent: { command: agent.command, tiers: ['small', 'large'] } }, async (h) => {
       const handle = await h.start({ projectDir: project.dir, stepName: 'fix-tests', task: 'Make the tests pass.' });
-      const result = (await handle.result()) as WorkLoopResult;
+      const result = (await handle.result());
 
       expect(result.outcome).toBe('completed');
       expect(result.iterations).toBe(2);
@@ -71,7 +71,7 @@ describe('WorkLoopWorkflow', () => {
       expect(readFileSync(join(runDir, 'PROMPT.md'), 'utf8')).toBe(prompt2);
       expect(readFileSync(join(runDir, 'iter-1', 'checks', 'test.log'), 'utf8')).toMatch(/not ok|fail/i);
       expect(readFileSync(join(runDir, 'iter-2', 'agent.log'), 'utf8')).toContain('iteration 2');
-      const checkpoints = readFileSync(join(runDir, 'checkpoints.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const checkpoints = readFileSync(join(runDir, 'checkpoints.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
       expect(checkpoints.at(-1)).toMatchObject({ reason: 'final', iteration: 2, commit: result.commits[0] });
 
       const calls = agent.invocations();
@@ -92,7 +92,7 @@ describe('WorkLoopWorkflow', () => {
       writeFileSync(join(project.dir, 'src', 'math.js'), FIXED_MATH);
       project.git('commit', '-qam', 'fix');
       const handle = await h.start({ projectDir: project.dir, stepName: 'noop', task: 'Nothing to do.' });
-      const result = (await handle.result()) as WorkLoopResult;
+      const result = (await handle.result());
       expect(result.outcome).toBe('already_passing');
       expect(result.iterations).toBe(0);
       expect(agent.invocations()).toHaveLength(0);
@@ -105,7 +105,7 @@ describe('WorkLoopWorkflow', () => {
     const agent = scriptAgent({ default: { write: { 'src/math.js': FIXED_MATH } } });
     await withHarness({ agent: { command: agent.command }, temporal: { retry: { maximum_attempts: 0 } } }, async (h) => {
       const handle = await h.start({ projectDir: project.dir, stepName: 'unlimited', task: 'Fix add.' });
-      const result = (await handle.result()) as WorkLoopResult;
+      const result = (await handle.result());
       expect(result.outcome).toBe('completed');
     });
   });
@@ -164,7 +164,7 @@ describe('WorkLoopWorkflow', () => {
     });
     await withHarness({ agent: { command: agent.command } }, async (h) => {
       const handle = await h.start({ projectDir: project.dir, stepName: 'pausable', task: 'Fix it.' });
-      await eventually(async () => agent.invocations().length === 1, 30_000, 'the first agent run');
+      await eventually(() => agent.invocations().length === 1, 30_000, 'the first agent run');
       await handle.signal(pauseSignal);
       const paused = await eventually(async () => {
         const p = await handle.query(progressQuery);
@@ -176,7 +176,7 @@ describe('WorkLoopWorkflow', () => {
       expect(agent.invocations()).toHaveLength(1);
       expect(await handle.query(currentStateQuery)).toBe('paused');
       await handle.signal(resumeSignal);
-      const result = (await handle.result()) as WorkLoopResult;
+      const result = (await handle.result());
       expect(result.outcome).toBe('completed');
       expect(agent.invocations()).toHaveLength(2);
       // A pause waits on a condition, not a polling timer.
@@ -197,10 +197,10 @@ describe('WorkLoopWorkflow', () => {
     });
     await withHarness({ agent: { command: agent.command } }, async (h) => {
       const handle = await h.start({ projectDir: project.dir, stepName: 'steered', task: 'Fix it.' });
-      await eventually(async () => agent.invocations().length === 1, 30_000, 'the first agent run');
+      await eventually(() => agent.invocations().length === 1, 30_000, 'the first agent run');
       await handle.signal(injectInstructionSignal, 'Use the + operator, not -.');
       expect((await handle.query(progressQuery)).pendingInstructions).toBe(1);
-      const result = (await handle.result()) as WorkLoopResult;
+      const result = (await handle.result());
       expect(result.iterations).toBe(3);
       const prompts = agent.invocations().map((c) => c.prompt);
       expect(prompts[0]).not.toContain('Use the + operator');
@@ -226,9 +226,9 @@ describe('WorkLoopWorkflow', () => {
       { agent: { command: agent.command, tiers: ['small', 'medium', 'large'] }, work_loop: { max_iterations: 6 } },
       async (h) => {
         const handle = await h.start({ projectDir: project.dir, stepName: 'escalating', task: 'Fix it.' });
-        await eventually(async () => agent.invocations().length === 1, 30_000, 'the first agent run');
+        await eventually(() => agent.invocations().length === 1, 30_000, 'the first agent run');
         await handle.signal(escalateModelSignal);
-        const result = (await handle.result()) as WorkLoopResult;
+        const result = (await handle.result());
         expect(agent.invocations().map((c) => c.model)).toEqual(['small', 'medium', 'medium', 'medium', 'large']);
         expect(result.escalations).toEqual([
           { afterIteration: 0, fromTier: 0, toTier: 1, reason: 'signal' },
@@ -250,7 +250,7 @@ describe('WorkLoopWorkflow', () => {
       { agent: { command: agent.command, tiers: ['small', 'large'] }, work_loop: { max_iterations: 6, escalate_on_no_progress: 2 } },
       async (h) => {
         const handle = await h.start({ projectDir: project.dir, stepName: 'stalled', task: 'Fix it.' });
-        const result = (await handle.result()) as WorkLoopResult;
+        const result = (await handle.result());
         // Iterations 1, 2 and 3 leave one failing check: after two more without progress, the tier goes up.
         expect(result.escalations).toEqual([{ afterIteration: 3, fromTier: 0, toTier: 1, reason: 'no_progress' }]);
         expect(agent.invocations().map((c) => c.model)).toEqual(['small', 'small', 'small', 'large']);
@@ -264,7 +264,7 @@ describe('WorkLoopWorkflow', () => {
     const agent = scriptAgent({ default: { sleepMs: 120_000, spawnChild: true } });
     await withHarness({ agent: { command: agent.command } }, async (h) => {
       const handle = await h.start({ projectDir: project.dir, stepName: 'cancelled', task: 'Fix it.' });
-      const call = await eventually(async () => agent.invocations()[0], 30_000, 'the agent to start');
+      const call = await eventually(() => agent.invocations()[0], 30_000, 'the agent to start');
       expect(isProcessAlive(call.pid)).toBe(true);
       expect(isProcessAlive(call.childPid!)).toBe(true);
       await handle.cancel();
@@ -272,7 +272,7 @@ describe('WorkLoopWorkflow', () => {
       expect((err as Error).name).toBe('WorkflowFailedError');
       expect(((err as WorkflowFailedError).cause as Error).name).toBe('CancelledFailure');
       expect((await handle.describe()).status.name).toBe('CANCELLED');
-      await eventually(async () => !isProcessAlive(call.pid) && !isProcessAlive(call.childPid!), 15_000, 'the agent processes to die');
+      await eventually(() => !isProcessAlive(call.pid) && !isProcessAlive(call.childPid!), 15_000, 'the agent processes to die');
       // The workspace stays for inspection.
       expect(existsSync(join(project.dir, '.aidp', 'worktrees', handle.workflowId))).toBe(true);
       await recordHistory(h.client, handle.workflowId, 'cancelled');
@@ -292,13 +292,13 @@ describe('WorkLoopWorkflow', () => {
     await withHarness({ agent: { command: agent.command }, work_loop: { max_iterations: 6 } }, async (h) => {
       // A small history limit forces continue-as-new after about every iteration.
       const handle = await h.start({ projectDir: project.dir, stepName: 'long', task: 'Fix it.', continueAsNew: { maxHistoryEvents: 20 } });
-      await eventually(async () => agent.invocations().length === 2, 30_000, 'the second agent run');
+      await eventually(() => agent.invocations().length === 2, 30_000, 'the second agent run');
       await handle.signal(pauseSignal);
       await handle.signal(injectInstructionSignal, 'carried over');
       await eventually(async () => (await handle.query(currentStateQuery)) === 'paused', 30_000, 'pause');
       expect((await handle.query(progressQuery)).pendingInstructions).toBe(1);
       await handle.signal(resumeSignal);
-      const result = (await handle.result()) as WorkLoopResult;
+      const result = (await handle.result());
       expect(result.outcome).toBe('completed');
       expect(result.iterations).toBe(4);
       expect(result.cost.usd).toBeCloseTo(0.1);
@@ -321,15 +321,15 @@ describe('a worker embedded in another service', () => {
     const checked: string[] = [];
     const harness = await workLoopHarness(config, {
       // The service judges readiness its own way: here, everything passes.
-      runChecks: async (input: { iteration: number; workspace: string }) => {
+      runChecks: (input: { iteration: number; workspace: string }) => {
         checked.push(input.workspace);
-        return { iteration: input.iteration, passing: true, checks: [] };
+        return Promise.resolve({ iteration: input.iteration, passing: true, checks: [] });
       },
     });
     try {
       await harness.run(async () => {
         const handle = await harness.start({ projectDir: project.dir, stepName: 'embedded', task: 'Fix it.' });
-        const result = (await handle.result()) as WorkLoopResult;
+        const result = (await handle.result());
         expect(result.outcome).toBe('already_passing');
         expect(checked).toHaveLength(1);
         expect(agent.invocations()).toHaveLength(0);

@@ -51,7 +51,7 @@ describe('a worker killed during an agent run', () => {
         args: [input],
       });
 
-      const doomed = await eventually(async () => agent.invocations().find((c) => c.iteration === 2), 60_000, 'iteration 2 to start');
+      const doomed = await eventually(() => agent.invocations().find((c) => c.iteration === 2), 60_000, 'iteration 2 to start');
       first.child.kill('SIGKILL');
       await new Promise((r) => first.child.once('exit', r));
 

@@ -40,6 +40,9 @@ import type { WorkLoopWorkflow } from '../work-loop.js';
 
 type ActivityName = keyof AidpActivities;
 type InputOf<K extends ActivityName> = Parameters<AidpActivities[K]>[0];
+/** An activity as a stub writes it: it may answer at once, since the recording wrapper awaits it. */
+type StubOf<F> = F extends (input: infer I) => Promise<infer R> ? (input: I) => R | Promise<R> : never;
+type StubActivities = { [K in ActivityName]: StubOf<AidpActivities[K]> };
 
 const TASK_QUEUE = `decisions-${randomUUID().slice(0, 8)}`;
 
@@ -170,8 +173,8 @@ function agentRun(input: InputOf<'runAgent'>, change: Partial<RunAgentResult> = 
 }
 
 /** Checks that fail until the loop's iteration `n`, then pass. */
-function checksPassFrom(n: number): AidpActivities['runChecks'] {
-  return async (input) => checkResults(input, input.iteration >= n);
+function checksPassFrom(n: number): StubActivities['runChecks'] {
+  return (input) => checkResults(input, input.iteration >= n);
 }
 
 /**
@@ -179,24 +182,24 @@ function checksPassFrom(n: number): AidpActivities['runChecks'] {
  * agent run or a merge changed the workspace, an issue with the given parts, a pull request.
  * `overrides` replace single activities; every call is recorded in `calls` either way.
  */
-function stubActivities(calls: Calls, subTasks: SubTask[], overrides: Partial<AidpActivities>): AidpActivities {
+function stubActivities(calls: Calls, subTasks: SubTask[], overrides: Partial<StubActivities>): AidpActivities {
   const changed = new Set<string>();
-  const defaults: AidpActivities = {
-    prepareWorkspace: async (input) => ({
+  const defaults: StubActivities = {
+    prepareWorkspace: (input) => ({
       workspace: `/stub/worktrees/${input.workflowId}`,
       branch: input.branch,
       runDir: `/stub/runs/${input.workflowId}`,
       baseCommit: 'base',
     }),
-    createPrompt: async (input) => ({ promptPath: `${input.runDir}/iter-${input.iteration}/PROMPT.md`, bytes: 100 }),
-    runAgent: async (input) => {
+    createPrompt: (input) => ({ promptPath: `${input.runDir}/iter-${input.iteration}/PROMPT.md`, bytes: 100 }),
+    runAgent: (input) => {
       changed.add(input.workspace);
       return agentRun(input);
     },
-    runChecks: async (input) => checkResults(input, changed.has(input.workspace)),
-    diagnoseFailure: async (input) => ({ iteration: input.iteration, failedChecks: ['test'], failures: [], omitted: 0, summary: 'test failed' }),
-    recordCheckpoint: async (input) => ({ commit: `checkpoint-${input.iteration}`, recordPath: `${input.runDir}/checkpoints.jsonl` }),
-    analyzeIssue: async (input) => ({
+    runChecks: (input) => checkResults(input, changed.has(input.workspace)),
+    diagnoseFailure: (input) => ({ iteration: input.iteration, failedChecks: ['test'], failures: [], omitted: 0, summary: 'test failed' }),
+    recordCheckpoint: (input) => ({ commit: `checkpoint-${input.iteration}`, recordPath: `${input.runDir}/checkpoints.jsonl` }),
+    analyzeIssue: (input) => ({
       repo: input.github.repo,
       issueNumber: input.issueNumber,
       title: 'add() subtracts',
@@ -209,7 +212,7 @@ function stubActivities(calls: Calls, subTasks: SubTask[], overrides: Partial<Ai
       task: 'Make add() sum its arguments.',
       issueFile: `/stub/runs/${input.workflowId}/issue.md`,
     }),
-    createPlan: async (input) => ({
+    createPlan: (input) => ({
       source: 'deterministic',
       steps: input.analysis.subTasks,
       decompose: input.analysis.recommendDecomposition,
@@ -217,11 +220,11 @@ function stubActivities(calls: Calls, subTasks: SubTask[], overrides: Partial<Ai
       cost: NO_COST,
       changedFiles: [],
     }),
-    mergeBranches: async (input) => {
+    mergeBranches: (input) => {
       changed.add(input.workspace);
       return { merged: input.branches, cost: NO_COST, head: 'merged' };
     },
-    createPullRequest: async (input) => ({
+    createPullRequest: (input) => ({
       number: 41,
       url: `https://github.invalid/${input.github.repo}/pull/41`,
       action: 'created',
@@ -230,11 +233,11 @@ function stubActivities(calls: Calls, subTasks: SubTask[], overrides: Partial<Ai
       commentUrl: `https://github.invalid/${input.github.repo}/issues/${input.issueNumber}#comment`,
     }),
   };
-  const impl: AidpActivities = { ...defaults, ...overrides };
+  const impl: StubActivities = { ...defaults, ...overrides };
   const recorded = <K extends ActivityName>(name: K) =>
     (async (input: InputOf<K>) => {
       calls.all.push({ name, input });
-      return await (impl[name] as (i: InputOf<K>) => Promise<unknown>)(input);
+      return await (impl[name] as (i: InputOf<K>) => unknown)(input);
     }) as AidpActivities[K];
   return {
     prepareWorkspace: recorded('prepareWorkspace'),
@@ -345,7 +348,7 @@ function scenario(options: { subTasks?: SubTask[] } = {}) {
       gates.push(gate);
       return gate;
     },
-    async run<T>(overrides: Partial<AidpActivities>, test: (session: Session) => Promise<T>): Promise<T> {
+    async run<T>(overrides: Partial<StubActivities>, test: (session: Session) => Promise<T>): Promise<T> {
       scenarios.set(key, stubActivities(calls, options.subTasks ?? [], overrides));
       try {
         return await test(session(key));
@@ -359,16 +362,16 @@ function scenario(options: { subTasks?: SubTask[] } = {}) {
 /** Polls `probe` until it returns something truthy. */
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let last: unknown;
+  let last: string | undefined;
   for (;;) {
     try {
       const value = await probe();
       if (value) return value;
     } catch (err) {
       // A query can come before the run's first workflow task has finished.
-      last = err;
+      last = String(err);
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last: ${String(last)})` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last: ${last})` : ''}`);
     await sleep(25);
   }
 }
@@ -429,7 +432,7 @@ describe('the workflows, steered and failed with stub activities', () => {
   it.concurrent('a pause during an agent run lets that run finish, then holds before the checks until resume', async () => {
     const s = scenario();
     const agentGate = s.gate();
-    const stubs: Partial<AidpActivities> = {
+    const stubs: Partial<StubActivities> = {
       runAgent: async (input) => {
         await agentGate.pass();
         return agentRun(input);
@@ -464,7 +467,7 @@ describe('the workflows, steered and failed with stub activities', () => {
   it.concurrent('an injected instruction reaches the next prompt, and only that one', async () => {
     const s = scenario();
     const agentGate = s.gate();
-    const stubs: Partial<AidpActivities> = {
+    const stubs: Partial<StubActivities> = {
       runAgent: async (input) => {
         if (input.iteration === 1) await agentGate.pass();
         return agentRun(input);
@@ -490,7 +493,7 @@ describe('the workflows, steered and failed with stub activities', () => {
   it.concurrent('escalate_model moves the next agent run one tier up, and never past the strongest', async () => {
     const s = scenario();
     const agentGate = s.gate();
-    const stubs: Partial<AidpActivities> = {
+    const stubs: Partial<StubActivities> = {
       runAgent: async (input) => {
         if (input.iteration === 1) await agentGate.pass();
         return agentRun(input);
@@ -515,8 +518,8 @@ describe('the workflows, steered and failed with stub activities', () => {
 
   it.concurrent('escalate_after failed agent runs in a row move up a tier, up to the strongest, until max_iterations ends the run', async () => {
     const s = scenario();
-    const stubs: Partial<AidpActivities> = {
-      runAgent: async (input) => agentRun(input, { ok: false, exitCode: 1, changedFiles: [], summary: 'crashed' }),
+    const stubs: Partial<StubActivities> = {
+      runAgent: (input) => agentRun(input, { ok: false, exitCode: 1, changedFiles: [], summary: 'crashed' }),
     };
     await s.run(stubs, async ({ startLoop }) => {
       const handle = await startLoop(workLoopInput('auto-escalated', { maxIterations: 6, escalation: { escalateAfter: 2 } }));
@@ -553,8 +556,8 @@ describe('the workflows, steered and failed with stub activities', () => {
 
   it.concurrent('ends BudgetExceeded once max_cost_usd is spent, without another agent run, with the partial result', async () => {
     const s = scenario();
-    const stubs: Partial<AidpActivities> = {
-      runAgent: async (input) => agentRun(input, { cost: { usd: 0.3, inputTokens: 3000, outputTokens: 300 } }),
+    const stubs: Partial<StubActivities> = {
+      runAgent: (input) => agentRun(input, { cost: { usd: 0.3, inputTokens: 3000, outputTokens: 300 } }),
       runChecks: checksPassFrom(Infinity),
     };
     await s.run(stubs, async ({ startLoop }) => {
@@ -571,7 +574,7 @@ describe('the workflows, steered and failed with stub activities', () => {
 
   it.concurrent('ends BudgetExceeded once the wall-clock budget is used up, with the partial result', async () => {
     const s = scenario();
-    const stubs: Partial<AidpActivities> = {
+    const stubs: Partial<StubActivities> = {
       runAgent: async (input) => {
         await sleep(3_000);
         return agentRun(input);
@@ -593,7 +596,7 @@ describe('the workflows, steered and failed with stub activities', () => {
   it.concurrent('continue-as-new carries the iteration, queued instructions, cost and escalations into the next run, and the queries keep answering', async () => {
     const s = scenario();
     const gates: Record<number, Gate> = { 1: s.gate(), 2: s.gate() };
-    const stubs: Partial<AidpActivities> = {
+    const stubs: Partial<StubActivities> = {
       runAgent: async (input) => {
         await gates[input.iteration]?.pass();
         return agentRun(input);
@@ -642,8 +645,8 @@ describe('the workflows, steered and failed with stub activities', () => {
     const s = scenario();
     // A CLI that reports the whole session's figures (claude, codex): 1000 input tokens a run, cumulative.
     const totalsAfter = (n: number): CostSummary => ({ usd: 0.01 * n, inputTokens: 1000 * n, outputTokens: 100 * n });
-    const stubs: Partial<AidpActivities> = {
-      runAgent: async (input) => {
+    const stubs: Partial<StubActivities> = {
+      runAgent: (input) => {
         const totals = totalsAfter(input.iteration);
         const previous = input.sessionTotals ?? { usd: 0, inputTokens: 0, outputTokens: 0 };
         const cost = { usd: totals.usd - previous.usd, inputTokens: totals.inputTokens - previous.inputTokens, outputTokens: totals.outputTokens - previous.outputTokens };
@@ -671,13 +674,13 @@ describe('the workflows, steered and failed with stub activities', () => {
   it.concurrent("a failing part fails the issue run with the part's own failure type, and the other part is cancelled", async () => {
     const s = scenario({ subTasks: TWO_PARTS });
     const firstPart = s.gate();
-    const stubs: Partial<AidpActivities> = {
+    const stubs: Partial<StubActivities> = {
       runAgent: async (input) => {
         if (input.workspace.endsWith('.sub-1')) await firstPart.pass();
         return agentRun(input);
       },
       // The second part's checks never pass.
-      runChecks: async (input) => checkResults(input, !input.workspace.endsWith('.sub-2')),
+      runChecks: (input) => checkResults(input, !input.workspace.endsWith('.sub-2')),
     };
     await s.run(stubs, async ({ startIssue, client }) => {
       const handle = await startIssue(issueInput({ maxIterations: 1 }));
@@ -700,7 +703,7 @@ describe('the workflows, steered and failed with stub activities', () => {
     const parts = s.gate();
     const bothRunning = s.gate();
     let agentRuns = 0;
-    const stubs: Partial<AidpActivities> = {
+    const stubs: Partial<StubActivities> = {
       runAgent: async (input) => {
         if (++agentRuns === 2) void bothRunning.pass();
         await parts.pass();
@@ -736,7 +739,7 @@ describe('the workflows, steered and failed with stub activities', () => {
   it.concurrent('a run cancelled during an agent run ends Cancelled, and current_state says cancelled', async () => {
     const s = scenario();
     const agentGate = s.gate();
-    const stubs: Partial<AidpActivities> = {
+    const stubs: Partial<StubActivities> = {
       runAgent: async (input) => {
         await agentGate.pass();
         return agentRun(input);
@@ -779,7 +782,7 @@ describe('the workflows, steered and failed with stub activities', () => {
     ['mergeBranches', 'IssueToPrWorkflow'],
   ])('WorkspaceLost from %s ends the %s run with that type, without a retry', async (activity, workflowType) => {
     const s = scenario({ subTasks: activity === 'mergeBranches' ? TWO_PARTS : [] });
-    const lost = async (): Promise<never> => {
+    const lost = (): never => {
       throw ApplicationFailure.nonRetryable(LOST, 'WorkspaceLost');
     };
     await s.run({ [activity]: lost }, async ({ startLoop, startIssue }) => {

@@ -14,7 +14,7 @@ export class TemporalHelpCommand extends AidpCommand {
   // Catches `aidp temporal <anything else>`, to answer with the list of what exists.
   rest = Option.Rest();
 
-  async run(): Promise<number> {
+  run(): number {
     const commands = this.cli
       .definitions()
       .filter((d) => d.path.startsWith(`${this.cli.binaryName} temporal `))

@@ -57,10 +57,10 @@ export class TemporalListCommand extends TemporalCommand {
         r.type,
         r.status,
         progress[i]?.state ?? '-',
-        progress[i] ? `${progress[i]!.iteration}/${progress[i]!.maxIterations}` : '-',
+        progress[i] ? `${progress[i].iteration}/${progress[i].maxIterations}` : '-',
         r.startTime.toISOString().replace('T', ' ').slice(0, 19),
         duration(r.durationMs),
-        [r.issue ?? (progress[i] ? subjectText(progress[i]!) : undefined), r.pullRequest ?? progress[i]?.pullRequest?.url].filter(Boolean).join(' ') || '-',
+        [r.issue ?? (progress[i] ? subjectText(progress[i]) : undefined), r.pullRequest ?? progress[i]?.pullRequest?.url].filter(Boolean).join(' ') || '-',
       ]);
       this.context.stdout.write(table(['ID', 'TYPE', 'STATUS', 'STATE', 'ITERATION', 'STARTED', 'DURATION', 'SUBJECT'], rows));
       return 0;
