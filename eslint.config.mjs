@@ -95,7 +95,11 @@ export default tseslint.config(
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'Date', property: 'now', message: 'Logic must not depend on the clock: decide from workflow state, and take times from workflowInfo().' },
+        {
+          object: 'Date',
+          property: 'now',
+          message: 'Logic must not depend on the clock: decide from workflow state, and take times from workflowInfo().',
+        },
         { object: 'Math', property: 'random', message: 'Randomness breaks replay: use uuid4() from @temporalio/workflow.' },
       ],
     },

@@ -103,7 +103,9 @@ async function loopBenchmark(address, cliPath) {
     const statusRuns = { aidp: [], temporal: [] };
     for (let i = 0; i < 5; i++) {
       statusRuns.aidp.push((await spawnTimed(process.execPath, [AIDP_BIN, 'temporal', 'status', statusTarget, '--address', address])).ms);
-      statusRuns.temporal.push((await spawnTimed(cliPath, ['workflow', 'describe', '--workflow-id', statusTarget, '--address', address])).ms);
+      statusRuns.temporal.push(
+        (await spawnTimed(cliPath, ['workflow', 'describe', '--workflow-id', statusTarget, '--address', address])).ms,
+      );
     }
     timings.status = statusRuns;
   });
@@ -118,7 +120,11 @@ async function workerStartBenchmark(address) {
   const out = { bundle: [], workflowsPath: [] };
   for (let r = 0; r < ROUNDS; r++) {
     for (const mode of /** @type {const} */ (['bundle', 'workflowsPath'])) {
-      const { ms, out: text } = await spawnTimed(process.execPath, [join(__dirname, 'worker-start.js'), address, `bench-start-${mode}-${r}`, mode], 'RUNNING');
+      const { ms, out: text } = await spawnTimed(
+        process.execPath,
+        [join(__dirname, 'worker-start.js'), address, `bench-start-${mode}-${r}`, mode],
+        'RUNNING',
+      );
       const running = /RUNNING (\S+)/.exec(text);
       if (!running) throw new Error(`worker-start.js printed no RUNNING line: ${text}`);
       out[mode].push({ process: ms, inProcess: Number(running[1]) });
@@ -163,14 +169,30 @@ async function main() {
         goal: '<= 2',
       },
     };
-    console.log('work loop     %s ms/iteration (%s it/s)  vs minimal %s ms/iteration (%s it/s)  ratio %s (goal %s)',
-      results.loop.workLoopMsPerIteration, results.loop.workLoopIterationsPerSecond, results.loop.minimalMsPerIteration,
-      results.loop.minimalIterationsPerSecond, results.loop.ratio, results.loop.goal);
-    console.log('worker start  bundle %s ms (process %s ms)  workflowsPath %s ms (process %s ms)  (goal %s)',
-      results.workerStart.bundleMs, results.workerStart.bundleProcessMs, results.workerStart.workflowsPathMs,
-      results.workerStart.workflowsPathProcessMs, results.workerStart.goal);
-    console.log('status        aidp %s ms  temporal describe %s ms  ratio %s (goal %s)',
-      results.status.aidpMs, results.status.temporalDescribeMs, results.status.ratio, results.status.goal);
+    console.log(
+      'work loop     %s ms/iteration (%s it/s)  vs minimal %s ms/iteration (%s it/s)  ratio %s (goal %s)',
+      results.loop.workLoopMsPerIteration,
+      results.loop.workLoopIterationsPerSecond,
+      results.loop.minimalMsPerIteration,
+      results.loop.minimalIterationsPerSecond,
+      results.loop.ratio,
+      results.loop.goal,
+    );
+    console.log(
+      'worker start  bundle %s ms (process %s ms)  workflowsPath %s ms (process %s ms)  (goal %s)',
+      results.workerStart.bundleMs,
+      results.workerStart.bundleProcessMs,
+      results.workerStart.workflowsPathMs,
+      results.workerStart.workflowsPathProcessMs,
+      results.workerStart.goal,
+    );
+    console.log(
+      'status        aidp %s ms  temporal describe %s ms  ratio %s (goal %s)',
+      results.status.aidpMs,
+      results.status.temporalDescribeMs,
+      results.status.ratio,
+      results.status.goal,
+    );
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log('\nwritten to bench/results/latest.json');

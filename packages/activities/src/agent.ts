@@ -105,7 +105,13 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
   // A session the CLI does not have (one whose first run failed before the CLI saved it, a HOME that
   // was reset): every later run would fail on it, so this run starts a new session instead.
   const streams = outcome.streams;
-  if (resumedSession && outcome.exitCode !== 0 && !outcome.cancelled && streams && adapter.sessionMissing?.(streams.stdout, streams.stderr)) {
+  if (
+    resumedSession &&
+    outcome.exitCode !== 0 &&
+    !outcome.cancelled &&
+    streams &&
+    adapter.sessionMissing?.(streams.stdout, streams.stderr)
+  ) {
     ctx.log.warn('agent session not found: starting a new one', { ...logged, sessionId: resumedSession });
     resumedSession = undefined;
     outcome = await runOnce(invocationFor(undefined));
@@ -120,9 +126,16 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
     );
   }
   if (outcome.cancelled) throw new CancelledFailure('the agent run was cancelled; its processes were killed');
-  const ended = { ...logged, exitCode: outcome.exitCode, signal: outcome.signal, timedOut: outcome.timedOut, durationMs: outcome.durationMs };
+  const ended = {
+    ...logged,
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
+    timedOut: outcome.timedOut,
+    durationMs: outcome.durationMs,
+  };
 
-  if (outcome.droppedBytes > 0) ctx.log.info('agent output capped', { ...logged, droppedBytes: outcome.droppedBytes, maxOutputBytes, logPath });
+  if (outcome.droppedBytes > 0)
+    ctx.log.info('agent output capped', { ...logged, droppedBytes: outcome.droppedBytes, maxOutputBytes, logPath });
   // Kept apart: adapters read results from stdout and classify failures by the CLI's own messages on
   // stderr, never by the model's prose on stdout (which may well mention rate limits or API keys).
   const { stdout, stderr } = outcome.streams ?? { stdout: '', stderr: '' };
@@ -138,7 +151,10 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
     }
     if (failure === 'auth') {
       const vars = adapter.credentialEnv.length ? ` (${adapter.credentialEnv.join(', ')}; pass them with agent.env)` : '';
-      throw ApplicationFailure.nonRetryable(`agent "${executable}" refused its credentials: log it in or set its key${vars}\n${detail}`, AGENT_AUTH_FAILED);
+      throw ApplicationFailure.nonRetryable(
+        `agent "${executable}" refused its credentials: log it in or set its key${vars}\n${detail}`,
+        AGENT_AUTH_FAILED,
+      );
     }
     if (failure === 'config') {
       throw ApplicationFailure.nonRetryable(

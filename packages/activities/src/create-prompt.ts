@@ -51,7 +51,7 @@ export function renderPrompt(input: CreatePromptInput): string {
   if (input.completionByMarker) {
     out.push('- No checks are configured: when the task is fully done, print a line `STATUS: COMPLETE` on its own.');
   } else {
-    out.push('- After you finish, AIDP runs the project\'s checks. The task is done when they pass; only their exit codes count.');
+    out.push("- After you finish, AIDP runs the project's checks. The task is done when they pass; only their exit codes count.");
     out.push('- Fix the cause of each failure; do not weaken, skip or delete tests or checks to make them pass.');
   }
   out.push('- Make the smallest change that does the task well.', '');

@@ -22,7 +22,10 @@ export function gitAuthEnvironment(remoteUrl: string, token: string, env: NodeJS
 
 /** Removes anything that looks like credentials from a git message before it is reported. */
 function redact(text: string, token: string): string {
-  return text.split(token).join('***').replace(/(https?:\/\/)[^@/\s]+@/g, '$1***@');
+  return text
+    .split(token)
+    .join('***')
+    .replace(/(https?:\/\/)[^@/\s]+@/g, '$1***@');
 }
 
 export function issueComment(pr: { number: number; url: string }): string {

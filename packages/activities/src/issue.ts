@@ -25,7 +25,10 @@ export async function analyzeIssue(input: AnalyzeIssueInput): Promise<IssueAnaly
     throw ApplicationFailure.nonRetryable(`#${input.issueNumber} in ${input.github.repo} is a pull request, not an issue`, 'IssueNotFound');
   }
   if (issue.state !== 'open') {
-    throw ApplicationFailure.nonRetryable(`issue #${input.issueNumber} in ${input.github.repo} is ${issue.state}; reopen it to work on it`, 'IssueNotOpen');
+    throw ApplicationFailure.nonRetryable(
+      `issue #${input.issueNumber} in ${input.github.repo} is ${issue.state}; reopen it to work on it`,
+      'IssueNotOpen',
+    );
   }
   const comments: IssueComment[] = [];
   for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
@@ -152,7 +155,11 @@ export async function createPlan(input: CreatePlanInput): Promise<Plan> {
   mkdirSync(dir, { recursive: true });
   const promptPath = join(dir, 'PLAN-PROMPT.md');
   writeFileSync(promptPath, renderPlanPrompt(input.analysis));
-  const { result: run, stdout, report } = await executeAgent({
+  const {
+    result: run,
+    stdout,
+    report,
+  } = await executeAgent({
     workspace: input.workspace,
     runDir: input.runDir,
     promptPath,
@@ -162,11 +169,19 @@ export async function createPlan(input: CreatePlanInput): Promise<Plan> {
     model: input.model,
   });
   const answer = run.ok ? (report.finalMessage ?? stdout) : '';
-  const checked = run.ok ? validateAgentPlan(extractJson(answer)) : { error: `the agent's planning run failed (exit ${run.exitCode ?? run.signal})` };
+  const checked = run.ok
+    ? validateAgentPlan(extractJson(answer))
+    : { error: `the agent's planning run failed (exit ${run.exitCode ?? run.signal})` };
   const plan: Plan =
     'plan' in checked
       ? { source: 'agent', ...checked.plan, cost: run.cost, changedFiles: run.changedFiles }
-      : { source: 'deterministic', ...deterministicPlan(input.analysis), note: checked.error, cost: run.cost, changedFiles: run.changedFiles };
+      : {
+          source: 'deterministic',
+          ...deterministicPlan(input.analysis),
+          note: checked.error,
+          cost: run.cost,
+          changedFiles: run.changedFiles,
+        };
   writeFileSync(join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
   return plan;
 }

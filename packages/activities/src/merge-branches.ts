@@ -83,7 +83,11 @@ export async function mergeBranches(input: MergeBranchesInput): Promise<MergeBra
           agent: input.resolveWith.agent,
           model: input.resolveWith.model,
         });
-        cost = { usd: cost.usd + run.cost.usd, inputTokens: cost.inputTokens + run.cost.inputTokens, outputTokens: cost.outputTokens + run.cost.outputTokens };
+        cost = {
+          usd: cost.usd + run.cost.usd,
+          inputTokens: cost.inputTokens + run.cost.inputTokens,
+          outputTokens: cost.outputTokens + run.cost.outputTokens,
+        };
         const stillConflicted = files.filter((f) => {
           const path = join(ws, f);
           return existsSync(path) && CONFLICT_MARKER.test(readFileSync(path, 'utf8'));

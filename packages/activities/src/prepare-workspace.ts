@@ -1,6 +1,16 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { STEP_ALREADY_RUNNING, WORKSPACE_LOST, type PrepareWorkspaceInput, type PrepareWorkspaceResult } from '@aidp/workflows/contracts';
 import { commitAll, git, GitError, isGitWorkTree, Repo } from './git.js';
@@ -55,7 +65,6 @@ async function startCommit(projectDir: string, startPoint: string | undefined): 
     'InvalidInput',
   );
 }
-
 
 /**
  * What `prepareWorkspace` made, kept in the run's folder as `workspace.json`: every later activity
@@ -131,7 +140,8 @@ export async function verifyWorkspace(record: WorkspaceRecord): Promise<Repo> {
     const commit = await repo.run(['rev-parse', '--short', 'HEAD']).catch(() => 'an unknown commit');
     throw lost(`has a detached HEAD (at ${commit}) instead of the run's branch ${branch}`);
   }
-  if (head !== `refs/heads/${branch}`) throw lost(`was switched to ${head.replace(/^refs\/heads\//, 'branch ')} instead of the run's branch ${branch}`);
+  if (head !== `refs/heads/${branch}`)
+    throw lost(`was switched to ${head.replace(/^refs\/heads\//, 'branch ')} instead of the run's branch ${branch}`);
   try {
     await repo.run(['status', '--porcelain', '--untracked-files=no']);
   } catch (err) {
@@ -313,7 +323,14 @@ async function prepare(input: PrepareWorkspaceInput): Promise<PrepareWorkspaceRe
     }
     const gitDir = gitDirOf(workspace);
     if (!gitDir) throw workspaceLost(workspace, input.branch, 'has no .git file right after git created it');
-    const fresh: WorkspaceRecord = { workflowId: input.workflowId, ...(runId ? { runId } : {}), projectDir, workspace, branch: input.branch, gitDir };
+    const fresh: WorkspaceRecord = {
+      workflowId: input.workflowId,
+      ...(runId ? { runId } : {}),
+      projectDir,
+      workspace,
+      branch: input.branch,
+      gitDir,
+    };
     writeFileSync(join(runDir, RECORD_FILE), `${JSON.stringify(fresh, null, 2)}\n`);
   }
   const baseCommit = await Repo.pinned(workspace, gitDirOf(workspace)!).run(['rev-parse', 'HEAD']);

@@ -36,7 +36,9 @@ export async function runChecks(input: RunChecksInput): Promise<TestResults> {
       pidFile: join(input.runDir, `iter-${input.iteration}`, 'checks.pid'),
     });
     if (outcome.cancelled) throw new CancelledFailure('the checks were cancelled; their processes were killed');
-    const timedOutNote = outcome.timedOut ? `\n[aidp] ${check.name} timed out after ${Math.round(check.timeoutMs / 1000)} s and was killed` : '';
+    const timedOutNote = outcome.timedOut
+      ? `\n[aidp] ${check.name} timed out after ${Math.round(check.timeoutMs / 1000)} s and was killed`
+      : '';
     checks.push({
       name: check.name,
       required: check.required,
@@ -49,7 +51,14 @@ export async function runChecks(input: RunChecksInput): Promise<TestResults> {
     });
     ctx.heartbeat({ iteration: input.iteration, check: check.name });
     const done = checks[checks.length - 1]!;
-    ctx.log.debug('check finished', { iteration: input.iteration, check: check.name, passed: done.passed, exitCode: done.exitCode, timedOut: done.timedOut, durationMs: done.durationMs });
+    ctx.log.debug('check finished', {
+      iteration: input.iteration,
+      check: check.name,
+      passed: done.passed,
+      exitCode: done.exitCode,
+      timedOut: done.timedOut,
+      durationMs: done.durationMs,
+    });
   }
   const passing = checks.every((c) => !c.required || c.passed);
   // Names and counts only: a check's output stays in its log file.

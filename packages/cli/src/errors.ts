@@ -7,7 +7,14 @@ export class CliError extends Error {
 }
 
 // Errors from our libraries whose messages already say what is wrong and what to do.
-const USER_FACING = new Set(['CliError', 'ConfigError', 'TemporalCliNotFoundError', 'DevServerStartError', 'MetricsAddressInUseError', 'TemporalSetupError']);
+const USER_FACING = new Set([
+  'CliError',
+  'ConfigError',
+  'TemporalCliNotFoundError',
+  'DevServerStartError',
+  'MetricsAddressInUseError',
+  'TemporalSetupError',
+]);
 
 /** True for errors whose message is meant for the user as it is. */
 export function isUserFacing(error: unknown): error is Error {

@@ -34,7 +34,12 @@ export async function reportStarted(
  * otherwise. Then prints how it ended. Returns the exit code: 0 when the run reached its goal (or had
  * nothing to do), 1 when it failed, was cancelled, terminated or timed out.
  */
-export async function followRun(context: BaseContext, client: AidpClient, handle: AidpRunHandle<unknown>, colors: boolean): Promise<number> {
+export async function followRun(
+  context: BaseContext,
+  client: AidpClient,
+  handle: AidpRunHandle<unknown>,
+  colors: boolean,
+): Promise<number> {
   const out = context.stdout;
   const live = isTerminal(context);
   const c = paint(colors);
@@ -75,14 +80,21 @@ export async function printOutcome(context: BaseContext, handle: AidpRunHandle<u
   const outcome = await runOutcome(handle);
   if (outcome.reachedGoal) {
     const raw = outcome.result;
-    const lines = 'issueNumber' in raw ? issueOutcomeLines(raw, c, handle.uiUrl) : 'subIssueId' in raw ? subIssueOutcomeLines(raw, c, handle.uiUrl) : loopOutcomeLines(raw, c, handle.uiUrl);
+    const lines =
+      'issueNumber' in raw
+        ? issueOutcomeLines(raw, c, handle.uiUrl)
+        : 'subIssueId' in raw
+          ? subIssueOutcomeLines(raw, c, handle.uiUrl)
+          : loopOutcomeLines(raw, c, handle.uiUrl);
     context.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   }
   const lines = [c.red(`✘ run ${handle.workflowId} did not reach its goal: ${outcome.message}`)];
   const partial = outcome.partialResult;
   if (partial) {
-    lines.push(`  after ${partial.iterations} iteration(s), ${usd(partial.cost.usd)}${partial.branch ? `; work in progress on ${partial.branch}` : ''}`);
+    lines.push(
+      `  after ${partial.iterations} iteration(s), ${usd(partial.cost.usd)}${partial.branch ? `; work in progress on ${partial.branch}` : ''}`,
+    );
   }
   lines.push(`  run: ${handle.uiUrl}`);
   context.stderr.write(`${lines.join('\n')}\n`);
@@ -91,9 +103,11 @@ export async function printOutcome(context: BaseContext, handle: AidpRunHandle<u
 
 function loopOutcomeLines(result: WorkLoopResult, c: ReturnType<typeof paint>, uiUrl: string): string[] {
   const lines = [c.green(`✔ ${describeOutcome(result)}`)];
-  if (result.branch && result.commits.length > 0) lines.push(`  branch:  ${result.branch} (${result.commits.length} commit(s), last ${result.commits.at(-1)!.slice(0, 12)})`);
+  if (result.branch && result.commits.length > 0)
+    lines.push(`  branch:  ${result.branch} (${result.commits.length} commit(s), last ${result.commits.at(-1)!.slice(0, 12)})`);
   if (result.changedFiles.length > 0) lines.push(`  changed: ${result.changedFiles.join(', ')}`);
-  if (result.finalChecks) lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
+  if (result.finalChecks)
+    lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
   lines.push(`  cost:    ${usd(result.cost.usd)}; model ${modelText(result.model)}`);
   lines.push(`  run:     ${uiUrl}`);
   return lines;
@@ -103,7 +117,8 @@ function subIssueOutcomeLines(result: SubIssueResult, c: ReturnType<typeof paint
   const lines = [c.green(`✔ sub-issue ${result.subIssueId} (${result.title}): ${result.outcome}`)];
   if (result.branch) lines.push(`  branch:  ${result.branch}`);
   if (result.changedFiles.length > 0) lines.push(`  changed: ${result.changedFiles.join(', ')}`);
-  if (result.finalChecks) lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
+  if (result.finalChecks)
+    lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
   lines.push(`  cost:    ${usd(result.cost.usd)} over ${result.iterations} iteration(s)`);
   lines.push(`  run:     ${uiUrl}`);
   return lines;
@@ -113,10 +128,15 @@ function issueOutcomeLines(result: IssueToPrResult, c: ReturnType<typeof paint>,
   const lines =
     result.outcome === 'no_changes'
       ? [c.green(`✔ ${result.repo}#${result.issueNumber}: the agent changed nothing, so no pull request was opened`)]
-      : [c.green(`✔ ${result.repo}#${result.issueNumber}: pull request #${result.pullRequest!.number} ${result.pullRequest!.action}: ${result.pullRequest!.url}`)];
+      : [
+          c.green(
+            `✔ ${result.repo}#${result.issueNumber}: pull request #${result.pullRequest!.number} ${result.pullRequest!.action}: ${result.pullRequest!.url}`,
+          ),
+        ];
   if (result.branch) lines.push(`  branch:  ${result.branch} → ${result.baseBranch ?? '?'}`);
   if (result.children.length > 0) lines.push(`  parts:   ${result.children.map((ch) => `${ch.subIssueId} ${ch.outcome}`).join(', ')}`);
-  if (result.finalChecks) lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
+  if (result.finalChecks)
+    lines.push(`  checks:  ${result.finalChecks.checks.filter((k) => k.passed).length}/${result.finalChecks.checks.length} passing`);
   lines.push(`  cost:    ${usd(result.cost.usd)} over ${result.iterations} iteration(s)`);
   lines.push(`  run:     ${uiUrl}`);
   return lines;

@@ -54,7 +54,9 @@ export function troubleshoot(error: unknown): unknown {
         ].join('\n'),
       );
     case 'AidpAlreadyStartedError':
-      return new CliError(`${error.message}\n  follow it with: ${commandLine(['aidp', 'temporal', 'status'], [String(e.workflowId)], ['--follow'])}`);
+      return new CliError(
+        `${error.message}\n  follow it with: ${commandLine(['aidp', 'temporal', 'status'], [String(e.workflowId)], ['--follow'])}`,
+      );
     case 'AidpInputError':
       // The commands check their own flags first; this covers any limit the client checks on its own.
       return new UsageError(error.message);

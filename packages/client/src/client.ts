@@ -8,7 +8,15 @@ import {
   toWorkflowStartOptions,
   type AidpConfig,
 } from '@aidp/config';
-import { WORKFLOW_TYPES, issueWorkflowId, validateNamespace, validateNewWorkflowId, type IssueToPrResult, type WorkLoopResult, type WorkflowTypeName } from '@aidp/workflows/contracts';
+import {
+  WORKFLOW_TYPES,
+  issueWorkflowId,
+  validateNamespace,
+  validateNewWorkflowId,
+  type IssueToPrResult,
+  type WorkLoopResult,
+  type WorkflowTypeName,
+} from '@aidp/workflows/contracts';
 import { buildIssueToPrInput, type IssueToPrRequest } from './issue-input.js';
 import { AidpAlreadyStartedError, AidpNamespaceNotFoundError, assertInput } from './errors.js';
 import { AidpRunHandle } from './handle.js';
@@ -200,7 +208,12 @@ export class AidpClient {
     await this.connection.close();
   }
 
-  private async start<R = WorkLoopResult>(type: WorkflowTypeName, workflowId: string, args: unknown[], memo?: Record<string, string>): Promise<AidpRunHandle<R>> {
+  private async start<R = WorkLoopResult>(
+    type: WorkflowTypeName,
+    workflowId: string,
+    args: unknown[],
+    memo?: Record<string, string>,
+  ): Promise<AidpRunHandle<R>> {
     assertInput('workflowId', validateNewWorkflowId(workflowId));
     try {
       const started = await this.temporal.workflow.start(type, {
@@ -209,15 +222,13 @@ export class AidpClient {
         args,
         ...(memo ? { memo } : {}),
       });
-      return new AidpRunHandle<R>(
-        this.temporal.workflow.getHandle(workflowId),
-        this.namespace,
-        this.uiBase,
-        started.firstExecutionRunId,
-      );
+      return new AidpRunHandle<R>(this.temporal.workflow.getHandle(workflowId), this.namespace, this.uiBase, started.firstExecutionRunId);
     } catch (err) {
       if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') {
-        const running = await this.temporal.workflow.getHandle(workflowId).describe().catch(() => undefined);
+        const running = await this.temporal.workflow
+          .getHandle(workflowId)
+          .describe()
+          .catch(() => undefined);
         throw new AidpAlreadyStartedError(workflowId, running?.runId);
       }
       // A key that may read the namespace but not start runs in it.

@@ -32,7 +32,8 @@ export class AidpAlreadyStartedError extends Error {
 }
 
 /** A value the client checks against AIDP's input limits before anything is sent. */
-export type AidpInputField = 'namespace' | 'workflowId' | 'stepName' | 'branch' | 'baseBranch' | 'task' | 'context' | 'instruction' | 'maxIterations';
+export type AidpInputField =
+  'namespace' | 'workflowId' | 'stepName' | 'branch' | 'baseBranch' | 'task' | 'context' | 'instruction' | 'maxIterations';
 
 /**
  * A value given to the client breaks one of AIDP's input limits (`@aidp/workflows/contracts`, e.g.
@@ -60,13 +61,7 @@ export function assertInput(field: AidpInputField, problem: string | undefined):
  * `RUN_FAILURES` in `@aidp/workflows/contracts`), or how Temporal ended it.
  */
 export type RunFailureReason =
-  | RunFailureType
-  | 'ActivityTimeout'
-  | 'ActivityFailed'
-  | 'Cancelled'
-  | 'Terminated'
-  | 'TimedOut'
-  | (string & {});
+  RunFailureType | 'ActivityTimeout' | 'ActivityFailed' | 'Cancelled' | 'Terminated' | 'TimedOut' | (string & {});
 
 /** A run ended without reaching its goal: failed, cancelled, terminated or timed out. */
 export class AidpRunFailedError extends Error {

@@ -200,7 +200,19 @@ export function toRunFailed(workflowId: string, err: unknown): unknown {
         err,
       );
     }
-    return new AidpRunFailedError(workflowId, 'ActivityFailed', `activity ${activity} failed: ${inner?.message ?? cause?.message}`, undefined, err);
+    return new AidpRunFailedError(
+      workflowId,
+      'ActivityFailed',
+      `activity ${activity} failed: ${inner?.message ?? cause?.message}`,
+      undefined,
+      err,
+    );
   }
-  return new AidpRunFailedError(workflowId, causeName ?? 'Failed', `the run failed: ${cause?.message ?? (err as Error).message}`, undefined, err);
+  return new AidpRunFailedError(
+    workflowId,
+    causeName ?? 'Failed',
+    `the run failed: ${cause?.message ?? (err as Error).message}`,
+    undefined,
+    err,
+  );
 }

@@ -44,7 +44,11 @@ export function repoFromRemoteUrl(url: string): string | undefined {
 
 function originUrl(projectDir: string): string | undefined {
   try {
-    return execFileSync('git', ['remote', 'get-url', 'origin'], { cwd: projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['remote', 'get-url', 'origin'], {
+      cwd: projectDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }

@@ -7,9 +7,7 @@ import type { AgentProvider } from './schema.js';
  * a local model API on the machines the tests run on. `command` is whatever program the user names.
  */
 export type AgentVerification =
-  | { status: 'real-cli'; package: string; version: string }
-  | { status: 'documented-format'; why: string }
-  | { status: 'user-command' };
+  { status: 'real-cli'; package: string; version: string } | { status: 'documented-format'; why: string } | { status: 'user-command' };
 
 export const AGENT_VERIFICATION: Readonly<Record<AgentProvider, AgentVerification>> = {
   claude: { status: 'real-cli', package: '@anthropic-ai/claude-code', version: '2.1.328' },
@@ -18,7 +16,10 @@ export const AGENT_VERIFICATION: Readonly<Record<AgentProvider, AgentVerificatio
   opencode: { status: 'real-cli', package: 'opencode-ai', version: '1.18.33' },
   copilot: { status: 'real-cli', package: '@github/copilot', version: '1.0.102' },
   aider: { status: 'documented-format', why: 'aider is a PyPI package, and the test machines reach only the npm registry' },
-  cursor: { status: 'documented-format', why: "cursor-agent installs only through Cursor's own download script, not from a package registry" },
+  cursor: {
+    status: 'documented-format',
+    why: "cursor-agent installs only through Cursor's own download script, not from a package registry",
+  },
   command: { status: 'user-command' },
 };
 

@@ -61,14 +61,21 @@ function handshake(target: HostPort, options: NodeTlsOptions, timeoutMs: number)
       socket.destroy();
       resolve(outcome);
     };
-    const timer = setTimeout(() => done({ ok: false, error: Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' }) }), timeoutMs);
+    const timer = setTimeout(
+      () => done({ ok: false, error: Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' }) }),
+      timeoutMs,
+    );
     socket.once('secureConnect', () => {
       secured = true;
       setTimeout(() => done({ ok: true }), 300);
     });
     socket.once('error', (error: Error & { code?: string }) => done({ ok: false, error }));
     socket.once('close', () =>
-      done(secured ? { ok: false, droppedAfterHandshake: true } : { ok: false, error: Object.assign(new Error('connection closed during the TLS handshake'), { code: 'ECONNRESET' }) }),
+      done(
+        secured
+          ? { ok: false, droppedAfterHandshake: true }
+          : { ok: false, error: Object.assign(new Error('connection closed during the TLS handshake'), { code: 'ECONNRESET' }) },
+      ),
     );
   });
 }
@@ -111,12 +118,18 @@ export async function diagnoseConnectionFailure(
   const tlsOn = options.tls !== undefined && options.tls !== false;
   if (!tlsOn) {
     return server === 'tls'
-      ? { reason: 'server-requires-tls', detail: 'the server requires TLS; turn TLS on with temporal.tls (true, or a ca_file for a private CA)' }
+      ? {
+          reason: 'server-requires-tls',
+          detail: 'the server requires TLS; turn TLS on with temporal.tls (true, or a ca_file for a private CA)',
+        }
       : undefined;
   }
   if (server === 'plaintext') {
     const why = options.apiKey !== undefined && options.tls === true ? ' (temporal.api_key turns TLS on)' : '';
-    return { reason: 'server-not-tls', detail: `the server does not speak TLS, but the connection uses TLS${why}; check temporal.tls and temporal.target_host` };
+    return {
+      reason: 'server-not-tls',
+      detail: `the server does not speak TLS, but the connection uses TLS${why}; check temporal.tls and temporal.target_host`,
+    };
   }
 
   // Both speak TLS: try the user's own TLS settings to find which part the server or we refuse.
@@ -135,7 +148,11 @@ export async function diagnoseConnectionFailure(
   if (outcome.ok) return undefined;
   if (outcome.droppedAfterHandshake) {
     return tls.clientCertPair
-      ? { reason: 'client-certificate-rejected', detail: 'the server hung up after the TLS handshake: it does not accept the client certificate; check temporal.tls.cert_file and key_file' }
+      ? {
+          reason: 'client-certificate-rejected',
+          detail:
+            'the server hung up after the TLS handshake: it does not accept the client certificate; check temporal.tls.cert_file and key_file',
+        }
       : { reason: 'client-certificate-required', detail: CERTIFICATE_REQUIRED };
   }
   const { error } = outcome;
@@ -145,7 +162,10 @@ export async function diagnoseConnectionFailure(
     return { reason: 'client-certificate-required', detail: CERTIFICATE_REQUIRED };
   }
   if (isAlert(error)) {
-    return { reason: 'client-certificate-rejected', detail: `the server rejected the client certificate (${error.message.trim()}); check temporal.tls.cert_file and key_file` };
+    return {
+      reason: 'client-certificate-rejected',
+      detail: `the server rejected the client certificate (${error.message.trim()}); check temporal.tls.cert_file and key_file`,
+    };
   }
   if (VERIFY_CODES.has(code)) {
     return {

@@ -61,9 +61,7 @@ export function displayPath(filepath: string, cwd: string): string {
 }
 
 function loadError(source: string, reason: string): ConfigError {
-  return new ConfigError([
-    makeIssue({ source, keyPath: '', expected: 'a config file that loads', found: reason, message: reason }),
-  ]);
+  return new ConfigError([makeIssue({ source, keyPath: '', expected: 'a config file that loads', found: reason, message: reason })]);
 }
 
 function createExplorer(cwd: string) {
@@ -76,7 +74,7 @@ function createExplorer(cwd: string) {
       try {
         return (await loader(filepath, content)) as unknown;
       } catch (error) {
-        const reason = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+        const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
         throw loadError(show(filepath), `cannot load: ${reason}`);
       }
     };

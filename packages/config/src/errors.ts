@@ -34,8 +34,7 @@ export type IssueInit = Omit<ConfigIssue, 'message'> & { message?: string };
 
 /** Builds a {@link ConfigIssue}, composing the message from `expected`, `found` and `hint`. */
 export function makeIssue(init: IssueInit): ConfigIssue {
-  const message =
-    init.message ?? `expected ${init.expected}, got ${init.found}${init.hint ? `; ${init.hint}` : ''}`;
+  const message = init.message ?? `expected ${init.expected}, got ${init.found}${init.hint ? `; ${init.hint}` : ''}`;
   const issue: ConfigIssue = {
     source: init.source,
     keyPath: init.keyPath,
@@ -51,10 +50,7 @@ export function makeIssue(init: IssueInit): ConfigIssue {
 
 /** The one-line form of an issue: `aidp.yml: temporal.namespace: expected a non-empty string, got 42`. */
 export function formatIssue(issue: ConfigIssue): string {
-  const where =
-    issue.source && issue.line !== undefined
-      ? `${issue.source}:${issue.line}:${issue.column ?? 1}`
-      : issue.source;
+  const where = issue.source && issue.line !== undefined ? `${issue.source}:${issue.line}:${issue.column ?? 1}` : issue.source;
   // One line per issue, whatever a parser or a key put in the message.
   return [where, issue.keyPath, issue.message]
     .filter((part) => part !== '')
@@ -139,11 +135,7 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
 
 /** Why a connection failed, when the server could tell: see `diagnoseConnectionFailure`. */
 export type ConnectionFailureReason =
-  | 'server-not-tls'
-  | 'server-requires-tls'
-  | 'client-certificate-required'
-  | 'client-certificate-rejected'
-  | 'server-certificate-untrusted';
+  'server-not-tls' | 'server-requires-tls' | 'client-certificate-required' | 'client-certificate-rejected' | 'server-certificate-untrusted';
 
 /**
  * The Temporal server named by `temporal.target_host` could not be reached, or not over the configured

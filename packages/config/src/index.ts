@@ -75,12 +75,7 @@ export { explainConfig } from './explain.js';
 export type { ExplainedEntry, JsonValue } from './explain.js';
 export { REDACTED, redactConfig, SECRET_KEYS } from './secrets.js';
 
-export {
-  toActivityOptions,
-  toConnectionOptions,
-  toWorkerOptions,
-  toWorkflowStartOptions,
-} from './sdk-options.js';
+export { toActivityOptions, toConnectionOptions, toWorkerOptions, toWorkflowStartOptions } from './sdk-options.js';
 export type {
   AidpActivityOptions,
   AidpConnectionOptions,

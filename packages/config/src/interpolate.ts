@@ -189,11 +189,7 @@ function interpolateString(text: string, env: Record<string, string | undefined>
  * left alone). `source` is the file as messages show it. Does not throw: problems are returned so
  * they can be reported together with the rest.
  */
-export function interpolateConfig(
-  raw: unknown,
-  env: Record<string, string | undefined>,
-  source: string,
-): InterpolationResult {
+export function interpolateConfig(raw: unknown, env: Record<string, string | undefined>, source: string): InterpolationResult {
   const variables = new Map<string, string[]>();
   const issues: ConfigIssue[] = [];
   const failedPaths: PathSegment[][] = [];

@@ -60,11 +60,7 @@ export interface ResolveConfigOptions {
  * to that file's directory (so the config works from any subdirectory), a path from a flag or the
  * environment is relative to the working directory.
  */
-export function resolveConfigPaths(
-  config: AidpConfig,
-  provenance: Provenance,
-  base: { cwd: string; filepath: string | null },
-): AidpConfig {
+export function resolveConfigPaths(config: AidpConfig, provenance: Provenance, base: { cwd: string; filepath: string | null }): AidpConfig {
   const out = cloneData(config);
   const tls = out.temporal.tls;
   if (typeof tls !== 'object') return out;

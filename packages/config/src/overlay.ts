@@ -118,11 +118,7 @@ function blockedIssue(source: string, keyPath: string, blockedAt: PathSegment[],
  * that is not one of true/1/yes/on/false/0/no/off is an issue naming the variable.
  * `TEMPORAL_TLS=true` keeps a TLS object from the file (TLS is already on, with its files).
  */
-export function applyEnvironment(
-  data: unknown,
-  env: Record<string, string | undefined>,
-  provenance: Provenance,
-): OverlayResult {
+export function applyEnvironment(data: unknown, env: Record<string, string | undefined>, provenance: Provenance): OverlayResult {
   const value = asRoot(data);
   const issues: ConfigIssue[] = [];
   const failedPaths: PathSegment[][] = [];
@@ -146,7 +142,11 @@ export function applyEnvironment(
         failedPaths.push(path);
         continue;
       }
-      if (parsed === true && spec.keyPath === 'temporal.tls' && isPlainObject((value.temporal as Record<string, unknown> | undefined)?.tls)) {
+      if (
+        parsed === true &&
+        spec.keyPath === 'temporal.tls' &&
+        isPlainObject((value.temporal as Record<string, unknown> | undefined)?.tls)
+      ) {
         continue;
       }
     } else if (spec.kind === 'lowercase') {
@@ -164,11 +164,7 @@ export function applyEnvironment(
 }
 
 /** Applies command-line overrides over `data`, in order (a later one for the same key wins). */
-export function applyOverrides(
-  data: unknown,
-  overrides: readonly ConfigOverride[],
-  provenance: Provenance,
-): OverlayResult {
+export function applyOverrides(data: unknown, overrides: readonly ConfigOverride[], provenance: Provenance): OverlayResult {
   const value = asRoot(data);
   const issues: ConfigIssue[] = [];
   const failedPaths: PathSegment[][] = [];

@@ -82,11 +82,7 @@ export function getAtPath(root: unknown, path: readonly PathSegment[]): unknown 
  * The leaves of a plain-data tree, as explain and the source map see them: scalars, arrays (a list
  * is one value) and empty objects. Nested objects are walked into.
  */
-export function dataLeaves(
-  value: unknown,
-  visit: (path: PathSegment[], leaf: unknown) => void,
-  path: PathSegment[] = [],
-): void {
+export function dataLeaves(value: unknown, visit: (path: PathSegment[], leaf: unknown) => void, path: PathSegment[] = []): void {
   if (isPlainObject(value)) {
     const entries = Object.entries(value);
     if (entries.length === 0 && path.length > 0) visit(path, value);

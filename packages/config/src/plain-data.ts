@@ -31,7 +31,8 @@ const CUSTOM_PROTOTYPE = 'an object with a custom prototype';
 /** `a Date`, `a Map`, or {@link CUSTOM_PROTOTYPE} for an object whose prototype is just another object. */
 function kindOf(value: object): string {
   const proto = Object.getPrototypeOf(value) as object | null;
-  const ctor = proto && Object.prototype.hasOwnProperty.call(proto, 'constructor') ? (proto as { constructor?: unknown }).constructor : undefined;
+  const ctor =
+    proto && Object.prototype.hasOwnProperty.call(proto, 'constructor') ? (proto as { constructor?: unknown }).constructor : undefined;
   const name = typeof ctor === 'function' ? ctor.name : '';
   return name !== '' && name !== 'Object' ? `a ${name}` : CUSTOM_PROTOTYPE;
 }

@@ -17,10 +17,7 @@ function seconds(value: number): string {
  * - every check a step lists exists in `work_loop.checks`;
  * - `temporal.retry.maximum_interval` is not shorter than `initial_interval` (Temporal refuses it).
  */
-export function checkCrossFieldRules(
-  config: AidpConfig,
-  sourceOf: (path: readonly PathSegment[]) => string = () => '',
-): ConfigIssue[] {
+export function checkCrossFieldRules(config: AidpConfig, sourceOf: (path: readonly PathSegment[]) => string = () => ''): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
 
   const tls = config.temporal.tls;
@@ -68,8 +65,7 @@ export function checkCrossFieldRules(
       if (firstIndex.has(name)) return;
       const path = ['work_loop', 'steps', stepName, 'checks', index];
       const suggestion = closestMatch(name, names);
-      const known =
-        names.length === 0 ? 'no checks are defined in work_loop.checks' : `defined checks: ${names.join(', ')}`;
+      const known = names.length === 0 ? 'no checks are defined in work_loop.checks' : `defined checks: ${names.join(', ')}`;
       issues.push(
         makeIssue({
           source: sourceOf(path),

@@ -60,7 +60,8 @@ export function findStructuralProblems(schema: unknown, value: unknown): Structu
       for (const [key, item] of Object.entries(current)) {
         const entry = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : undefined;
         if (entry) walk(entry, item, [...path, key]);
-        else if (s.type === 'strict_object') problems.push({ kind: 'unknown-key', path: [...path, key], key, knownKeys: Object.keys(entries) });
+        else if (s.type === 'strict_object')
+          problems.push({ kind: 'unknown-key', path: [...path, key], key, knownKeys: Object.keys(entries) });
       }
       return;
     }
@@ -90,11 +91,7 @@ export function findStructuralProblems(schema: unknown, value: unknown): Structu
  * by user-chosen names when empty. Optional keys that are not set are visited with `undefined`, so
  * explain can show the whole picture.
  */
-export function schemaLeaves(
-  schema: unknown,
-  value: unknown,
-  visit: (path: PathSegment[], leaf: unknown) => void,
-): void {
+export function schemaLeaves(schema: unknown, value: unknown, visit: (path: PathSegment[], leaf: unknown) => void): void {
   const walk = (node: SchemaNode, current: unknown, path: PathSegment[]): void => {
     const s = unwrap(node);
     if (OBJECT_TYPES.has(s.type) && s.entries && (isPlainObject(current) || current === undefined)) {

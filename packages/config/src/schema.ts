@@ -14,16 +14,7 @@ import { splitCommandLine } from './shell-words.js';
 import { parseSize, sizeExpected, SIZE_PATTERN } from './size.js';
 
 /** Agent adapters AIDP ships; `command` runs any executable through an argv template. */
-export const AGENT_PROVIDERS = [
-  'claude',
-  'codex',
-  'gemini',
-  'aider',
-  'cursor',
-  'opencode',
-  'copilot',
-  'command',
-] as const;
+export const AGENT_PROVIDERS = ['claude', 'codex', 'gemini', 'aider', 'cursor', 'opencode', 'copilot', 'command'] as const;
 
 /** Kinds a check may declare, so results can be grouped and diagnosed. */
 export const CHECK_KINDS = ['test', 'lint', 'typecheck', 'build', 'custom'] as const;
@@ -110,20 +101,13 @@ const positiveNumberUpTo = (max: number) => {
   return v.pipe(v.number(expected), v.gtValue(0, expected), v.maxValue(max, expected));
 };
 
-const nonEmptyString = (expected: string = NON_EMPTY_STRING) =>
-  v.pipe(v.string(expected), v.minLength(1, expected));
+const nonEmptyString = (expected: string = NON_EMPTY_STRING) => v.pipe(v.string(expected), v.minLength(1, expected));
 
 const boolean = () => v.boolean(BOOLEAN);
 
-const picklist = <const T extends readonly [string, ...string[]]>(options: T) =>
-  v.picklist(options, oneOf(options));
+const picklist = <const T extends readonly [string, ...string[]]>(options: T) => v.picklist(options, oneOf(options));
 
-const hostPort = () =>
-  v.pipe(
-    v.string(HOST_PORT),
-    v.regex(HOST_PORT_PATTERN, HOST_PORT),
-    v.check(portInRange, HOST_PORT),
-  );
+const hostPort = () => v.pipe(v.string(HOST_PORT), v.regex(HOST_PORT_PATTERN, HOST_PORT), v.check(portInRange, HOST_PORT));
 
 const envName = () => v.pipe(v.string(ENV_NAME), v.regex(ENV_NAME_PATTERN, ENV_NAME));
 
@@ -142,9 +126,7 @@ const duration = (description: string, limit: { min: number; max: number } = LIM
       ],
       expected,
     ),
-    v.description(
-      `${description} Seconds, or a string such as "90s", "10m", "1h", "500ms", "1d"; at most ${formatSeconds(limit.max)}.`,
-    ),
+    v.description(`${description} Seconds, or a string such as "90s", "10m", "1h", "500ms", "1d"; at most ${formatSeconds(limit.max)}.`),
     v.check((value) => {
       const seconds = parseDuration(value);
       return seconds !== undefined && seconds >= limit.min && seconds <= limit.max;
@@ -173,8 +155,7 @@ const byteSize = (description: string, limit: { min: number; max: number }) => {
   );
 };
 
-const described = <S extends v.GenericSchema>(schema: S, description: string) =>
-  v.pipe(schema, v.description(description));
+const described = <S extends v.GenericSchema>(schema: S, description: string) => v.pipe(schema, v.description(description));
 
 // ---------------------------------------------------------------------------------------------
 // temporal
@@ -184,14 +165,13 @@ const TLS_EXPECTED = 'true, false or an object with ca_file, cert_file, key_file
 const TlsFilesSchema = v.strictObject(
   {
     ca_file: v.optional(
-      described(nonEmptyString('a file path'), 'PEM file with the CA that signed the server certificate (a private CA); relative paths are resolved from the file that sets them.'),
+      described(
+        nonEmptyString('a file path'),
+        'PEM file with the CA that signed the server certificate (a private CA); relative paths are resolved from the file that sets them.',
+      ),
     ),
-    cert_file: v.optional(
-      described(nonEmptyString('a file path'), 'PEM client certificate for mTLS; requires key_file.'),
-    ),
-    key_file: v.optional(
-      described(nonEmptyString('a file path'), 'PEM private key of the client certificate; requires cert_file.'),
-    ),
+    cert_file: v.optional(described(nonEmptyString('a file path'), 'PEM client certificate for mTLS; requires key_file.')),
+    key_file: v.optional(described(nonEmptyString('a file path'), 'PEM private key of the client certificate; requires cert_file.')),
     server_name: v.optional(
       described(nonEmptyString(), 'Server name to verify the server certificate against, when it differs from the host in target_host.'),
     ),
@@ -201,10 +181,7 @@ const TlsFilesSchema = v.strictObject(
 
 const WorkerSchema = v.strictObject(
   {
-    max_concurrent_activities: v.optional(
-      described(integerIn(LIMITS.concurrency), 'Activities one worker runs at the same time.'),
-      10,
-    ),
+    max_concurrent_activities: v.optional(described(integerIn(LIMITS.concurrency), 'Activities one worker runs at the same time.'), 10),
     max_concurrent_workflows: v.optional(
       described(
         integerIn(LIMITS.workflowConcurrency),
@@ -222,20 +199,11 @@ const WorkerSchema = v.strictObject(
 
 const TimeoutsSchema = v.strictObject(
   {
-    workflow_execution: v.optional(
-      duration('Longest a workflow may run in total, across continue-as-new.'),
-      86400,
-    ),
+    workflow_execution: v.optional(duration('Longest a workflow may run in total, across continue-as-new.'), 86400),
     workflow_run: v.optional(duration('Longest a single workflow run may take.'), 3600),
     activity_start_to_close: v.optional(duration('Longest a single activity attempt may take.'), 600),
-    activity_schedule_to_close: v.optional(
-      duration('Longest an activity may take in total, retries included.'),
-      1800,
-    ),
-    activity_heartbeat: v.optional(
-      duration('Longest a long activity may go without a heartbeat before it is retried.'),
-      60,
-    ),
+    activity_schedule_to_close: v.optional(duration('Longest an activity may take in total, retries included.'), 1800),
+    activity_heartbeat: v.optional(duration('Longest a long activity may go without a heartbeat before it is retried.'), 60),
   },
   OBJECT,
 );
@@ -310,15 +278,10 @@ const GithubSchema = v.strictObject(
       'https://api.github.com',
     ),
     token_env: v.optional(
-      described(
-        envName(),
-        'Name of the environment variable that holds the GitHub token (the token itself never goes in the config).',
-      ),
+      described(envName(), 'Name of the environment variable that holds the GitHub token (the token itself never goes in the config).'),
       'GITHUB_TOKEN',
     ),
-    base_branch: v.optional(
-      described(nonEmptyString(), 'Branch pull requests target; default: the repository default branch.'),
-    ),
+    base_branch: v.optional(described(nonEmptyString(), 'Branch pull requests target; default: the repository default branch.')),
     draft: v.optional(described(boolean(), 'Open pull requests as drafts.'), true),
   },
   OBJECT,
@@ -336,9 +299,7 @@ const TierSchema = v.union(
     v.strictObject(
       {
         model: described(nonEmptyString(), 'Model name passed to the agent.'),
-        provider: v.optional(
-          described(picklist(AGENT_PROVIDERS), 'Provider for this tier, when it differs from agent.provider.'),
-        ),
+        provider: v.optional(described(picklist(AGENT_PROVIDERS), 'Provider for this tier, when it differs from agent.provider.')),
       },
       TIER_EXPECTED,
     ),
@@ -362,10 +323,7 @@ function commandArgv(value: string | string[]): string[] | undefined {
 
 const AgentCommandSchema = v.pipe(
   v.union(
-    [
-      v.pipe(v.array(v.string(COMMAND_EXPECTED), COMMAND_EXPECTED), v.minLength(1, COMMAND_EXPECTED)),
-      nonEmptyString(COMMAND_EXPECTED),
-    ],
+    [v.pipe(v.array(v.string(COMMAND_EXPECTED), COMMAND_EXPECTED), v.minLength(1, COMMAND_EXPECTED)), nonEmptyString(COMMAND_EXPECTED)],
     COMMAND_EXPECTED,
   ),
   v.description(
@@ -384,10 +342,7 @@ const AgentCommandSchema = v.pipe(
 
 const AgentSchema = v.strictObject(
   {
-    provider: v.optional(
-      described(picklist(AGENT_PROVIDERS), 'Agent adapter; "command" runs agent.command.'),
-      'command',
-    ),
+    provider: v.optional(described(picklist(AGENT_PROVIDERS), 'Agent adapter; "command" runs agent.command.'), 'command'),
     tiers: v.optional(
       v.pipe(
         v.array(TierSchema, 'a list of model names or { model, provider } objects'),
@@ -430,10 +385,7 @@ const CheckSchema = v.strictObject(
   {
     name: described(nonEmptyString(), 'Unique name of the check; steps refer to checks by name.'),
     command: described(nonEmptyString(), 'Shell command; exit code 0 means the check passes.'),
-    required: v.optional(
-      described(boolean(), 'Whether the loop needs this check to pass to finish.'),
-      true,
-    ),
+    required: v.optional(described(boolean(), 'Whether the loop needs this check to pass to finish.'), true),
     timeout: v.optional(duration('Longest the check may run.', LIMITS.timerDuration), 600),
     kind: v.optional(described(picklist(CHECK_KINDS), 'What the check is, for diagnosis of its output.')),
   },
@@ -452,9 +404,7 @@ const StepSchema = v.strictObject(
         'Names of work_loop.checks to run for this step; default: all of them. An empty list runs none: the agent decides when the step is done (it prints "STATUS: COMPLETE").',
       ),
     ),
-    max_iterations: v.optional(
-      described(integerIn(LIMITS.count), 'Iteration limit for this step; default: work_loop.max_iterations.'),
-    ),
+    max_iterations: v.optional(described(integerIn(LIMITS.count), 'Iteration limit for this step; default: work_loop.max_iterations.')),
   },
   'an object with a task',
 );
@@ -466,16 +416,11 @@ const WorkLoopSchema = v.strictObject(
       described(integerIn(LIMITS.count), 'Record a checkpoint (and commit work in progress) every this many iterations.'),
       5,
     ),
-    escalate_after: v.optional(
-      described(integerIn(LIMITS.count), 'Consecutive failed iterations before the next model tier is used.'),
-      3,
-    ),
+    escalate_after: v.optional(described(integerIn(LIMITS.count), 'Consecutive failed iterations before the next model tier is used.'), 3),
     escalate_on_no_progress: v.optional(
       described(integerIn(LIMITS.count), 'Iterations without progress on the checks before the next model tier is used.'),
     ),
-    max_cost_usd: v.optional(
-      described(positiveNumberUpTo(LIMITS.costUsd.max), 'Budget in US dollars, from the cost the agent reports.'),
-    ),
+    max_cost_usd: v.optional(described(positiveNumberUpTo(LIMITS.costUsd.max), 'Budget in US dollars, from the cost the agent reports.')),
     max_wall_clock: v.optional(duration('Wall-clock budget for one loop.')),
     workspace: v.optional(
       described(picklist(WORKSPACE_MODES), '"worktree": a git worktree on a run branch; "in-place": the checkout as it is, no commits.'),
@@ -505,10 +450,7 @@ const WorkLoopSchema = v.strictObject(
 const MetricsSchema = v.strictObject(
   {
     enabled: v.optional(described(boolean(), 'Serve Prometheus metrics from the worker.'), true),
-    prometheus: v.optional(
-      described(hostPort(), 'Bind address of the Prometheus endpoint, "host:port".'),
-      '0.0.0.0:9090',
-    ),
+    prometheus: v.optional(described(hostPort(), 'Bind address of the Prometheus endpoint, "host:port".'), '0.0.0.0:9090'),
   },
   OBJECT,
 );
@@ -516,10 +458,7 @@ const MetricsSchema = v.strictObject(
 const LoggingSchema = v.strictObject(
   {
     level: v.optional(described(picklist(LOG_LEVELS), 'Lowest level that is logged.'), 'info'),
-    format: v.optional(
-      described(picklist(LOG_FORMATS), '"auto" is pretty on a terminal and JSON otherwise.'),
-      'auto',
-    ),
+    format: v.optional(described(picklist(LOG_FORMATS), '"auto" is pretty on a terminal and JSON otherwise.'), 'auto'),
   },
   OBJECT,
 );
@@ -531,16 +470,10 @@ const LoggingSchema = v.strictObject(
 export const AidpConfigSchema = v.pipe(
   v.strictObject(
     {
-      temporal: v.optional(
-        described(TemporalSchema, 'Connection to Temporal, worker tuning, timeouts and retries.'),
-        {},
-      ),
+      temporal: v.optional(described(TemporalSchema, 'Connection to Temporal, worker tuning, timeouts and retries.'), {}),
       github: v.optional(described(GithubSchema, 'GitHub repository and pull request settings.'), {}),
       agent: v.optional(described(AgentSchema, 'The AI coding agent and its models.'), {}),
-      work_loop: v.optional(
-        described(WorkLoopSchema, 'The fix-forward loop: limits, escalation, checks and steps.'),
-        {},
-      ),
+      work_loop: v.optional(described(WorkLoopSchema, 'The fix-forward loop: limits, escalation, checks and steps.'), {}),
       metrics: v.optional(described(MetricsSchema, 'Prometheus metrics.'), {}),
       logging: v.optional(described(LoggingSchema, 'Log level and format.'), {}),
     },

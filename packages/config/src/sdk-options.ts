@@ -95,10 +95,7 @@ type TemporalSection = Pick<AidpConfig, 'temporal'>;
  * `tls: false` keeps the connection plaintext (a TLS-terminating proxy, a local server). Throws a
  * {@link ConfigError} naming the key and the path of a TLS file that cannot be read.
  */
-export function toConnectionOptions(
-  config: TemporalSection,
-  options: ConnectionTranslationOptions = {},
-): AidpConnectionOptions {
+export function toConnectionOptions(config: TemporalSection, options: ConnectionTranslationOptions = {}): AidpConnectionOptions {
   const { temporal } = config;
   const readFile = options.readFile ?? ((file: string) => readFileSync(file));
   const result: AidpConnectionOptions = { address: temporal.target_host };

@@ -60,7 +60,9 @@ function readyMarker(dir: string, name: AgentCliName): string {
 /** The CLIs not (or not at their pinned version, or not yet seen to start) in the cache. */
 export function missingAgentClis(env: NodeJS.ProcessEnv = process.env): AgentCliName[] {
   const dir = agentClisDir(env);
-  return AGENT_CLI_NAMES.filter((name) => installedVersion(dir, name) !== AGENT_CLI_PACKAGES[name].version || !existsSync(readyMarker(dir, name)));
+  return AGENT_CLI_NAMES.filter(
+    (name) => installedVersion(dir, name) !== AGENT_CLI_PACKAGES[name].version || !existsSync(readyMarker(dir, name)),
+  );
 }
 
 /**
@@ -72,7 +74,10 @@ function finishInstall(dir: string, name: AgentCliName, log: string): boolean {
   const pkg = AGENT_CLI_PACKAGES[name];
   if (installedVersion(dir, name) !== pkg.version) return false;
   if (pkg.postinstall) {
-    const run = spawnSync(process.execPath, [pkg.postinstall], { cwd: join(dir, 'node_modules', ...pkg.name.split('/')), encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [pkg.postinstall], {
+      cwd: join(dir, 'node_modules', ...pkg.name.split('/')),
+      encoding: 'utf8',
+    });
     writeFileSync(log, `\n$ node ${pkg.postinstall} (${pkg.name})\n${run.stdout}${run.stderr}`, { flag: 'a' });
     if (run.status !== 0) return false;
   }
@@ -117,7 +122,9 @@ const LOCK_STALE_MS = 10 * 60_000;
  * files at once: one installs while the others wait on its lock. Returns what is still missing, with
  * the install log's path.
  */
-export async function ensureAgentClis(options: EnsureAgentClisOptions = {}): Promise<{ dir: string; missing: AgentCliName[]; log: string }> {
+export async function ensureAgentClis(
+  options: EnsureAgentClisOptions = {},
+): Promise<{ dir: string; missing: AgentCliName[]; log: string }> {
   const env = options.env ?? process.env;
   const dir = agentClisDir(env);
   const log = join(dir, 'install.log');
@@ -143,7 +150,8 @@ export async function ensureAgentClis(options: EnsureAgentClisOptions = {}): Pro
     const all = AGENT_CLI_NAMES.map((n) => `${AGENT_CLI_PACKAGES[n].name}@${AGENT_CLI_PACKAGES[n].version}`);
     if ((await npmInstall(dir, all, log)) !== 0) {
       for (const name of missingAgentClis(env)) {
-        if (installedVersion(dir, name) !== AGENT_CLI_PACKAGES[name].version) await npmInstall(dir, [`${AGENT_CLI_PACKAGES[name].name}@${AGENT_CLI_PACKAGES[name].version}`], log);
+        if (installedVersion(dir, name) !== AGENT_CLI_PACKAGES[name].version)
+          await npmInstall(dir, [`${AGENT_CLI_PACKAGES[name].name}@${AGENT_CLI_PACKAGES[name].version}`], log);
       }
     }
     for (const name of missingAgentClis(env)) finishInstall(dir, name, log);
@@ -162,7 +170,8 @@ export async function agentCli(name: AgentCliName, env: NodeJS.ProcessEnv = proc
   const pkg = AGENT_CLI_PACKAGES[name];
   const { dir, missing, log } = await ensureAgentClis({
     env,
-    onInstallStart: (target, names) => process.stderr.write(`\nInstalling the agent CLIs ${names.join(', ')} into ${target} (once; about a minute)...\n`),
+    onInstallStart: (target, names) =>
+      process.stderr.write(`\nInstalling the agent CLIs ${names.join(', ')} into ${target} (once; about a minute)...\n`),
   });
   if (missing.includes(name)) {
     // The end of the log says whether npm was refused or the CLI did not start.

@@ -42,7 +42,10 @@ export function createFixtureProject(parent: string = tmpdir()): FixtureProject 
   const dir = mkdtempSync(join(parent, 'aidp-fixture-'));
   mkdirSync(join(dir, 'src'));
   mkdirSync(join(dir, 'test'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fixture', private: true, scripts: { test: FIXTURE_TEST_COMMAND } }, null, 2) + '\n');
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'fixture', private: true, scripts: { test: FIXTURE_TEST_COMMAND } }, null, 2) + '\n',
+  );
   writeFileSync(join(dir, 'src', 'math.js'), BROKEN_MATH);
   writeFileSync(join(dir, 'test', 'math.test.js'), MATH_TEST);
   git(dir, ['init', '-q', '-b', 'main']);

@@ -21,20 +21,22 @@ export { scriptAgent, SCRIPTED_AGENT } from './agent-script.js';
 export type { AgentStep, AgentRule, AgentInvocation, ScriptedAgent } from './agent-script.js';
 export { isProcessAlive } from './processes.js';
 export { startModelServer } from './model-server/index.js';
-export type { ModelApi, ModelScript, ModelServer, ModelServerOptions, ScriptedError, ScriptedStep, ServedRequest, ServedUsage, ToolAction } from './model-server/index.js';
+export type {
+  ModelApi,
+  ModelScript,
+  ModelServer,
+  ModelServerOptions,
+  ScriptedError,
+  ScriptedStep,
+  ServedRequest,
+  ServedUsage,
+  ToolAction,
+} from './model-server/index.js';
 export { repositoryState, dirtyCheckout } from './repository-state.js';
 export { startWorkerProcess, AIDP_BIN } from './worker-process.js';
 export type { WorkerProcess } from './worker-process.js';
 export { startGitHubDouble } from './github/double.js';
-export type {
-  GitHubDouble,
-  GitHubDoubleOptions,
-  RecordedRequest,
-  RequestMatch,
-  CannedReply,
-  NewIssue,
-  NewPull,
-} from './github/double.js';
+export type { GitHubDouble, GitHubDoubleOptions, RecordedRequest, RequestMatch, CannedReply, NewIssue, NewPull } from './github/double.js';
 export type { DoubleIssue, DoublePull, DoubleComment } from './github/resources.js';
 export { loadGitHubOpenApi } from './github/openapi.js';
 export type { OpenApiContract, OpenApiLoadTimings } from './github/openapi.js';
@@ -44,7 +46,15 @@ export { createCertificates } from './certificates.js';
 export type { TestCertificates } from './certificates.js';
 export { createJwtKey, signJwt, startJwtIssuer } from './jwt.js';
 export type { JwtIssuer, JwtKey, TokenClaims } from './jwt.js';
-export { AGENT_CLI_PACKAGES, AGENT_CLI_NAMES, agentCli, agentClisDir, agentClisBinDir, ensureAgentClis, missingAgentClis } from './agent-clis.js';
+export {
+  AGENT_CLI_PACKAGES,
+  AGENT_CLI_NAMES,
+  agentCli,
+  agentClisDir,
+  agentClisBinDir,
+  ensureAgentClis,
+  missingAgentClis,
+} from './agent-clis.js';
 export type { AgentCliName, EnsureAgentClisOptions } from './agent-clis.js';
 export { REAL_AGENTS, DUMMY_KEYS, startRealAgentWorker } from './real-agents.js';
 export type { RealAgentProfile, RealAgentWorker, RealAgentWorkerOptions } from './real-agents.js';

@@ -101,9 +101,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   // Asynchronous, so that workers in the same process keep running while PostgreSQL restarts.
   const run = (tool: string, args: string[], allowFailure = false) =>
     new Promise<void>((resolve, reject) => {
-      const [command, argv] = account
-        ? ['runuser', ['-u', account.name, '--', join(bin, tool), ...args]]
-        : [join(bin, tool), args];
+      const [command, argv] = account ? ['runuser', ['-u', account.name, '--', join(bin, tool), ...args]] : [join(bin, tool), args];
       execFile(command, argv, { cwd: root, timeout: 120_000 }, (error, stdout, stderr) => {
         if (!error || allowFailure) return resolve();
         const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-3000) : '';

@@ -90,7 +90,10 @@ export const REAL_AGENTS: Record<AgentCliName, RealAgentProfile> = {
     wireModels: ['gemini-2.5-flash', 'gemini-2.5-pro'],
     prepare: (home, server) => {
       mkdirSync(join(home, '.gemini'), { recursive: true });
-      writeFileSync(join(home, '.gemini', 'settings.json'), `${JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }, null, 2)}\n`);
+      writeFileSync(
+        join(home, '.gemini', 'settings.json'),
+        `${JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }, null, 2)}\n`,
+      );
       // No folder trust here: the adapter must make the worktree usable by itself.
       return { GOOGLE_GEMINI_BASE_URL: server.url, GEMINI_API_KEY: DUMMY_KEYS.gemini };
     },
@@ -154,7 +157,11 @@ export interface RealAgentWorkerOptions {
  * Installs (once) and finds the CLI, writes its configuration into a fresh HOME, writes an aidp.yml
  * and starts `aidp temporal worker` with that HOME and the CLI first on PATH; resolves once it polls.
  */
-export async function startRealAgentWorker(cli: AgentCliName, server: ModelServer, options: RealAgentWorkerOptions = {}): Promise<RealAgentWorker> {
+export async function startRealAgentWorker(
+  cli: AgentCliName,
+  server: ModelServer,
+  options: RealAgentWorkerOptions = {},
+): Promise<RealAgentWorker> {
   const profile = REAL_AGENTS[cli];
   const bin = await agentCli(cli);
   const dir = mkdtempSync(join(tmpdir(), `aidp-real-${cli}-`));

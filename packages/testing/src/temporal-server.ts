@@ -57,7 +57,10 @@ function runs(path: string, args: string[]): boolean {
 }
 
 function binariesIn(dir: string): { server: string; sqlTool: string } | undefined {
-  for (const [server, sqlTool] of [['server', 'sql'], ['temporal-server', 'temporal-sql-tool']] as const) {
+  for (const [server, sqlTool] of [
+    ['server', 'sql'],
+    ['temporal-server', 'temporal-sql-tool'],
+  ] as const) {
     const found = { server: join(dir, server), sqlTool: join(dir, sqlTool) };
     if (runs(found.server, ['--version']) && runs(found.sqlTool, ['--help'])) return found;
   }
@@ -164,7 +167,18 @@ const execFileAsync = (file: string, args: string[]) =>
 
 /** Creates a database and brings its schema to the newest version the tool embeds. */
 async function createDatabase(sqlTool: string, postgres: PostgresServer, database: string, schema: string): Promise<void> {
-  const common = ['--plugin', 'postgres12', '--endpoint', postgres.host, '--port', String(postgres.port), '--user', postgres.user, '--database', database];
+  const common = [
+    '--plugin',
+    'postgres12',
+    '--endpoint',
+    postgres.host,
+    '--port',
+    String(postgres.port),
+    '--user',
+    postgres.user,
+    '--database',
+    database,
+  ];
   await execFileAsync(sqlTool, [...common, 'create-database']);
   await execFileAsync(sqlTool, [...common, 'setup-schema', '--version', '0.0']);
   await execFileAsync(sqlTool, [...common, 'update-schema', '--schema-name', schema]);
@@ -276,7 +290,9 @@ export async function startTemporalServer(options: StartTemporalServerOptions): 
       failoverVersionIncrement: 10,
       masterClusterName: 'active',
       currentClusterName: 'active',
-      clusterInformation: { active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `${host}:${frontendPort}` } },
+      clusterInformation: {
+        active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `${host}:${frontendPort}` },
+      },
     },
     dcRedirectionPolicy: { policy: 'noop' },
     archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } },
@@ -326,7 +342,10 @@ export async function startTemporalServer(options: StartTemporalServerOptions): 
   const waitReady = async () => {
     const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
     const check = async () => {
-      if (!alive()) throw new TemporalServerError(`the Temporal server exited (code ${child?.exitCode}, ${child?.signalCode ?? 'no signal'}):\n${tail}`);
+      if (!alive())
+        throw new TemporalServerError(
+          `the Temporal server exited (code ${child?.exitCode}, ${child?.signalCode ?? 'no signal'}):\n${tail}`,
+        );
       if (Date.now() > deadline) throw new TemporalServerError(`the Temporal server did not become ready in time:\n${tail}`);
       await new Promise((r) => setTimeout(r, 250));
     };
@@ -449,4 +468,3 @@ function listening(host: string, port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
-

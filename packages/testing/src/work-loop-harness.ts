@@ -67,7 +67,10 @@ export interface WorkLoopHarness {
   config: AidpConfig;
   client: Client;
   worker: Worker;
-  start(request: WorkLoopRequest, tweak?: (input: WorkLoopInput) => WorkLoopInput): Promise<WorkflowHandleWithFirstExecutionRunId<typeof WorkLoopWorkflow>>;
+  start(
+    request: WorkLoopRequest,
+    tweak?: (input: WorkLoopInput) => WorkLoopInput,
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof WorkLoopWorkflow>>;
   /** Runs `fn` while the worker polls, then shuts the worker down. */
   run<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -80,10 +80,7 @@ export class DevServerExitedError extends Error {
     /** The errors the server printed last, one per line; empty when it printed none. */
     readonly errors: string,
   ) {
-    super(
-      `the Temporal dev server exited (${signal ? `signal ${signal}` : `code ${code}`})` +
-        (errors ? `: ${errors}` : ''),
-    );
+    super(`the Temporal dev server exited (${signal ? `signal ${signal}` : `code ${code}`})` + (errors ? `: ${errors}` : ''));
   }
 }
 
@@ -218,8 +215,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (namespace !== 'default') args.push('--namespace', namespace);
   // Updates are used by later features; turning them on here keeps dev and production alike.
   args.push(
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
   );
 
   const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -246,7 +245,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       if (exit !== undefined) {
         // Its own words when it logged an error (a port taken after our check, say), else its output.
         const said = exit.errors || tail.trim().split('\n').slice(-20).join('\n');
-        throw new DevServerStartError(`temporal server start-dev exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}: ${said}`);
+        throw new DevServerStartError(
+          `temporal server start-dev exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}: ${said}`,
+        );
       }
       if (Date.now() > deadline) {
         await stopProcess(child, exited);
@@ -260,7 +261,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   return {
     address,
-    uiUrl: uiPort === undefined ? undefined : `http://${ip === '0.0.0.0' ? '127.0.0.1' : address.slice(0, address.lastIndexOf(':'))}:${uiPort}`,
+    uiUrl:
+      uiPort === undefined ? undefined : `http://${ip === '0.0.0.0' ? '127.0.0.1' : address.slice(0, address.lastIndexOf(':'))}:${uiPort}`,
     namespace,
     pid: child.pid ?? -1,
     exited,

@@ -16,10 +16,5 @@ export { startDevServer, freePort, isPortFree, devServerErrors, DevServerStartEr
 export type { DevServerOptions, DevServer, DevServerStartReason } from './dev-server.js';
 export { probeListener, describeListener, listeningProcess, isLocalHost, localAddresses } from './listener.js';
 export type { Listener, ListeningProcess, ProbeListenerOptions } from './listener.js';
-export {
-  resolveTemporalCli,
-  temporalCliCacheDir,
-  TemporalCliNotFoundError,
-  TEMPORAL_CLI_VERSION,
-} from './temporal-cli.js';
+export { resolveTemporalCli, temporalCliCacheDir, TemporalCliNotFoundError, TEMPORAL_CLI_VERSION } from './temporal-cli.js';
 export type { TemporalCliLocation, ResolveTemporalCliOptions } from './temporal-cli.js';

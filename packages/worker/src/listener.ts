@@ -117,7 +117,10 @@ function classify(bytes: Buffer): Listener {
   const text = bytes.toString('latin1');
   if (/^HTTP\/\d/.test(text)) {
     const [statusLine = '', ...headers] = text.split('\r\n');
-    const server = headers.find((line) => /^server:/i.test(line))?.slice('server:'.length).trim();
+    const server = headers
+      .find((line) => /^server:/i.test(line))
+      ?.slice('server:'.length)
+      .trim();
     return { kind: 'http', statusLine: statusLine.trim(), ...(server ? { server } : {}) };
   }
   // An HTTP/2 frame header: 3 bytes of length, then the type; servers open with SETTINGS (4) and
@@ -125,7 +128,10 @@ function classify(bytes: Buffer): Listener {
   if (bytes.length >= 9 && (bytes[3] === 0x04 || bytes[3] === 0x07)) return { kind: 'http2' };
   // A TLS record: handshake (22) or alert (21), version 3.x.
   if (bytes.length >= 3 && (bytes[0] === 0x15 || bytes[0] === 0x16) && bytes[1] === 0x03) return { kind: 'tls' };
-  const greeting = text.replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 60);
+  const greeting = text
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .trim()
+    .slice(0, 60);
   return { kind: 'other', greeting };
 }
 
@@ -202,7 +208,9 @@ export function listeningProcess(port: number, host = '127.0.0.1'): ListeningPro
 
 function commandOf(pid: string): string {
   try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((arg) => arg !== '');
     const command = argv.map((arg, i) => (i === 0 ? arg.slice(arg.lastIndexOf('/') + 1) : arg)).join(' ');
     if (command) return command.length > 80 ? `${command.slice(0, 79)}…` : command;
   } catch {

@@ -161,7 +161,13 @@ function prettyLine(time: Date, level: LogLevel, message: string, fields: Record
 }
 
 function isPlainError(value: unknown): value is { name: string; message: string; stack?: string } {
-  return typeof value === 'object' && value !== null && 'name' in value && 'message' in value && typeof (value as { name: unknown }).name === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'name' in value &&
+    'message' in value &&
+    typeof (value as { name: unknown }).name === 'string'
+  );
 }
 
 function prettyValue(value: unknown): string {

@@ -59,10 +59,7 @@ export interface InstallAidpRuntimeOptions {
  * When the metrics address is taken it fails with {@link MetricsAddressInUseError}, or, with
  * `ifMetricsAddressInUse: 'skip'` (the zero-setup dev command), runs without metrics.
  */
-export async function installAidpRuntime(
-  config: AidpConfig,
-  options: InstallAidpRuntimeOptions = {},
-): Promise<AidpRuntime> {
+export async function installAidpRuntime(config: AidpConfig, options: InstallAidpRuntimeOptions = {}): Promise<AidpRuntime> {
   const logger = options.logger ?? createAidpLogger({ level: config.logging.level, format: config.logging.format });
   let metricsAddress: string | null = config.metrics.enabled ? config.metrics.prometheus : null;
   if (metricsAddress) {

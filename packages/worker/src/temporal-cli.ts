@@ -74,8 +74,7 @@ export async function resolveTemporalCli(options: ResolveTemporalCliOptions = {}
   if (runs(cached)) return { path: cached, origin: 'cache' };
 
   const installHint =
-    'Install the Temporal CLI (https://docs.temporal.io/cli) and put it on PATH, or set ' +
-    'AIDP_TEMPORAL_CLI to its path';
+    'Install the Temporal CLI (https://docs.temporal.io/cli) and put it on PATH, or set ' + 'AIDP_TEMPORAL_CLI to its path';
   if (options.build === false) {
     throw new TemporalCliNotFoundError(`No temporal CLI found. ${installHint}.`);
   }

@@ -136,6 +136,9 @@ export async function mergeChildren(run: FixForwardRun, children: ChildSummary[]
   run.apply((s) => sideWorkDone(s, { cost: merged.cost }, nowIso()));
   if (merged.conflict) {
     onConflict(merged.conflict.files);
-    run.fail('NeedsHuman', `merging ${merged.conflict.branch} into ${ws.branch} conflicts in ${merged.conflict.files.join(', ')}; the agent could not resolve it`);
+    run.fail(
+      'NeedsHuman',
+      `merging ${merged.conflict.branch} into ${ws.branch} conflicts in ${merged.conflict.files.join(', ')}; the agent could not resolve it`,
+    );
   }
 }

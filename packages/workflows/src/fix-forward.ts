@@ -134,7 +134,10 @@ export class FixForwardRun {
       startToCloseTimeout: settings.activities.startToCloseTimeout,
       scheduleToCloseTimeout: settings.activities.scheduleToCloseTimeout,
       heartbeatTimeout: settings.activities.heartbeatTimeout,
-      retry: { ...activityRetryPolicy(retry), nonRetryableErrorTypes: [ACTIVITY_FAILURES.AgentNotFound, ACTIVITY_FAILURES.AgentAuthFailed] },
+      retry: {
+        ...activityRetryPolicy(retry),
+        nonRetryableErrorTypes: [ACTIVITY_FAILURES.AgentNotFound, ACTIVITY_FAILURES.AgentAuthFailed],
+      },
     };
     this.checksTimeoutMs = settings.checks.reduce((sum, c) => sum + c.timeoutMs, 0) + ACTIVITY_SLACK_MS;
     this.agentTimeoutMs = settings.agent.timeoutMs + ACTIVITY_SLACK_MS;
@@ -181,7 +184,8 @@ export class FixForwardRun {
   registerHandlers(): void {
     // The workflow `log` is not called again on replay, so each event is logged once.
     setHandler(pauseSignal, () => {
-      if (!this.state.paused) log.info('pause requested: the run holds at the next safe point', { iteration: this.state.iteration, phase: this.state.phase });
+      if (!this.state.paused)
+        log.info('pause requested: the run holds at the next safe point', { iteration: this.state.iteration, phase: this.state.phase });
       this.apply((s) => pauseRequested(s, nowIso()));
       this.forward(pauseSignal);
     });
@@ -195,7 +199,10 @@ export class FixForwardRun {
       if (!this.forward(injectInstructionSignal, String(text))) this.apply((s) => instructionQueued(s, String(text), nowIso()));
       else this.touch();
       // Instructions are prompt text: logged by count, never by content.
-      log.info('instruction queued for the next agent run', { pending: this.state.pendingInstructions.length, forwardedToChildren: this.runningChildren.size });
+      log.info('instruction queued for the next agent run', {
+        pending: this.state.pendingInstructions.length,
+        forwardedToChildren: this.runningChildren.size,
+      });
     });
     setHandler(escalateModelSignal, () => {
       this.escalate('signal');
@@ -211,7 +218,9 @@ export class FixForwardRun {
   private forward<Args extends unknown[]>(signal: SignalDefinition<Args>, ...args: Args): boolean {
     if (this.runningChildren.size === 0) return false;
     for (const [id, child] of this.runningChildren) {
-      child.signal(signal, ...args).catch((err: unknown) => log.warn('could not forward a signal to a child', { child: id, signal: signal.name, error: String(err) }));
+      child
+        .signal(signal, ...args)
+        .catch((err: unknown) => log.warn('could not forward a signal to a child', { child: id, signal: signal.name, error: String(err) }));
     }
     return true;
   }
@@ -254,7 +263,9 @@ export class FixForwardRun {
   /** Ends the run as failed: a non-retryable failure whose type names the reason. */
   fail(type: RunFailureType, message: string): never {
     this.setPhase('failed');
-    const kind = { WorkLoopWorkflow: 'work loop', IssueToPrWorkflow: 'issue run', SubIssueWorkflow: 'sub-issue run' }[this.identity.workflowType];
+    const kind = { WorkLoopWorkflow: 'work loop', IssueToPrWorkflow: 'issue run', SubIssueWorkflow: 'sub-issue run' }[
+      this.identity.workflowType
+    ];
     log.warn(`${kind} failed`, { reason: type, iterations: totalIterations(this.state), costUsd: this.state.cost.usd });
     throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [this.partialResult()] });
   }
@@ -291,7 +302,12 @@ export class FixForwardRun {
     }
   }
 
-  async prepare(request: { projectDir: string; branch: string; mode: WorkspaceMode; startPoint?: string }): Promise<PrepareWorkspaceResult> {
+  async prepare(request: {
+    projectDir: string;
+    branch: string;
+    mode: WorkspaceMode;
+    startPoint?: string;
+  }): Promise<PrepareWorkspaceResult> {
     await this.safePoint();
     const workspace = await this.guard(() =>
       this.quick.prepareWorkspace({
@@ -303,7 +319,11 @@ export class FixForwardRun {
       }),
     );
     if (workspace.continuedFrom) {
-      log.info('continuing the branch of an earlier run', { branch: request.branch, continuedFrom: workspace.continuedFrom, baseCommit: workspace.baseCommit });
+      log.info('continuing the branch of an earlier run', {
+        branch: request.branch,
+        continuedFrom: workspace.continuedFrom,
+        baseCommit: workspace.baseCommit,
+      });
     }
     this.apply((s) => workspacePrepared(s, workspace, nowIso()));
     return workspace;
@@ -327,7 +347,12 @@ export class FixForwardRun {
     const ws = this.state.workspace!;
     if (this.settings.checks.length === 0) return this.state.lastResults;
     await this.safePoint();
-    const results = await this.runChecks({ workspace: ws.workspace, runDir: ws.runDir, iteration: this.state.iteration, checks: this.settings.checks });
+    const results = await this.runChecks({
+      workspace: ws.workspace,
+      runDir: ws.runDir,
+      iteration: this.state.iteration,
+      checks: this.settings.checks,
+    });
     this.apply((s) => checksRan(s, results, nowIso()));
     if (!results.passing) {
       const diagnosis = await this.quick.diagnoseFailure({ iteration: this.state.iteration, results });
@@ -364,7 +389,10 @@ export class FixForwardRun {
    * stops it with a failure. Before each iteration it may continue-as-new through `continueAsNew`,
    * which the workflow implements with its own input (it never returns).
    */
-  async loop(task: LoopTask, options: { mode: WorkspaceMode; continueAsNew: (state: WorkLoopCarriedState) => Promise<never> }): Promise<void> {
+  async loop(
+    task: LoopTask,
+    options: { mode: WorkspaceMode; continueAsNew: (state: WorkLoopCarriedState) => Promise<never> },
+  ): Promise<void> {
     const budget = this.settings.budget;
     for (;;) {
       const state = this.state;
@@ -390,12 +418,18 @@ export class FixForwardRun {
           nowMs: nowMs(),
           runStartMs: current.runStartTime.getTime(),
           runTimeoutMs: current.runTimeoutMs,
-          reserveMs: Math.max(this.agentTimeoutMs, this.checksTimeoutMs) + (this.settings.continueAsNew?.runTimeoutMarginMs ?? DEFAULT_RUN_MARGIN_MS),
+          reserveMs:
+            Math.max(this.agentTimeoutMs, this.checksTimeoutMs) +
+            (this.settings.continueAsNew?.runTimeoutMarginMs ?? DEFAULT_RUN_MARGIN_MS),
         })
       ) {
         // Let running signal handlers finish so nothing they changed is lost, then carry everything.
         await condition(allHandlersFinished);
-        log.info('continuing as new', { iteration: this.state.iteration, historyLength: current.historyLength, generation: this.state.generation });
+        log.info('continuing as new', {
+          iteration: this.state.iteration,
+          historyLength: current.historyLength,
+          generation: this.state.generation,
+        });
         await options.continueAsNew(this.snapshot());
       }
 
@@ -417,7 +451,9 @@ export class FixForwardRun {
       exitCode: agentRun.exitCode,
       timedOut: agentRun.timedOut,
       changedFiles: agentRun.changedFiles.length,
-      ...(agentRun.ok && this.settings.checks.length > 0 ? { passing: lastResults?.passing ?? false, failedChecks: failedRequiredChecks(lastResults) } : {}),
+      ...(agentRun.ok && this.settings.checks.length > 0
+        ? { passing: lastResults?.passing ?? false, failedChecks: failedRequiredChecks(lastResults) }
+        : {}),
       goalReached: done,
       costUsd: cost.usd,
     });
@@ -511,7 +547,12 @@ export class FixForwardRun {
     const ws = this.state.workspace!;
     this.setPhase('test');
     await this.safePoint();
-    const results = await this.runChecks({ workspace: ws.workspace, runDir: ws.runDir, iteration: this.state.iteration, checks: this.settings.checks });
+    const results = await this.runChecks({
+      workspace: ws.workspace,
+      runDir: ws.runDir,
+      iteration: this.state.iteration,
+      checks: this.settings.checks,
+    });
     this.metrics.checkFailures.add(failedRequiredChecks(results).length);
     this.apply((s) => checksRan(s, results, nowIso()));
   }

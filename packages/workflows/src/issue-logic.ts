@@ -36,7 +36,8 @@ function renderSteps(steps: SubTask[], indent = ''): string[] {
 /** The loop's task for the whole issue: the fenced issue text and the plan. */
 export function issueTask(analysis: IssueAnalysis, plan: Plan | undefined): string {
   const lines = [analysis.task];
-  if (plan && plan.steps.length > 0) lines.push('', `Plan (${plan.source === 'agent' ? 'yours, from the planning step' : 'from the issue'}):`, ...renderSteps(plan.steps));
+  if (plan && plan.steps.length > 0)
+    lines.push('', `Plan (${plan.source === 'agent' ? 'yours, from the planning step' : 'from the issue'}):`, ...renderSteps(plan.steps));
   return lines.join('\n');
 }
 
@@ -81,7 +82,8 @@ export function pullRequestBody(s: PullRequestSummary): string {
   }
   if (s.children.length > 0) {
     lines.push('Built in parts, each on its own branch, then merged:', '');
-    for (const c of s.children) lines.push(`- ${c.subIssueId}. ${c.title} — ${c.outcome}, ${c.iterations} iteration(s), ${money(c.cost.usd)}`);
+    for (const c of s.children)
+      lines.push(`- ${c.subIssueId}. ${c.title} — ${c.outcome}, ${c.iterations} iteration(s), ${money(c.cost.usd)}`);
     lines.push('');
   }
   lines.push('## Checks', '');
@@ -107,7 +109,15 @@ export function pullRequestBody(s: PullRequestSummary): string {
 /** What a finished child tells its parent, for progress and the PR body. */
 export function childSummary(
   workflowId: string,
-  result: { subIssueId: string; title: string; branch: string; outcome: string; iterations: number; cost: CostSummary; finalChecks: TestResults | null },
+  result: {
+    subIssueId: string;
+    title: string;
+    branch: string;
+    outcome: string;
+    iterations: number;
+    cost: CostSummary;
+    finalChecks: TestResults | null;
+  },
 ): ChildSummary {
   return {
     workflowId,

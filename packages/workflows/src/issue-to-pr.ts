@@ -2,7 +2,14 @@
 // implementing (the fix-forward loop, or one SubIssueWorkflow per part) → testing → creating_pr →
 // completed. Runs in Temporal's sandbox like every workflow of this package.
 import { continueAsNew, upsertMemo, workflowInfo } from '@temporalio/workflow';
-import { type ChildSummary, type IssueAnalysis, type IssueToPrInput, type IssueToPrResult, type Plan, type PullRequestRef } from './contracts/index.js';
+import {
+  type ChildSummary,
+  type IssueAnalysis,
+  type IssueToPrInput,
+  type IssueToPrResult,
+  type Plan,
+  type PullRequestRef,
+} from './contracts/index.js';
 import { mergeChildren, runChildren } from './children.js';
 import { FixForwardRun, nowIso } from './fix-forward.js';
 import { issueBranch, issueTask, pullRequestBody, pullRequestTitle } from './issue-logic.js';
@@ -11,7 +18,11 @@ import { issueFound, pullRequestOpened, sideWorkDone, totalIterations } from './
 
 export async function IssueToPrWorkflow(input: IssueToPrInput): Promise<IssueToPrResult> {
   const repo = input.github.repo;
-  const run = new FixForwardRun(input.loop, { workflowType: 'IssueToPrWorkflow', subject: { kind: 'issue', repo, issueNumber: input.issueNumber } }, input.carried?.loop);
+  const run = new FixForwardRun(
+    input.loop,
+    { workflowType: 'IssueToPrWorkflow', subject: { kind: 'issue', repo, issueNumber: input.issueNumber } },
+    input.carried?.loop,
+  );
   let analysis: IssueAnalysis | undefined = input.carried?.analysis;
   let plan: Plan | undefined = input.carried?.plan;
   let children: ChildSummary[] = input.carried?.children ?? [];
@@ -53,17 +64,33 @@ export async function IssueToPrWorkflow(input: IssueToPrInput): Promise<IssueToP
       run.setPhase('analyzing');
       await run.safePoint();
       analysis = await run.guard(() =>
-        run.quick.analyzeIssue({ github: input.github, issueNumber: input.issueNumber, projectDir: input.projectDir, workflowId: workflowInfo().workflowId }),
+        run.quick.analyzeIssue({
+          github: input.github,
+          issueNumber: input.issueNumber,
+          projectDir: input.projectDir,
+          workflowId: workflowInfo().workflowId,
+        }),
       );
       run.apply((s) => issueFound(s, { title: analysis!.title, url: analysis!.url }, nowIso()));
 
       // ---- planning: the worktree on the issue's branch, and a plan ----
       run.setPhase('planning');
-      await run.prepare({ projectDir: input.projectDir, branch: issueBranch(input.issueNumber), mode: 'worktree', startPoint: baseBranch() ?? undefined });
+      await run.prepare({
+        projectDir: input.projectDir,
+        branch: issueBranch(input.issueNumber),
+        mode: 'worktree',
+        startPoint: baseBranch() ?? undefined,
+      });
       await run.safePoint();
       const { provider, model } = run.model();
       plan = await run.guard(() =>
-        run.agentic.createPlan({ workspace: run.state.workspace!.workspace, runDir: run.state.workspace!.runDir, analysis: analysis!, agent: { ...input.loop.agent, provider }, model }),
+        run.agentic.createPlan({
+          workspace: run.state.workspace!.workspace,
+          runDir: run.state.workspace!.runDir,
+          analysis: analysis!,
+          agent: { ...input.loop.agent, provider },
+          model,
+        }),
       );
       run.apply((s) => sideWorkDone(s, plan!, nowIso()));
 

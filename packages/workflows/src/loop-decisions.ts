@@ -149,7 +149,9 @@ export function shouldEscalateForNoProgress(tracker: NoProgress, limit: number |
  * The activities' retry policy as Temporal takes it: `maximumAttempts: 0` in the configuration means
  * unlimited, which Temporal spells by leaving the field out (it refuses 0).
  */
-export function activityRetryPolicy<R extends { maximumAttempts: number }>(retry: R): Omit<R, 'maximumAttempts'> & { maximumAttempts?: number } {
+export function activityRetryPolicy<R extends { maximumAttempts: number }>(
+  retry: R,
+): Omit<R, 'maximumAttempts'> & { maximumAttempts?: number } {
   const { maximumAttempts, ...rest } = retry;
   return maximumAttempts > 0 ? { ...rest, maximumAttempts } : rest;
 }

@@ -122,7 +122,9 @@ export function agentRan(
     cost: addCost(state.cost, run.cost),
     changedFiles: mergeChangedFiles(state.changedFiles, run.changedFiles),
     previousAgentRun: { iteration, ok: run.ok, exitCode: run.exitCode, timedOut: run.timedOut, summary: run.summary },
-    ...(run.sessionId ? { session: { id: run.sessionId, provider: policy.provider, ...(run.sessionTotals ? { totals: run.sessionTotals } : {}) } } : {}),
+    ...(run.sessionId
+      ? { session: { id: run.sessionId, provider: policy.provider, ...(run.sessionTotals ? { totals: run.sessionTotals } : {}) } }
+      : {}),
     ...(run.reportedModel ? { reportedModel: { tier: state.tier, model: run.reportedModel } } : {}),
     consecutiveFailures: run.ok ? 0 : state.consecutiveFailures + 1,
     updatedAt: now,
@@ -140,7 +142,12 @@ export function checksRan(state: RunState, results: TestResults, now: string): R
  * The failing checks were diagnosed. Iterations in a row without fewer failing required checks are
  * counted, and `escalateOnNoProgress` of them escalate.
  */
-export function diagnosed(state: RunState, diagnosis: Diagnosis, policy: { escalateOnNoProgress?: number; tierCount: number }, now: string): Transition {
+export function diagnosed(
+  state: RunState,
+  diagnosis: Diagnosis,
+  policy: { escalateOnNoProgress?: number; tierCount: number },
+  now: string,
+): Transition {
   const noProgress = trackProgress(state.noProgress, failedRequiredChecks(state.lastResults).length);
   const next: RunState = { ...state, diagnosis, noProgress, updatedAt: now };
   if (!shouldEscalateForNoProgress(noProgress, policy.escalateOnNoProgress)) return { state: next, escalation: null };
@@ -186,7 +193,12 @@ export function childFinished(
 ): RunState {
   return {
     ...state,
-    children: updateChild(state.children, workflowId, { state: 'completed', outcome: result.outcome, iterations: result.iterations, cost: result.cost }),
+    children: updateChild(state.children, workflowId, {
+      state: 'completed',
+      outcome: result.outcome,
+      iterations: result.iterations,
+      cost: result.cost,
+    }),
     childIterations: state.childIterations + result.iterations,
     cost: addCost(state.cost, result.cost),
     changedFiles: mergeChangedFiles(state.changedFiles, result.changedFiles),

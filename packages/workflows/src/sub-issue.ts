@@ -9,7 +9,11 @@ import { shouldDecompose, subIssueBranch, subIssueTask } from './issue-logic.js'
 import { totalIterations } from './run-state.js';
 
 export async function SubIssueWorkflow(input: SubIssueInput): Promise<SubIssueResult> {
-  const run = new FixForwardRun(input.loop, { workflowType: 'SubIssueWorkflow', subject: { kind: 'sub_issue', subIssueId: input.subIssueId } }, input.carried?.loop);
+  const run = new FixForwardRun(
+    input.loop,
+    { workflowType: 'SubIssueWorkflow', subject: { kind: 'sub_issue', subIssueId: input.subIssueId } },
+    input.carried?.loop,
+  );
   const branch = subIssueBranch(input.issue.issueNumber, input.subIssueId);
   let children: ChildSummary[] = input.carried?.children ?? [];
   const result = (outcome: SubIssueResult['outcome']): SubIssueResult => ({

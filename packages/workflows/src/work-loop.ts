@@ -6,7 +6,11 @@ import type { WorkLoopInput, WorkLoopResult } from './contracts/index.js';
 import { FixForwardRun } from './fix-forward.js';
 
 export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopResult> {
-  const run = new FixForwardRun(input, { workflowType: 'WorkLoopWorkflow', subject: { kind: 'step', stepName: input.stepName } }, input.carried);
+  const run = new FixForwardRun(
+    input,
+    { workflowType: 'WorkLoopWorkflow', subject: { kind: 'step', stepName: input.stepName } },
+    input.carried,
+  );
   const result = (outcome: WorkLoopResult['outcome']): WorkLoopResult => ({
     outcome,
     stepName: input.stepName,
@@ -26,7 +30,12 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
   return await run.phases(async () => {
     // ---- initializing: the workspace, and the checks before any change ----
     if (!run.state.workspace) {
-      log.info('work loop started', { stepName: input.stepName, maxIterations: input.maxIterations, checks: input.checks.length, model: run.model().model });
+      log.info('work loop started', {
+        stepName: input.stepName,
+        maxIterations: input.maxIterations,
+        checks: input.checks.length,
+        model: run.model().model,
+      });
       await run.prepare({
         projectDir: input.projectDir,
         branch: input.branch ?? `aidp/${input.stepName}`,
@@ -45,8 +54,12 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
     });
     run.setPhase('done');
     const outcome = run.state.changedFiles.length === 0 ? 'no_changes' : 'completed';
-    log.info('work loop finished', { outcome, iterations: run.state.iteration, costUsd: run.state.cost.usd, commits: run.state.commits.length });
+    log.info('work loop finished', {
+      outcome,
+      iterations: run.state.iteration,
+      costUsd: run.state.cost.usd,
+      commits: run.state.commits.length,
+    });
     return result(outcome);
   });
 }
-

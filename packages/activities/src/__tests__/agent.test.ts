@@ -32,7 +32,6 @@ async function agentInput(command: string[], overrides: Partial<RunAgentInput['a
   };
 }
 
-
 describe('runAgent', () => {
   it('logs the run through the activity logger: provider, model, exit code and duration, never the prompt', async () => {
     const entries: { level: string; message: string; meta: Record<string, unknown> }[] = [];
@@ -55,7 +54,14 @@ describe('runAgent', () => {
     });
     expect(entries.find((e) => e.message === 'agent finished')).toMatchObject({
       level: 'WARN',
-      meta: { ok: false, exitCode: 3, timedOut: false, durationMs: expect.any(Number), changedFiles: 1, logPath: expect.stringMatching(/agent\.log$/) },
+      meta: {
+        ok: false,
+        exitCode: 3,
+        timedOut: false,
+        durationMs: expect.any(Number),
+        changedFiles: 1,
+        logPath: expect.stringMatching(/agent\.log$/),
+      },
     });
     expect(JSON.stringify(entries)).not.toContain('PROMPT-TEXT-42');
     expect(JSON.stringify(entries)).not.toContain('--prompt-file');
@@ -126,7 +132,8 @@ describe('runAgent', () => {
 
   it('stores the output once, and keeps only its end past agent.max_output_bytes, saying how much was dropped', async () => {
     // 300 KB in small writes, then a result line at the very end; the cap is 64 KiB.
-    const script = "for (let i = 0; i < 3000; i++) process.stdout.write('x'.repeat(99) + '\\n'); process.stderr.write('cli note\\n'); console.log('AIDP_COST {\\\"usd\\\": 0.5}'); console.log('STATUS: COMPLETE');";
+    const script =
+      "for (let i = 0; i < 3000; i++) process.stdout.write('x'.repeat(99) + '\\n'); process.stderr.write('cli note\\n'); console.log('AIDP_COST {\\\"usd\\\": 0.5}'); console.log('STATUS: COMPLETE');";
     const input = await agentInput([process.execPath, '-e', script], { maxOutputBytes: 65_536 });
     const result = await runActivity(runAgent, input);
 
@@ -229,7 +236,13 @@ describe('runAgent through a built-in adapter', () => {
   }
 
   it("classifies a failure by the CLI's own messages, never by the model's prose on stdout", async () => {
-    const prose = { type: 'result', subtype: 'success', is_error: false, result: 'I fixed the rate limit handling and the Invalid API key message.', session_id: 's-1' };
+    const prose = {
+      type: 'result',
+      subtype: 'success',
+      is_error: false,
+      result: 'I fixed the rate limit handling and the Invalid API key message.',
+      session_id: 's-1',
+    };
     const result = await runFakeClaude(prose, '', 1);
     expect(result).toMatchObject({ ok: false, exitCode: 1, sessionId: 's-1' });
   });

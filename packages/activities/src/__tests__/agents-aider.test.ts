@@ -14,7 +14,8 @@ function context(overrides: Partial<AgentInvocationContext> = {}): AgentInvocati
 function expectedArgv(runDir: string, model?: string): string[] {
   return [
     'aider',
-    '--message-file', join(runDir, 'PROMPT.md'),
+    '--message-file',
+    join(runDir, 'PROMPT.md'),
     '--yes-always',
     '--no-auto-commits',
     '--no-dirty-commits',
@@ -26,8 +27,10 @@ function expectedArgv(runDir: string, model?: string): string[] {
     '--no-show-release-notes',
     '--no-analytics',
     '--no-detect-urls',
-    '--chat-history-file', join(runDir, 'aider.chat.history.md'),
-    '--input-history-file', join(runDir, 'aider.input.history'),
+    '--chat-history-file',
+    join(runDir, 'aider.chat.history.md'),
+    '--input-history-file',
+    join(runDir, 'aider.input.history'),
     ...(model ? ['--model', model] : []),
   ];
 }
@@ -119,21 +122,32 @@ describe('aider adapter: failures', () => {
   it('classifies a rejected key as auth', () => {
     expect(aiderAdapter.classifyFailure(1, fixture('auth-error.txt'), '')).toBe('auth');
     expect(
-      aiderAdapter.classifyFailure(1, 'litellm.AuthenticationError: AnthropicException - {"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}\n', ''),
+      aiderAdapter.classifyFailure(
+        1,
+        'litellm.AuthenticationError: AnthropicException - {"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}\n',
+        '',
+      ),
     ).toBe('auth');
   });
 
   it('classifies a rate limit and an overloaded provider as rate_limit', () => {
     expect(aiderAdapter.classifyFailure(1, fixture('rate-limit-retry.txt'), '')).toBe('rate_limit');
     expect(
-      aiderAdapter.classifyFailure(1, "litellm.InternalServerError: AnthropicException - Overloaded\nThe API provider's servers are down or overloaded.\n", ''),
+      aiderAdapter.classifyFailure(
+        1,
+        "litellm.InternalServerError: AnthropicException - Overloaded\nThe API provider's servers are down or overloaded.\n",
+        '',
+      ),
     ).toBe('rate_limit');
   });
 
   it('classifies other failures as transient', () => {
-    const timeout = 'litellm.Timeout: Connection timed out after 600.0 seconds.\nThe API provider timed out without returning a response. They may be down or overloaded.\n';
+    const timeout =
+      'litellm.Timeout: Connection timed out after 600.0 seconds.\nThe API provider timed out without returning a response. They may be down or overloaded.\n';
     expect(aiderAdapter.classifyFailure(1, timeout, '')).toBe('transient');
-    expect(aiderAdapter.classifyFailure(1, fixture('message-run.txt'), 'Traceback (most recent call last):\nKeyError: x\n')).toBe('transient');
+    expect(aiderAdapter.classifyFailure(1, fixture('message-run.txt'), 'Traceback (most recent call last):\nKeyError: x\n')).toBe(
+      'transient',
+    );
     expect(aiderAdapter.classifyFailure(null, '', '')).toBe('transient');
   });
 

@@ -24,7 +24,14 @@ describe('claude adapter: invocation', () => {
 
   it('passes the model, and leaves it to the CLI when it is empty or "default"', () => {
     expect(claudeAdapter.buildInvocation(context({ model: 'claude-sonnet-4-5' })).argv).toEqual([
-      'claude', '-p', '--output-format', 'json', '--permission-mode', 'acceptEdits', '--model', 'claude-sonnet-4-5',
+      'claude',
+      '-p',
+      '--output-format',
+      'json',
+      '--permission-mode',
+      'acceptEdits',
+      '--model',
+      'claude-sonnet-4-5',
     ]);
     expect(claudeAdapter.buildInvocation(context({ model: 'default' })).argv).not.toContain('--model');
     expect(claudeAdapter.buildInvocation(context({ model: '' })).argv).not.toContain('--model');
@@ -38,7 +45,11 @@ describe('claude adapter: invocation', () => {
   });
 
   it('names its executable, install command and credentials', () => {
-    expect(claudeAdapter).toMatchObject({ provider: 'claude', executable: 'claude', installHint: 'npm install -g @anthropic-ai/claude-code' });
+    expect(claudeAdapter).toMatchObject({
+      provider: 'claude',
+      executable: 'claude',
+      installHint: 'npm install -g @anthropic-ai/claude-code',
+    });
     expect(claudeAdapter.credentialEnv).toEqual(expect.arrayContaining(['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN']));
   });
 });
@@ -110,7 +121,14 @@ describe('claude adapter: failures', () => {
   });
 
   it.each([
-    ['a 429', result({ is_error: true, result: 'API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit"}}' })],
+    [
+      'a 429',
+      result({
+        is_error: true,
+        result:
+          'API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit"}}',
+      }),
+    ],
     ['repeated 529s', result({ is_error: true, result: 'API Error: Repeated 529 Overloaded errors' })],
     ['a usage limit', result({ is_error: true, result: 'Claude AI usage limit reached|1700000000' })],
     ['a low credit balance', result({ is_error: true, result: 'Your credit balance is too low' })],

@@ -78,7 +78,10 @@ describe('codex adapter: output', () => {
     ['plain text', 'Reading prompt from stdin...\nerror: unexpected argument found\n'],
     ['a truncated event', '{"type":"thread.started","thread_id":"0199'],
     ['JSON that is not an event', '[1,2]\n"text"\n42\nnull'],
-    ['events with fields of the wrong types', '{"type":"thread.started","thread_id":7}\n{"type":"turn.completed","usage":{"input_tokens":"many"}}\n{"type":"item.completed","item":{"type":"agent_message","text":null}}'],
+    [
+      'events with fields of the wrong types',
+      '{"type":"thread.started","thread_id":7}\n{"type":"turn.completed","usage":{"input_tokens":"many"}}\n{"type":"item.completed","item":{"type":"agent_message","text":null}}',
+    ],
   ])('gives an empty report for %s', (_, stdout) => {
     expect(codexAdapter.parseOutput(stdout, 'noise')).toEqual({});
   });
@@ -111,7 +114,9 @@ describe('codex adapter: failures', () => {
   });
 
   it('classifies other failures as transient, going by the failed turn rather than the reconnects before it', () => {
-    expect(codexAdapter.classifyFailure(1, failedRun('stream disconnected before completion: error sending request'), '')).toBe('transient');
+    expect(codexAdapter.classifyFailure(1, failedRun('stream disconnected before completion: error sending request'), '')).toBe(
+      'transient',
+    );
     const modelMissing = failedRun('unexpected status 404 Not Found: The model `gpt-9` does not exist', [
       'Reconnecting... 1/5 (unexpected status 429 Too Many Requests)',
     ]);
@@ -121,7 +126,10 @@ describe('codex adapter: failures', () => {
   });
 
   it('does not take the agent’s own words for an error', () => {
-    const stream = fixture('exec-json.jsonl').replace('Yep — there’s a `README.md` in the repository root.', 'I added a 401 handler and a rate limit.');
+    const stream = fixture('exec-json.jsonl').replace(
+      'Yep — there’s a `README.md` in the repository root.',
+      'I added a 401 handler and a rate limit.',
+    );
     expect(codexAdapter.classifyFailure(1, stream, '')).toBe('transient');
   });
 });

@@ -39,7 +39,9 @@ describe('copilot adapter: invocation', () => {
 
   it('passes only the Copilot-specific token and its own provider settings, never the GitHub tokens AIDP keeps to itself', () => {
     expect(copilotAdapter.provider).toBe('copilot');
-    expect(copilotAdapter.credentialEnv).toEqual(expect.arrayContaining(['COPILOT_GITHUB_TOKEN', 'COPILOT_PROVIDER_BASE_URL', 'COPILOT_PROVIDER_API_KEY']));
+    expect(copilotAdapter.credentialEnv).toEqual(
+      expect.arrayContaining(['COPILOT_GITHUB_TOKEN', 'COPILOT_PROVIDER_BASE_URL', 'COPILOT_PROVIDER_API_KEY']),
+    );
     for (const name of copilotAdapter.credentialEnv) expect(name).toMatch(/^COPILOT_/);
     expect(copilotAdapter.installHint).toContain('npm install -g @github/copilot');
   });
@@ -76,7 +78,9 @@ describe('copilot adapter: output', () => {
   it('turns malformed output into an empty report', () => {
     expect(copilotAdapter.parseOutput('', '')).toEqual({});
     expect(copilotAdapter.parseOutput('hello world\n{"type":"result",\n[null]\ntrue', '')).toEqual({});
-    expect(copilotAdapter.parseOutput('{"type":"assistant.message","data":null}\n{"type":"result","sessionId":5,"exitCode":"1"}', '')).toEqual({});
+    expect(
+      copilotAdapter.parseOutput('{"type":"assistant.message","data":null}\n{"type":"result","sessionId":5,"exitCode":"1"}', ''),
+    ).toEqual({});
   });
 });
 
@@ -93,7 +97,9 @@ describe('copilot adapter: failures', () => {
 
   it('a rate limit is rate_limit', () => {
     expect(copilotAdapter.classifyFailure(1, '', fixture('rate-limit.stderr.txt'))).toBe('rate_limit');
-    expect(copilotAdapter.classifyFailure(1, '', ' × Model call failed: {"message":"rate limit exceeded","code":"rate_limited"}')).toBe('rate_limit');
+    expect(copilotAdapter.classifyFailure(1, '', ' × Model call failed: {"message":"rate limit exceeded","code":"rate_limited"}')).toBe(
+      'rate_limit',
+    );
   });
 
   it('anything else is transient, and tool output inside the events never counts', () => {
@@ -101,7 +107,10 @@ describe('copilot adapter: failures', () => {
     expect(copilotAdapter.classifyFailure(null, '', '')).toBe('transient');
     const noisyTool = JSON.stringify({
       type: 'tool.execution_complete',
-      data: { success: true, result: { content: '429 rate limit; 401 Unauthorized; No authentication information found; command not found' } },
+      data: {
+        success: true,
+        result: { content: '429 rate limit; 401 Unauthorized; No authentication information found; command not found' },
+      },
     });
     expect(copilotAdapter.classifyFailure(1, noisyTool, noisyTool)).toBe('transient');
   });
@@ -127,7 +136,16 @@ describe('copilot adapter: a real process', () => {
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
     const seen = run.recorded;
-    expect(seen.argv).toEqual(['-p', PROMPT, '-s', '--output-format=json', '--allow-all-tools', '--no-ask-user', '--model=claude-haiku-4.5', '--resume=prev-session']);
+    expect(seen.argv).toEqual([
+      '-p',
+      PROMPT,
+      '-s',
+      '--output-format=json',
+      '--allow-all-tools',
+      '--no-ask-user',
+      '--model=claude-haiku-4.5',
+      '--resume=prev-session',
+    ]);
     expect(seen.stdin).toBe('');
     expect(seen.cwd).toBe(workspace);
     expect(seen.env).toContain('COPILOT_GITHUB_TOKEN');

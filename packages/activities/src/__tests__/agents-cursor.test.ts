@@ -23,7 +23,15 @@ describe('cursor adapter: invocation', () => {
 
   it('passes the model, and leaves it to the CLI when it is empty or "default"', () => {
     expect(cursorAdapter.buildInvocation(context({ model: 'sonnet-4' })).argv).toEqual([
-      'cursor-agent', '-p', '--output-format', 'stream-json', '--force', '--trust', '--model', 'sonnet-4', PROMPT,
+      'cursor-agent',
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--force',
+      '--trust',
+      '--model',
+      'sonnet-4',
+      PROMPT,
     ]);
     expect(cursorAdapter.buildInvocation(context({ model: 'default' })).argv).not.toContain('--model');
     expect(cursorAdapter.buildInvocation(context({ model: '' })).argv).not.toContain('--model');
@@ -43,7 +51,7 @@ describe('cursor adapter: invocation', () => {
 });
 
 describe('cursor adapter: output', () => {
-  it("reads the final message and session from the documented stream-json example", () => {
+  it('reads the final message and session from the documented stream-json example', () => {
     expect(cursorAdapter.parseOutput(fixture('stream-json.jsonl'), '')).toEqual({
       sessionId: 'c6b62c6f-7ead-4fd6-9922-e952131177ff',
       finalMessage: "I'll read the README.md fileBased on the README, I'll create a summaryDone! I've created the summary in summary.txt",

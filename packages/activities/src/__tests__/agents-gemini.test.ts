@@ -79,26 +79,56 @@ describe('gemini adapter: failures', () => {
   });
 
   it('classifies the documented auth exit code as auth, and a missing auth method as configuration', () => {
-    expect(geminiAdapter.classifyFailure(41, '', JSON.stringify({ error: { type: 'FatalAuthenticationError', message: 'Failed to login', code: 41 } }))).toBe('auth');
+    expect(
+      geminiAdapter.classifyFailure(
+        41,
+        '',
+        JSON.stringify({ error: { type: 'FatalAuthenticationError', message: 'Failed to login', code: 41 } }),
+      ),
+    ).toBe('auth');
     // Both end the run at once; a missing auth method is a setting to fix rather than a key.
     expect(geminiAdapter.classifyFailure(41, '', fixture('error-auth.json'))).toBe('config');
     expect(geminiAdapter.classifyFailure(1, '', fixture('error-auth.json'))).toBe('config');
     expect(
-      geminiAdapter.classifyFailure(1, '', 'Please set an Auth method in your ~/.gemini/settings.json or specify one of the following environment variables before running: GEMINI_API_KEY, GOOGLE_GENAI_USE_VERTEXAI, GOOGLE_GENAI_USE_GCA\n'),
+      geminiAdapter.classifyFailure(
+        1,
+        '',
+        'Please set an Auth method in your ~/.gemini/settings.json or specify one of the following environment variables before running: GEMINI_API_KEY, GOOGLE_GENAI_USE_VERTEXAI, GOOGLE_GENAI_USE_GCA\n',
+      ),
     ).toBe('config');
-    const invalidKey = JSON.stringify({ error: { type: 'ApiError', message: 'API key not valid. Please pass a valid API key.', code: 400 } });
+    const invalidKey = JSON.stringify({
+      error: { type: 'ApiError', message: 'API key not valid. Please pass a valid API key.', code: 400 },
+    });
     expect(geminiAdapter.classifyFailure(1, '', invalidKey)).toBe('auth');
   });
 
   it('classifies a 429 and an exhausted quota as rate_limit', () => {
     expect(geminiAdapter.classifyFailure(1, '', fixture('error-rate-limit.json'))).toBe('rate_limit');
-    const exhausted = JSON.stringify({ error: { type: 'Error', message: '[{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","message":"Quota exceeded for quota metric"}}]', code: 1 } });
+    const exhausted = JSON.stringify({
+      error: {
+        type: 'Error',
+        message: '[{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","message":"Quota exceeded for quota metric"}}]',
+        code: 1,
+      },
+    });
     expect(geminiAdapter.classifyFailure(1, '', exhausted)).toBe('rate_limit');
-    expect(geminiAdapter.classifyFailure(1, '', JSON.stringify({ error: { type: 'Error', message: 'The model is overloaded. Please try again later.' } }))).toBe('rate_limit');
+    expect(
+      geminiAdapter.classifyFailure(
+        1,
+        '',
+        JSON.stringify({ error: { type: 'Error', message: 'The model is overloaded. Please try again later.' } }),
+      ),
+    ).toBe('rate_limit');
   });
 
   it('classifies other failures as transient', () => {
-    expect(geminiAdapter.classifyFailure(53, '', JSON.stringify({ error: { type: 'FatalTurnLimitedError', message: 'Reached max session turns', code: 53 } }))).toBe('transient');
+    expect(
+      geminiAdapter.classifyFailure(
+        53,
+        '',
+        JSON.stringify({ error: { type: 'FatalTurnLimitedError', message: 'Reached max session turns', code: 53 } }),
+      ),
+    ).toBe('transient');
     expect(geminiAdapter.classifyFailure(null, '', '')).toBe('transient');
   });
 

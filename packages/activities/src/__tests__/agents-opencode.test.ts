@@ -23,7 +23,15 @@ describe('opencode adapter: invocation', () => {
 
   it('passes a provider/model, and leaves it to opencode when it is empty or "default"', () => {
     expect(opencodeAdapter.buildInvocation(context({ model: 'anthropic/claude-sonnet-4-20250514' })).argv).toEqual([
-      'opencode', 'run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--model', 'anthropic/claude-sonnet-4-20250514',
+      'opencode',
+      'run',
+      '--format',
+      'json',
+      '--print-logs',
+      '--log-level',
+      'ERROR',
+      '--model',
+      'anthropic/claude-sonnet-4-20250514',
     ]);
     expect(opencodeAdapter.buildInvocation(context({ model: 'default' })).argv).not.toContain('--model');
     expect(opencodeAdapter.buildInvocation(context({ model: '' })).argv).not.toContain('--model');
@@ -31,7 +39,17 @@ describe('opencode adapter: invocation', () => {
 
   it('continues the previous session by id', () => {
     const { argv, stdin } = opencodeAdapter.buildInvocation(context({ sessionId: 'ses_494719016ffe85dkDMj0FPRbHK' }));
-    expect(argv).toEqual(['opencode', 'run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--session', 'ses_494719016ffe85dkDMj0FPRbHK']);
+    expect(argv).toEqual([
+      'opencode',
+      'run',
+      '--format',
+      'json',
+      '--print-logs',
+      '--log-level',
+      'ERROR',
+      '--session',
+      'ses_494719016ffe85dkDMj0FPRbHK',
+    ]);
     expect(stdin).toBe(PROMPT);
     expect(opencodeAdapter.resumesSessions).toBe(true);
   });
@@ -61,11 +79,29 @@ describe('opencode adapter: output', () => {
     const events = [
       { type: 'step_start', sessionID: 'ses_A', part: { type: 'step-start' } },
       { type: 'text', sessionID: 'ses_A', part: { type: 'text', text: 'Reading the failure.' } },
-      { type: 'step_finish', sessionID: 'ses_A', part: { type: 'step-finish', reason: 'tool-calls', cost: 0.25, tokens: { input: 100, output: 10, reasoning: 5, cache: { read: 0, write: 0 } } } },
+      {
+        type: 'step_finish',
+        sessionID: 'ses_A',
+        part: {
+          type: 'step-finish',
+          reason: 'tool-calls',
+          cost: 0.25,
+          tokens: { input: 100, output: 10, reasoning: 5, cache: { read: 0, write: 0 } },
+        },
+      },
       { type: 'step_start', sessionID: 'ses_A', part: { type: 'step-start' } },
       { type: 'text', sessionID: 'ses_A', part: { type: 'text', text: 'Fixed the test.' } },
       { type: 'text', sessionID: 'ses_A', part: { type: 'text', text: 'STATUS: COMPLETE' } },
-      { type: 'step_finish', sessionID: 'ses_A', part: { type: 'step-finish', reason: 'stop', cost: 0.5, tokens: { input: 200, output: 20, reasoning: 7, cache: { read: 50, write: 0 } } } },
+      {
+        type: 'step_finish',
+        sessionID: 'ses_A',
+        part: {
+          type: 'step-finish',
+          reason: 'stop',
+          cost: 0.5,
+          tokens: { input: 200, output: 20, reasoning: 7, cache: { read: 50, write: 0 } },
+        },
+      },
     ];
     expect(opencodeAdapter.parseOutput(events.map((e) => JSON.stringify(e)).join('\n'), '')).toEqual({
       sessionId: 'ses_A',
@@ -114,7 +150,9 @@ describe('opencode adapter: failures', () => {
     });
     expect(opencodeAdapter.classifyFailure(1, api401, '')).toBe('auth');
     // How the CLI's error formatter words a provider that could not start.
-    expect(opencodeAdapter.classifyFailure(1, '', 'Error: Failed to initialize provider "anthropic". Check credentials and configuration.')).toBe('auth');
+    expect(
+      opencodeAdapter.classifyFailure(1, '', 'Error: Failed to initialize provider "anthropic". Check credentials and configuration.'),
+    ).toBe('auth');
   });
 
   it('a 429 is rate_limit', () => {
@@ -128,7 +166,11 @@ describe('opencode adapter: failures', () => {
     const noisyTool = JSON.stringify({
       type: 'tool_use',
       sessionID: 'ses_A',
-      part: { type: 'tool', tool: 'bash', state: { status: 'completed', output: '429 rate limit; 401 Unauthorized; authentication failed; command not found' } },
+      part: {
+        type: 'tool',
+        tool: 'bash',
+        state: { status: 'completed', output: '429 rate limit; 401 Unauthorized; authentication failed; command not found' },
+      },
     });
     expect(opencodeAdapter.classifyFailure(1, noisyTool, noisyTool)).toBe('transient');
   });
@@ -139,7 +181,9 @@ describe('opencode adapter: a real process', () => {
 
   it('spawns the executable found first on PATH with the built argv and stdin, and parses what it prints', () => {
     const workspace = tempDir('aidp-opencode-ws-');
-    const invocation = opencodeAdapter.buildInvocation(context({ model: 'anthropic/claude-sonnet-4-20250514', sessionId: 'ses_prev', workspace }));
+    const invocation = opencodeAdapter.buildInvocation(
+      context({ model: 'anthropic/claude-sonnet-4-20250514', sessionId: 'ses_prev', workspace }),
+    );
     // Given the adapter, the fake's environment goes through agentEnvironment as in runAgent, which is
     // what must keep the forge tokens below from reaching it.
     const run = runFakeCli({
@@ -154,7 +198,18 @@ describe('opencode adapter: a real process', () => {
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
     const seen = run.recorded;
-    expect(seen.argv).toEqual(['run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--model', 'anthropic/claude-sonnet-4-20250514', '--session', 'ses_prev']);
+    expect(seen.argv).toEqual([
+      'run',
+      '--format',
+      'json',
+      '--print-logs',
+      '--log-level',
+      'ERROR',
+      '--model',
+      'anthropic/claude-sonnet-4-20250514',
+      '--session',
+      'ses_prev',
+    ]);
     expect(seen.stdin).toBe(PROMPT);
     expect(seen.cwd).toBe(workspace);
     expect(seen.env).toContain('ANTHROPIC_API_KEY');

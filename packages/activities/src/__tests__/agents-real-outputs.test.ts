@@ -63,22 +63,28 @@ describe('real CLI outputs: a resumed session', () => {
     // Run 2 of a session escalated from claude-haiku-4-5 to the alias `opus`, which the CLI resolved.
     const report = claudeAdapter.parseOutput(readFixture('claude', 'real-escalated-run-2.json'), '', 'opus');
     expect(report.model).toBe('claude-opus-5-5');
-    expect(claudeAdapter.parseOutput(readFixture('claude', 'real-escalated-run-2.json'), '', 'claude-haiku-4-5').model).toBe('claude-haiku-4-5');
+    expect(claudeAdapter.parseOutput(readFixture('claude', 'real-escalated-run-2.json'), '', 'claude-haiku-4-5').model).toBe(
+      'claude-haiku-4-5',
+    );
   });
 
   it('a run whose session was not the one resumed counts all it reports', () => {
     const report = claudeAdapter.parseOutput(readFixture('claude', 'real-resumed-run-2.json'), '');
     const previous = { usd: 0.01026, inputTokens: 3600, outputTokens: 180 };
-    expect(perRunFigures(report, { reportsSessionTotals: true, resumedSession: 'another-session', previousTotals: previous }).cost).toEqual({
-      usd: 0.02052,
-      inputTokens: 7200,
-      outputTokens: 360,
-    });
+    expect(perRunFigures(report, { reportsSessionTotals: true, resumedSession: 'another-session', previousTotals: previous }).cost).toEqual(
+      {
+        usd: 0.02052,
+        inputTokens: 7200,
+        outputTokens: 360,
+      },
+    );
   });
 
   it('a failed run that reports nothing keeps the session totals for the next run', () => {
     const previous = { usd: 0.01026, inputTokens: 3600, outputTokens: 180 };
-    expect(perRunFigures({ sessionId: 's', isError: true }, { reportsSessionTotals: true, resumedSession: 's', previousTotals: previous })).toEqual({
+    expect(
+      perRunFigures({ sessionId: 's', isError: true }, { reportsSessionTotals: true, resumedSession: 's', previousTotals: previous }),
+    ).toEqual({
       cost: { usd: 0, inputTokens: 0, outputTokens: 0 },
       sessionTotals: previous,
     });
@@ -91,7 +97,14 @@ const FAILURES: { cli: string; case: string; stdout?: string; stderr?: string; e
   { cli: 'claude', case: '429 rate limit', stdout: 'real-rate-limit-429.json', exitCode: 1, expected: 'rate_limit' },
   { cli: 'claude', case: '529 overloaded', stdout: 'real-overloaded-529.json', exitCode: 1, expected: 'rate_limit' },
   { cli: 'claude', case: 'a stream cut', stdout: 'real-stream-cut.json', exitCode: 1, expected: 'transient' },
-  { cli: 'claude', case: 'an unknown model', stdout: 'real-unknown-model.json', stderr: 'real-unknown-model.stderr', exitCode: 1, expected: 'config' },
+  {
+    cli: 'claude',
+    case: 'an unknown model',
+    stdout: 'real-unknown-model.json',
+    stderr: 'real-unknown-model.stderr',
+    exitCode: 1,
+    expected: 'config',
+  },
   { cli: 'codex', case: '401 invalid key', stdout: 'real-auth-401.jsonl', exitCode: 1, expected: 'auth' },
   { cli: 'codex', case: '429 rate limit', stdout: 'real-rate-limit-429.jsonl', exitCode: 1, expected: 'rate_limit' },
   { cli: 'codex', case: '503 at capacity', stdout: 'real-overloaded-503.jsonl', exitCode: 1, expected: 'rate_limit' },
@@ -105,7 +118,14 @@ const FAILURES: { cli: string; case: string; stdout?: string; stderr?: string; e
   { cli: 'opencode', case: '401 invalid key', stdout: 'real-auth-401.jsonl', exitCode: 1, expected: 'auth' },
   { cli: 'opencode', case: '429 rate limit', stdout: 'real-rate-limit-429.jsonl', exitCode: 1, expected: 'rate_limit' },
   { cli: 'opencode', case: 'a stream cut', stdout: 'real-stream-cut.jsonl', exitCode: 1, expected: 'transient' },
-  { cli: 'opencode', case: 'an unknown model', stdout: 'real-unknown-model.jsonl', stderr: 'real-unknown-model.stderr', exitCode: 1, expected: 'config' },
+  {
+    cli: 'opencode',
+    case: 'an unknown model',
+    stdout: 'real-unknown-model.jsonl',
+    stderr: 'real-unknown-model.stderr',
+    exitCode: 1,
+    expected: 'config',
+  },
   { cli: 'copilot', case: '401 invalid key', stdout: 'real-auth-401.jsonl', exitCode: 1, expected: 'auth' },
   { cli: 'copilot', case: '429 rate limit', stdout: 'real-rate-limit-429.jsonl', exitCode: 1, expected: 'rate_limit' },
   { cli: 'copilot', case: '503 overloaded', stdout: 'real-overloaded-503.jsonl', exitCode: 1, expected: 'rate_limit' },

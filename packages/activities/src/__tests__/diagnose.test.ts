@@ -244,8 +244,7 @@ const SAMPLES: Sample[] = [
           line: 11,
           column: 38,
           test: 'cart > applyDiscount > takes ten percent off',
-          message:
-            'AssertionError: expected +0 to be 90 // Object.is equality\n- Expected\n+ Received\n- 90\n+ 0',
+          message: 'AssertionError: expected +0 to be 90 // Object.is equality\n- Expected\n+ Received\n- 90\n+ 0',
         },
       ],
       [
@@ -300,8 +299,7 @@ const SAMPLES: Sample[] = [
   {
     file: 'pytest.txt',
     source: 'pytest 7.2.1, Python 3.11.2',
-    reads:
-      'node ids (nested classes, parametrised), the innermost project frame (not the standard library) and the E lines',
+    reads: 'node ids (nested classes, parametrised), the innermost project frame (not the standard library) and the E lines',
     check: 'test',
     runners: ['pytest'],
     failures: [
@@ -381,10 +379,7 @@ const SAMPLES: Sample[] = [
     runners: ['go'],
     failures: [
       ['build', { check: 'test', file: 'util/util_test.go', line: 12, column: 5, message: 'undefined: Triple' }],
-      [
-        'build',
-        { check: 'test', file: 'util/util_test.go', line: 15, column: 6, message: 'declared and not used: unused' },
-      ],
+      ['build', { check: 'test', file: 'util/util_test.go', line: 15, column: 6, message: 'declared and not used: unused' }],
       ...GO_TESTS,
     ],
   },
@@ -519,9 +514,7 @@ const SAMPLES: Sample[] = [
     reads: 'a Python traceback, at its innermost frame',
     check: 'migrate',
     runners: ['generic'],
-    failures: [
-      ['error', { check: 'migrate', file: '/home/dev/project/migrate.py', line: 11, message: "KeyError: 'version'" }],
-    ],
+    failures: [['error', { check: 'migrate', file: '/home/dev/project/migrate.py', line: 11, message: "KeyError: 'version'" }]],
   },
   {
     file: 'generic-npm.txt',
@@ -534,8 +527,7 @@ const SAMPLES: Sample[] = [
         'output',
         {
           check: 'build',
-          message:
-            'npm error Missing script: "build"\nnpm error To see a list of scripts, run:\nnpm error   npm run',
+          message: 'npm error Missing script: "build"\nnpm error To see a list of scripts, run:\nnpm error   npm run',
         },
       ],
     ],
@@ -584,10 +576,7 @@ describe('parseFailures', () => {
 
   describe('generic fallback', () => {
     it('takes the end of long unknown output, within the message limit', () => {
-      const lines = Array.from(
-        { length: 50 },
-        (_, i) => `step ${i + 1} of 50: doing something rather verbose`,
-      );
+      const lines = Array.from({ length: 50 }, (_, i) => `step ${i + 1} of 50: doing something rather verbose`);
       const [only, ...rest] = parseFailures('custom', `${lines.join('\n')}\n\nsomething broke\n---\n`);
       expect(rest).toEqual([]);
       expect(only?.file).toBeUndefined();
@@ -605,11 +594,9 @@ describe('parseFailures', () => {
 
   describe('ANSI and line endings', () => {
     it('stripAnsi removes colour, hyperlink and cursor sequences', () => {
-      expect(
-        stripAnsi(
-          '\u001b[1m\u001b[31mred\u001b[39m\u001b[22m \u001b]8;;https://x.test\u0007link\u001b]8;;\u0007\u001b[2K',
-        ),
-      ).toBe('red link');
+      expect(stripAnsi('\u001b[1m\u001b[31mred\u001b[39m\u001b[22m \u001b]8;;https://x.test\u0007link\u001b]8;;\u0007\u001b[2K')).toBe(
+        'red link',
+      );
       expect(stripAnsi(fixture('tsc-pretty.txt'))).not.toContain('\u001b');
     });
 
@@ -627,16 +614,7 @@ describe('parseFailures', () => {
     const chained = `${fixture('tsc.txt')}\n${fixture('eslint.txt')}`;
     const result = parseCheckOutput('ci', chained);
     expect(result.runners).toEqual(['tsc', 'eslint']);
-    expect(result.failures.map((f) => f.kind)).toEqual([
-      'type',
-      'type',
-      'type',
-      'type',
-      'lint',
-      'lint',
-      'lint',
-      'lint',
-    ]);
+    expect(result.failures.map((f) => f.kind)).toEqual(['type', 'type', 'type', 'type', 'lint', 'lint', 'lint', 'lint']);
   });
 });
 
@@ -671,21 +649,14 @@ describe('diagnose', () => {
   }
 
   it('collects the failures of each failed check and summarises them', () => {
-    const d = run(
-      3,
-      check('test', fixture('jest.txt')),
-      check('lint', fixture('eslint.txt')),
-      check('build', '', { passed: true }),
-    );
+    const d = run(3, check('test', fixture('jest.txt')), check('lint', fixture('eslint.txt')), check('build', '', { passed: true }));
     expect(d.iteration).toBe(3);
     expect(d.failedChecks).toEqual(['test', 'lint']);
     expect(d.failures).toHaveLength(8);
     expect(d.failures.slice(0, 4).every((f) => f.check === 'test')).toBe(true);
     expect(d.failures.slice(4).every((f) => f.check === 'lint')).toBe(true);
     expect(d.omitted).toBe(0);
-    expect(d.summary).toBe(
-      '2 checks failed (test, lint): 3 failing tests, 1 test file that could not run, 4 lint errors',
-    );
+    expect(d.summary).toBe('2 checks failed (test, lint): 3 failing tests, 1 test file that could not run, 4 lint errors');
   });
 
   it('lists optional checks after required ones, whatever the configured order', () => {
@@ -701,9 +672,7 @@ describe('diagnose', () => {
       ...Array<string>(4).fill('test'),
       ...Array<string>(4).fill('format'),
     ]);
-    expect(d.summary).toBe(
-      '3 checks failed (typecheck, test; optional: format): 4 failing tests, 4 type errors, 4 lint errors',
-    );
+    expect(d.summary).toBe('3 checks failed (typecheck, test; optional: format): 4 failing tests, 4 type errors, 4 lint errors');
   });
 
   it('puts failures with a file before those without', () => {
@@ -716,9 +685,7 @@ describe('diagnose', () => {
       ['typecheck', 'src/user.ts'],
       ['build', undefined],
     ]);
-    expect(d.summary).toBe(
-      '2 checks failed (build, typecheck): 4 type errors; no recognisable failures in build (see the output)',
-    );
+    expect(d.summary).toBe('2 checks failed (build, typecheck): 4 type errors; no recognisable failures in build (see the output)');
   });
 
   it(`caps the list at ${MAX_FAILURES}, counts the rest in omitted, and keeps every failed check in the list`, () => {
@@ -732,9 +699,7 @@ describe('diagnose', () => {
     expect(d.omitted).toBe(40 + 4 - MAX_FAILURES);
     expect(d.failures.slice(0, 29).every((f) => f.check === 'typecheck')).toBe(true);
     expect(d.failures[29]).toMatchObject({ check: 'lint', file: '/home/dev/project/src/app.js', line: 4 });
-    expect(d.summary).toBe(
-      '2 checks failed (typecheck; optional: lint): 40 type errors, 4 lint errors; showing 30 of 44',
-    );
+    expect(d.summary).toBe('2 checks failed (typecheck; optional: lint): 40 type errors, 4 lint errors; showing 30 of 44');
   });
 
   it('lists a failure reported by two checks once', () => {
@@ -745,10 +710,7 @@ describe('diagnose', () => {
   });
 
   it('says when a check timed out', () => {
-    const d = run(
-      5,
-      check('test', fixture('vitest.txt'), { timedOut: true, exitCode: null, durationMs: 600_000 }),
-    );
+    const d = run(5, check('test', fixture('vitest.txt'), { timedOut: true, exitCode: null, durationMs: 600_000 }));
     expect(d.failures).toHaveLength(4);
     expect(d.failures[3]).toEqual({
       check: 'test',

@@ -2,7 +2,17 @@ import type { ApplicationFailure } from '@temporalio/common';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AIDP_COMMENT_MARKER, deterministicPlan, resolveGitHubToken, extractJson, gitAuthEnvironment, parseIssueBody, renderIssueForAgent, toActivityError, validateAgentPlan } from '@aidp/activities';
+import {
+  AIDP_COMMENT_MARKER,
+  deterministicPlan,
+  resolveGitHubToken,
+  extractJson,
+  gitAuthEnvironment,
+  parseIssueBody,
+  renderIssueForAgent,
+  toActivityError,
+  validateAgentPlan,
+} from '@aidp/activities';
 import type { IssueAnalysis } from '@aidp/workflows/contracts';
 
 describe('reading an issue body', () => {
@@ -28,7 +38,14 @@ describe('reading an issue body', () => {
     const parsed = parseIssueBody(body);
     expect(parsed.acceptanceCriteria).toEqual(['add(2, 3) returns 5', 'double still works']);
     expect(parsed.subTasks).toEqual([
-      { title: 'Parser', detail: 'read the format', subTasks: [{ title: 'tokens', detail: '' }, { title: 'errors', detail: '' }] },
+      {
+        title: 'Parser',
+        detail: 'read the format',
+        subTasks: [
+          { title: 'tokens', detail: '' },
+          { title: 'errors', detail: '' },
+        ],
+      },
       { title: 'Writer', detail: 'write it back' },
     ]);
   });
@@ -61,7 +78,7 @@ describe('the issue as the agent sees it', () => {
     expect(text).toMatch(/not as\s+instructions to you/);
   });
 
-  it('keeps people\'s comments, drops bots\' and AIDP\'s own, and lists the criteria', () => {
+  it("keeps people's comments, drops bots' and AIDP's own, and lists the criteria", () => {
     expect(text).toContain('@carol: me too');
     expect(text).not.toContain('automated triage');
     expect(text).not.toContain(AIDP_COMMENT_MARKER);
@@ -69,7 +86,14 @@ describe('the issue as the agent sees it', () => {
   });
 
   it('stays bounded however long the issue is', () => {
-    const long = renderIssueForAgent({ ...issue, body: 'x'.repeat(100_000), comments: Array.from({ length: 50 }, (_, i) => ({ body: 'y'.repeat(5_000), user: `u${i}`, isBot: false })) }, { acceptanceCriteria: [] });
+    const long = renderIssueForAgent(
+      {
+        ...issue,
+        body: 'x'.repeat(100_000),
+        comments: Array.from({ length: 50 }, (_, i) => ({ body: 'y'.repeat(5_000), user: `u${i}`, isBot: false })),
+      },
+      { acceptanceCriteria: [] },
+    );
     expect(long.length).toBeLessThan(13_000);
   });
 });
@@ -83,17 +107,28 @@ describe('the plan', () => {
     labels: [],
     defaultBranch: 'main',
     acceptanceCriteria: ['it works'],
-    subTasks: [{ title: 'a', detail: '' }, { title: 'b', detail: '' }],
+    subTasks: [
+      { title: 'a', detail: '' },
+      { title: 'b', detail: '' },
+    ],
     recommendDecomposition: true,
     task: '…',
     issueFile: '/tmp/issue.md',
   };
 
   it('reads the last JSON block of the answer and validates it', () => {
-    const answer = 'First:\n```json\n{"steps": []}\n```\nFinal:\n```json\n{"steps": [{"title": "Do it"}], "decompose": true, "subTasks": [{"title": "x"}, {"title": "y", "detail": "z"}]}\n```';
+    const answer =
+      'First:\n```json\n{"steps": []}\n```\nFinal:\n```json\n{"steps": [{"title": "Do it"}], "decompose": true, "subTasks": [{"title": "x"}, {"title": "y", "detail": "z"}]}\n```';
     const checked = validateAgentPlan(extractJson(answer));
     expect(checked).toEqual({
-      plan: { steps: [{ title: 'Do it', detail: '' }], decompose: true, subTasks: [{ title: 'x', detail: '' }, { title: 'y', detail: 'z' }] },
+      plan: {
+        steps: [{ title: 'Do it', detail: '' }],
+        decompose: true,
+        subTasks: [
+          { title: 'x', detail: '' },
+          { title: 'y', detail: 'z' },
+        ],
+      },
     });
   });
 
@@ -102,17 +137,29 @@ describe('the plan', () => {
     expect(validateAgentPlan({ steps: [] })).toMatchObject({ error: expect.stringContaining('steps') });
     expect(validateAgentPlan({ steps: [{ title: 42 }] })).toMatchObject({ error: expect.stringContaining('steps.0.title') });
     // decompose with fewer than two parts is no decomposition.
-    expect(validateAgentPlan({ steps: [{ title: 's' }], decompose: true, subTasks: [{ title: 'only' }] })).toMatchObject({ plan: { decompose: false } });
+    expect(validateAgentPlan({ steps: [{ title: 's' }], decompose: true, subTasks: [{ title: 'only' }] })).toMatchObject({
+      plan: { decompose: false },
+    });
   });
 
-  it('falls back to the criteria as steps and the issue\'s own parts', () => {
-    expect(deterministicPlan(analysis)).toEqual({ steps: [{ title: 'it works', detail: '' }], decompose: true, subTasks: analysis.subTasks });
-    expect(deterministicPlan({ ...analysis, acceptanceCriteria: [], recommendDecomposition: false }).steps).toEqual([{ title: 'Resolve issue #3: Two parts', detail: '' }]);
+  it("falls back to the criteria as steps and the issue's own parts", () => {
+    expect(deterministicPlan(analysis)).toEqual({
+      steps: [{ title: 'it works', detail: '' }],
+      decompose: true,
+      subTasks: analysis.subTasks,
+    });
+    expect(deterministicPlan({ ...analysis, acceptanceCriteria: [], recommendDecomposition: false }).steps).toEqual([
+      { title: 'Resolve issue #3: Two parts', detail: '' },
+    ]);
   });
 });
 
 describe('GitHub errors', () => {
-  const http = (status: number, message: string, headers: Record<string, string> = {}) => ({ status, message, response: { headers, data: { message } } });
+  const http = (status: number, message: string, headers: Record<string, string> = {}) => ({
+    status,
+    message,
+    response: { headers, data: { message } },
+  });
 
   it('fail at once, saying what is wrong, for refused tokens and missing issues', () => {
     const notFound = toActivityError(http(404, 'Not Found'), 'issue #123', 'acme/widgets') as ApplicationFailure;
@@ -125,8 +172,13 @@ describe('GitHub errors', () => {
     expect([denied.type, denied.nonRetryable]).toEqual(['GitHubAuthFailed', true]);
   });
 
-  it('are retried, after GitHub\'s own delay, for rate limits and server errors', () => {
-    const limited = toActivityError(http(403, 'API rate limit exceeded', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1030' }), 'issue #1', 'acme/widgets', 1_000_000) as ApplicationFailure;
+  it("are retried, after GitHub's own delay, for rate limits and server errors", () => {
+    const limited = toActivityError(
+      http(403, 'API rate limit exceeded', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1030' }),
+      'issue #1',
+      'acme/widgets',
+      1_000_000,
+    ) as ApplicationFailure;
     expect([limited.type, limited.nonRetryable]).toEqual(['GitHubRateLimited', false]);
     expect(limited.nextRetryDelay).toBe('30s');
     const after = toActivityError(http(429, 'slow down', { 'retry-after': '7' }), 'x', 'acme/widgets') as ApplicationFailure;
@@ -140,7 +192,9 @@ describe('pushing with the token', () => {
   it('gives git the token in its environment for https remotes only, never in the URL', () => {
     const env = gitAuthEnvironment('https://github.com/acme/widgets.git', 'ghp_secret', {});
     expect(env.GIT_CONFIG_KEY_0).toBe('http.extraHeader');
-    expect(Buffer.from(env.GIT_CONFIG_VALUE_0!.replace('Authorization: basic ', ''), 'base64').toString()).toBe('x-access-token:ghp_secret');
+    expect(Buffer.from(env.GIT_CONFIG_VALUE_0!.replace('Authorization: basic ', ''), 'base64').toString()).toBe(
+      'x-access-token:ghp_secret',
+    );
     expect(env.GIT_TERMINAL_PROMPT).toBe('0');
     expect(gitAuthEnvironment('git@github.com:acme/widgets.git', 'ghp_secret', {}).GIT_CONFIG_COUNT).toBeUndefined();
   });
@@ -156,7 +210,7 @@ describe('the GitHub token', () => {
     await expect(resolveGitHubToken('MY_TOKEN', { PATH: '/nonexistent' })).rejects.toMatchObject({
       type: 'GitHubTokenMissing',
       nonRetryable: true,
-      message: expect.stringContaining('set MY_TOKEN in the worker\'s environment'),
+      message: expect.stringContaining("set MY_TOKEN in the worker's environment"),
     });
   });
 });

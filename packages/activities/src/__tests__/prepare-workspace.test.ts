@@ -79,10 +79,15 @@ describe('runChecks', () => {
     expect(slow!.outputTail).toContain('timed out');
 
     writeFileSync(join(project.dir, 'src', 'math.js'), FIXED_MATH);
-    const fixed = await runActivity(runChecks, { workspace: project.dir, runDir, iteration: 2, checks: [
-      { name: 'test', command: FIXTURE_TEST_COMMAND, required: true, timeoutMs: 30_000 },
-      { name: 'style', command: 'exit 1', required: false, timeoutMs: 30_000 },
-    ] });
+    const fixed = await runActivity(runChecks, {
+      workspace: project.dir,
+      runDir,
+      iteration: 2,
+      checks: [
+        { name: 'test', command: FIXTURE_TEST_COMMAND, required: true, timeoutMs: 30_000 },
+        { name: 'style', command: 'exit 1', required: false, timeoutMs: 30_000 },
+      ],
+    });
     // An optional check never blocks completion.
     expect(fixed.passing).toBe(true);
   });
@@ -110,7 +115,16 @@ describe('recordCheckpoint', () => {
     const project = createFixtureProject();
     const ws = await prepareWorkspace({ projectDir: project.dir, workflowId: 'wf-c', branch: 'aidp/c', mode: 'worktree' });
     writeFileSync(join(ws.workspace, 'src', 'math.js'), FIXED_MATH);
-    const input = { workspace: ws.workspace, runDir: ws.runDir, workflowId: 'wf-c', iteration: 5, mode: 'worktree' as const, summary: 'iteration 5', passing: false, reason: 'interval' as const };
+    const input = {
+      workspace: ws.workspace,
+      runDir: ws.runDir,
+      workflowId: 'wf-c',
+      iteration: 5,
+      mode: 'worktree' as const,
+      summary: 'iteration 5',
+      passing: false,
+      reason: 'interval' as const,
+    };
     const first = await recordCheckpoint(input);
     const retry = await recordCheckpoint(input);
     expect(retry).toEqual(first);
@@ -126,7 +140,16 @@ describe('recordCheckpoint', () => {
     const project = createFixtureProject();
     const head = project.git('rev-parse', 'HEAD');
     writeFileSync(join(project.dir, 'src', 'math.js'), FIXED_MATH);
-    const result = await recordCheckpoint({ workspace: project.dir, runDir: join(project.dir, '.aidp', 'runs', 'ip'), workflowId: 'ip', iteration: 1, mode: 'in-place', summary: 's', passing: true, reason: 'final' });
+    const result = await recordCheckpoint({
+      workspace: project.dir,
+      runDir: join(project.dir, '.aidp', 'runs', 'ip'),
+      workflowId: 'ip',
+      iteration: 1,
+      mode: 'in-place',
+      summary: 's',
+      passing: true,
+      reason: 'final',
+    });
     expect(result.commit).toBeNull();
     expect(project.git('rev-parse', 'HEAD')).toBe(head);
   });

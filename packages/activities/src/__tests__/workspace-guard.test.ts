@@ -25,7 +25,11 @@ const BREAKAGES: { name: string; breakIt: (ws: string) => void; lost: RegExp | n
   { name: 'switches branch', breakIt: (ws) => sh(ws, 'git checkout -q -b agent-branch'), lost: /switched to branch agent-branch/ },
   { name: 'detaches HEAD', breakIt: (ws) => sh(ws, 'git checkout -q --detach'), lost: /detached HEAD/ },
   { name: 'deletes the worktree', breakIt: (ws) => rmSync(ws, { recursive: true, force: true }), lost: /was deleted/ },
-  { name: 'corrupts the index', breakIt: (ws) => sh(ws, 'printf garbage > "$(git rev-parse --git-path index)"'), lost: /damaged git index/ },
+  {
+    name: 'corrupts the index',
+    breakIt: (ws) => sh(ws, 'printf garbage > "$(git rev-parse --git-path index)"'),
+    lost: /damaged git index/,
+  },
   // The run's own branch moved: the run goes on there; only the run's branch is ever committed to.
   {
     name: 'resets its branch to another commit',
@@ -43,42 +47,49 @@ describe('a worktree an agent broke', () => {
     ['a clean', false],
     ['a dirty', true],
   ])('with %s user checkout', (_label, dirty) => {
-    it.each(BREAKAGES)('when the agent $name, the checkpoint commits nothing outside the run and the user repository is untouched', async ({ breakIt, lost }) => {
-      const project = createFixtureProject();
-      if (dirty) dirtyCheckout(project.dir);
-      const ws = await prepared(project);
-      const before = repositoryState(project.dir);
+    it.each(BREAKAGES)(
+      'when the agent $name, the checkpoint commits nothing outside the run and the user repository is untouched',
+      async ({ breakIt, lost }) => {
+        const project = createFixtureProject();
+        if (dirty) dirtyCheckout(project.dir);
+        const ws = await prepared(project);
+        const before = repositoryState(project.dir);
 
-      if (existsSync(ws.workspace)) writeFileSync(join(ws.workspace, 'src', 'math.js'), FIXED_MATH);
-      breakIt(ws.workspace);
-      if (existsSync(ws.workspace)) {
-        mkdirSync(join(ws.workspace, 'src'), { recursive: true });
-        writeFileSync(join(ws.workspace, 'src', 'math.js'), FIXED_MATH);
-      }
-      const checkpoint = runActivity(recordCheckpoint, {
-        workspace: ws.workspace,
-        runDir: ws.runDir,
-        workflowId: 'wf-guard',
-        iteration: 1,
-        mode: 'worktree' as const,
-        summary: 'done',
-        passing: true,
-        reason: 'final' as const,
-      });
+        if (existsSync(ws.workspace)) writeFileSync(join(ws.workspace, 'src', 'math.js'), FIXED_MATH);
+        breakIt(ws.workspace);
+        if (existsSync(ws.workspace)) {
+          mkdirSync(join(ws.workspace, 'src'), { recursive: true });
+          writeFileSync(join(ws.workspace, 'src', 'math.js'), FIXED_MATH);
+        }
+        const checkpoint = runActivity(recordCheckpoint, {
+          workspace: ws.workspace,
+          runDir: ws.runDir,
+          workflowId: 'wf-guard',
+          iteration: 1,
+          mode: 'worktree' as const,
+          summary: 'done',
+          passing: true,
+          reason: 'final' as const,
+        });
 
-      if (lost) {
-        await expect(checkpoint).rejects.toMatchObject({ type: 'WorkspaceLost', nonRetryable: true, message: expect.stringMatching(lost) });
-        await expect(checkpoint).rejects.toMatchObject({ message: expect.stringContaining(ws.workspace) });
-      } else {
-        const { commit } = await checkpoint;
-        expect(project.git('rev-parse', 'aidp/step')).toBe(commit);
-        expect(project.git('show', 'aidp/step:src/math.js')).toBe(FIXED_MATH.trim());
-      }
-      // A branch the agent made itself is the agent's doing, not AIDP's; every ref the user had is as it was.
-      const after = repositoryState(project.dir);
-      delete after['ref refs/heads/agent-branch'];
-      expect(after).toEqual(before);
-    });
+        if (lost) {
+          await expect(checkpoint).rejects.toMatchObject({
+            type: 'WorkspaceLost',
+            nonRetryable: true,
+            message: expect.stringMatching(lost),
+          });
+          await expect(checkpoint).rejects.toMatchObject({ message: expect.stringContaining(ws.workspace) });
+        } else {
+          const { commit } = await checkpoint;
+          expect(project.git('rev-parse', 'aidp/step')).toBe(commit);
+          expect(project.git('show', 'aidp/step:src/math.js')).toBe(FIXED_MATH.trim());
+        }
+        // A branch the agent made itself is the agent's doing, not AIDP's; every ref the user had is as it was.
+        const after = repositoryState(project.dir);
+        delete after['ref refs/heads/agent-branch'];
+        expect(after).toEqual(before);
+      },
+    );
   });
 
   it('is refused for merges as well: nothing is merged into a branch the agent switched to', async () => {
@@ -87,9 +98,11 @@ describe('a worktree an agent broke', () => {
     const ws = await prepared(project, 'wf-merge');
     sh(ws.workspace, 'git checkout -q -b elsewhere');
     const before = repositoryState(project.dir);
-    await expect(runActivity(mergeBranches, { workspace: ws.workspace, runDir: ws.runDir, branches: ['aidp/part'] })).rejects.toMatchObject({
-      type: 'WorkspaceLost',
-    });
+    await expect(runActivity(mergeBranches, { workspace: ws.workspace, runDir: ws.runDir, branches: ['aidp/part'] })).rejects.toMatchObject(
+      {
+        type: 'WorkspaceLost',
+      },
+    );
     expect(repositoryState(project.dir)).toEqual(before);
   });
 });
@@ -112,15 +125,19 @@ describe('prepareWorkspace and earlier runs', () => {
 
   it('refuses, without retrying, a branch the user has checked out', async () => {
     const project = createFixtureProject();
-    await expect(runActivity(prepareWorkspace, { projectDir: project.dir, workflowId: 'wf-main', branch: 'main', mode: 'worktree' as const })).rejects.toMatchObject({
+    await expect(
+      runActivity(prepareWorkspace, { projectDir: project.dir, workflowId: 'wf-main', branch: 'main', mode: 'worktree' as const }),
+    ).rejects.toMatchObject({
       nonRetryable: true,
-      message: expect.stringContaining('outside AIDP\'s worktrees'),
+      message: expect.stringContaining("outside AIDP's worktrees"),
     });
   });
 
-  it('fails a branch name git refuses without retrying, with git\'s own reason', async () => {
+  it("fails a branch name git refuses without retrying, with git's own reason", async () => {
     const project = createFixtureProject();
-    await expect(runActivity(prepareWorkspace, { projectDir: project.dir, workflowId: 'wf-bad', branch: 'aidp/x..y', mode: 'worktree' as const })).rejects.toMatchObject({
+    await expect(
+      runActivity(prepareWorkspace, { projectDir: project.dir, workflowId: 'wf-bad', branch: 'aidp/x..y', mode: 'worktree' as const }),
+    ).rejects.toMatchObject({
       type: 'WorkspaceSetupFailed',
       nonRetryable: true,
       message: expect.stringContaining('not a valid branch name'),

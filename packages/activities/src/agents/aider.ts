@@ -31,7 +31,8 @@ const USAGE_LINE = new RegExp(
 const SESSION_COST = /Cost: \$(\d+(?:\.\d+)?) message, \$(\d+(?:\.\d+)?) session\./g;
 
 /** What aider and litellm print when a call to the provider failed. */
-const PROVIDER_ERROR = /litellm\.\w+Error|The API provider(?: is not able to authenticate you| has rate limited you|'s servers are down or overloaded| timed out)/;
+const PROVIDER_ERROR =
+  /litellm\.\w+Error|The API provider(?: is not able to authenticate you| has rate limited you|'s servers are down or overloaded| timed out)/;
 const AUTH = /AuthenticationError|not able to authenticate you|invalid x-api-key|incorrect api key|invalid api key|api key not valid/i;
 // Not a bare "overloaded": aider's timeout sentence says the provider "may be down or overloaded".
 const RATE_LIMIT = /RateLimitError|rate limited you|\b429\b|quota|servers are down or overloaded|overloaded_error|ServiceUnavailableError/i;
@@ -54,14 +55,7 @@ export const aiderAdapter: AgentAdapter = {
   provider: 'aider',
   executable: 'aider',
   installHint: 'python -m pip install aider-install && aider-install',
-  credentialEnv: [
-    'OPENAI_API_KEY',
-    'OPENAI_API_BASE',
-    'ANTHROPIC_API_KEY',
-    'GEMINI_API_KEY',
-    'OPENROUTER_API_KEY',
-    'DEEPSEEK_API_KEY',
-  ],
+  credentialEnv: ['OPENAI_API_KEY', 'OPENAI_API_BASE', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'OPENROUTER_API_KEY', 'DEEPSEEK_API_KEY'],
   resumesSessions: false,
   // Its session cost line is cumulative within one aider process, which is one run.
   reportsSessionTotals: false,

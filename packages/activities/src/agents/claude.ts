@@ -41,7 +41,8 @@ interface ClaudeResult {
 }
 
 const AUTH = /invalid api key|please run \/login|not logged in|authentication_error|oauth token (?:has )?expired|API Error: 40[13]\b/i;
-const RATE_LIMIT = /rate[_ ]limit|API Error: (?:429|529)\b|\(429\)|overloaded|usage limit|hit your (?:\w+ )?limit|quota|credit balance is too low/i;
+const RATE_LIMIT =
+  /rate[_ ]limit|API Error: (?:429|529)\b|\(429\)|overloaded|usage limit|hit your (?:\w+ )?limit|quota|credit balance is too low/i;
 const CONFIG = /issue with the selected model|unrecognized_model|model: .{0,80}not[_ ]found|not_found_error/i;
 
 function parseObject(text: string): ClaudeResult | undefined {
@@ -165,7 +166,8 @@ export const claudeAdapter: AgentAdapter = {
   },
 
   // "No conversation found with session ID: <id>" (on stderr, exit 1).
-  sessionMissing: (stdout: string, stderr: string) => /No conversation found with session ID/i.test(`${stderr}\n${findResult(stdout) ? '' : stdout}`),
+  sessionMissing: (stdout: string, stderr: string) =>
+    /No conversation found with session ID/i.test(`${stderr}\n${findResult(stdout) ? '' : stdout}`),
 
   classifyFailure(exitCode: number | null, stdout: string, stderr: string): AgentFailureClass {
     if (exitCode === 127 || /\bclaude: (?:command )?not found/.test(stderr)) return 'not_installed';

@@ -26,11 +26,11 @@
 import { readJsonLines } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
 
-
 // Messages the CLI prints, as its users report them: "Error: No authentication information found.",
 // "Sorry, you've hit a rate limit that restricts the number of Copilot model requests…",
 // `Model call failed: {"message":"rate limit exceeded","code":"rate_limited"}`.
-const AUTH = /no authentication information|not authenticated|authenticat(e|ion) (failed|required)|\/login|invalid.{0,20}token|token.{0,40}(invalid|expired)|unauthori[sz]ed|\b401\b/i;
+const AUTH =
+  /no authentication information|not authenticated|authenticat(e|ion) (failed|required)|\/login|invalid.{0,20}token|token.{0,40}(invalid|expired)|unauthori[sz]ed|\b401\b/i;
 const RATE_LIMIT = /rate.?limit|quota|too many requests|\b429\b|overloaded|\b50[23]\b|\b529\b/i;
 const CONFIG = /not found on provider|\(HTTP 404\)|model .{0,60}(?:not found|not available|not supported)/i;
 

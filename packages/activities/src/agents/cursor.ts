@@ -15,7 +15,6 @@
 import { type JsonEvent, readJsonLines } from './output.js';
 import type { AgentAdapter, AgentFailureClass, AgentInvocation, AgentInvocationContext, AgentReport } from './types.js';
 
-
 /** The text of an `assistant` event's message. */
 function messageText(message: unknown): string {
   const content = (message as { content?: unknown } | undefined)?.content;
@@ -34,7 +33,8 @@ function isErrorResult(event: JsonEvent): boolean {
 
 // Messages the CLI prints, seen in its users' reports: "Authentication required. Please run 'agent
 // login' first", "Not logged in", "Error: You've hit your usage limit".
-const AUTH = /authentication required|not authenticated|not logged in|\[unauthenticated\]|agent login|invalid api key|unauthori[sz]ed|\b401\b/i;
+const AUTH =
+  /authentication required|not authenticated|not logged in|\[unauthenticated\]|agent login|invalid api key|unauthori[sz]ed|\b401\b/i;
 const RATE_LIMIT = /rate.?limit|usage limit|quota|too many requests|\b429\b/i;
 
 export const cursorAdapter: AgentAdapter = {
@@ -79,7 +79,9 @@ export const cursorAdapter: AgentAdapter = {
     // Only the CLI's own messages count, never the tool output inside the events: a test run that
     // prints "429" must not read as a rate limit.
     const out = readJsonLines(stdout);
-    const errors = out.events.filter((e) => e.type === 'result' && isErrorResult(e)).map((e) => (typeof e.result === 'string' ? e.result : ''));
+    const errors = out.events
+      .filter((e) => e.type === 'result' && isErrorResult(e))
+      .map((e) => (typeof e.result === 'string' ? e.result : ''));
     const text = [...readJsonLines(stderr).other, ...out.other, ...errors].join('\n');
     if (exitCode === 127 || /command not found/i.test(text)) return 'not_installed';
     if (AUTH.test(text)) return 'auth';

@@ -94,7 +94,9 @@ function tokens(output: GeminiOutput): Pick<AgentReport, 'inputTokens' | 'output
 function mainModel(output: GeminiOutput): string | undefined {
   const models = output.stats?.models;
   if (!models || typeof models !== 'object') return undefined;
-  const entries = Object.entries(models).filter(([, m]) => asNumber(m?.tokens?.prompt) !== undefined || asNumber(m?.tokens?.candidates) !== undefined);
+  const entries = Object.entries(models).filter(
+    ([, m]) => asNumber(m?.tokens?.prompt) !== undefined || asNumber(m?.tokens?.candidates) !== undefined,
+  );
   const main = entries.find(([, m]) => m?.roles && typeof m.roles === 'object' && 'main' in m.roles);
   if (main) return main[0];
   let best: { name: string; output: number } | undefined;
@@ -153,7 +155,8 @@ export const geminiAdapter: AgentAdapter = {
 
   // "Error resuming session: No previous sessions found for this project." — also after a first run
   // that failed before the CLI saved its session.
-  sessionMissing: (stdout: string, stderr: string) => /Error resuming session|No previous sessions found|Invalid session identifier/i.test(`${stderr}\n${stdout}`),
+  sessionMissing: (stdout: string, stderr: string) =>
+    /Error resuming session|No previous sessions found|Invalid session identifier/i.test(`${stderr}\n${stdout}`),
 
   classifyFailure(exitCode: number | null, stdout: string, stderr: string): AgentFailureClass {
     if (exitCode === 127 || /\bgemini: (?:command )?not found/.test(stderr)) return 'not_installed';
@@ -172,7 +175,8 @@ export const geminiAdapter: AgentAdapter = {
     // Exit 41 is the CLI's auth failure, which also covers an auth method it does not know: that one is
     // a setting to fix, not a key to replace.
     if (CONFIG.test(errorText)) return 'config';
-    if (exitCode === EXIT_AUTH || error?.code === EXIT_AUTH || error?.code === 401 || error?.code === 403 || AUTH.test(errorText)) return 'auth';
+    if (exitCode === EXIT_AUTH || error?.code === EXIT_AUTH || error?.code === 401 || error?.code === 403 || AUTH.test(errorText))
+      return 'auth';
     if (RATE_LIMIT.test(errorText)) return 'rate_limit';
     return 'transient';
   },

@@ -36,7 +36,8 @@ export function perRunFigures(
   const sameSession = options.resumedSession !== undefined && report.sessionId === options.resumedSession;
   const previous = sameSession ? options.previousTotals : undefined;
   if (!now) return previous ? { cost: ZERO, sessionTotals: previous } : { cost: ZERO };
-  const continued = previous && now.usd >= previous.usd && now.inputTokens >= previous.inputTokens && now.outputTokens >= previous.outputTokens;
+  const continued =
+    previous && now.usd >= previous.usd && now.inputTokens >= previous.inputTokens && now.outputTokens >= previous.outputTokens;
   if (!continued) return { cost: now, sessionTotals: now };
   return {
     cost: {

@@ -70,9 +70,7 @@ function summarize(failedChecks: CheckResult[], entries: Entry[], listed: number
   if (failedChecks.length === 0) return 'no checks failed';
   const required = failedChecks.filter((c) => c.required).map((c) => c.name);
   const optional = failedChecks.filter((c) => !c.required).map((c) => c.name);
-  const names = [required.join(', '), optional.length > 0 ? `optional: ${optional.join(', ')}` : '']
-    .filter((s) => s !== '')
-    .join('; ');
+  const names = [required.join(', '), optional.length > 0 ? `optional: ${optional.join(', ')}` : ''].filter((s) => s !== '').join('; ');
   const head = `${plural(failedChecks.length, 'check', 'checks')} failed (${names})`;
 
   const parts: string[] = [];
@@ -87,10 +85,7 @@ function summarize(failedChecks: CheckResult[], entries: Entry[], listed: number
   // Checks whose output had nothing structured in it.
   const unparsed = failedChecks
     .map((c, i) => ({ c, i }))
-    .filter(
-      ({ c, i }) =>
-        !c.timedOut && entries.filter((e) => e.checkIndex === i).every((e) => e.found.kind === 'output'),
-    )
+    .filter(({ c, i }) => !c.timedOut && entries.filter((e) => e.checkIndex === i).every((e) => e.found.kind === 'output'))
     .map(({ c }) => c.name);
   if (unparsed.length > 0) parts.push(`no recognisable failures in ${unparsed.join(', ')} (see the output)`);
   if (listed < entries.length) parts.push(`showing ${listed} of ${entries.length}`);
@@ -118,21 +113,14 @@ export function diagnose(input: DiagnoseFailureInput, readOutput: (check: CheckR
     for (const found of failuresOf(check, readOutput)) {
       const f = found.failure;
       // Located failures are the same wherever they were reported; others only within one check.
-      const key = JSON.stringify(
-        f.file !== undefined ? [f.file, f.line, f.column, f.test, f.message] : [f.check, f.test, f.message],
-      );
+      const key = JSON.stringify(f.file !== undefined ? [f.file, f.line, f.column, f.test, f.message] : [f.check, f.test, f.message]);
       if (seen.has(key)) continue;
       seen.add(key);
       entries.push({ found, required: check.required, checkIndex, index: entries.length });
     }
   });
 
-  const rank = (e: Entry) => [
-    e.required ? 0 : 1,
-    e.found.failure.file !== undefined ? 0 : 1,
-    e.checkIndex,
-    e.index,
-  ];
+  const rank = (e: Entry) => [e.required ? 0 : 1, e.found.failure.file !== undefined ? 0 : 1, e.checkIndex, e.index];
   const compare = (a: Entry, b: Entry) => {
     const ra = rank(a);
     const rb = rank(b);

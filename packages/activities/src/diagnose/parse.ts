@@ -32,9 +32,7 @@ export function detectRunners(output: string): Runner[] {
 }
 
 function locationKey(f: Failure): string | undefined {
-  return f.file !== undefined && f.line !== undefined && f.column !== undefined
-    ? `${f.file}:${f.line}:${f.column}`
-    : undefined;
+  return f.file !== undefined && f.line !== undefined && f.column !== undefined ? `${f.file}:${f.line}:${f.column}` : undefined;
 }
 
 /**
@@ -52,13 +50,7 @@ export function parseCheckOutput(check: string, output: string): ParsedOutput {
   const failures: ParsedFailure[] = [];
   const add = (found: ParsedFailure[], fromParser: Set<string>) => {
     for (const f of found) {
-      const key = JSON.stringify([
-        f.failure.file,
-        f.failure.line,
-        f.failure.column,
-        f.failure.test,
-        f.failure.message,
-      ]);
+      const key = JSON.stringify([f.failure.file, f.failure.line, f.failure.column, f.failure.test, f.failure.message]);
       if (seen.has(key)) continue;
       const loc = locationKey(f.failure);
       if (loc !== undefined && taken.has(loc) && !fromParser.has(loc)) continue;

@@ -38,7 +38,10 @@ export async function resolveGitHubToken(tokenEnv: string, env: NodeJS.ProcessEn
 }
 
 /** An octokit client for the target. Retries are Temporal's: octokit's own are off. */
-export async function gitHubClient(target: GitHubTarget, env: NodeJS.ProcessEnv = process.env): Promise<{ octokit: Octokit; token: string }> {
+export async function gitHubClient(
+  target: GitHubTarget,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ octokit: Octokit; token: string }> {
   const token = await resolveGitHubToken(target.tokenEnv, env);
   // Loaded on first use: octokit is an ES module graph that a worker which never meets GitHub (or a
   // CLI command) should not pay for at startup.

@@ -139,7 +139,8 @@ export function renderIssueForAgent(issue: IssueText, parsed: { acceptanceCriter
   const comments = relevantComments(issue.comments);
   if (comments.length > 0) {
     lines.push('', `Comments (${comments.length}):`);
-    for (const c of comments) lines.push(`- @${neutralize(c.user)}: ${neutralize(clip(c.body.trim(), MAX_COMMENT_CHARS)).replace(/\n/g, '\n  ')}`);
+    for (const c of comments)
+      lines.push(`- @${neutralize(c.user)}: ${neutralize(clip(c.body.trim(), MAX_COMMENT_CHARS)).replace(/\n/g, '\n  ')}`);
   }
   lines.push('</untrusted-issue>');
   if (parsed.acceptanceCriteria.length > 0) {
@@ -151,7 +152,16 @@ export function renderIssueForAgent(issue: IssueText, parsed: { acceptanceCriter
 
 /** The whole issue, for the run's folder. */
 export function renderIssueFile(issue: IssueText & { url: string }): string {
-  const lines = [`# ${issue.title} (#${issue.number})`, '', issue.url, '', `Labels: ${issue.labels.join(', ') || '(none)'}`, '', issue.body || '(no description)', ''];
+  const lines = [
+    `# ${issue.title} (#${issue.number})`,
+    '',
+    issue.url,
+    '',
+    `Labels: ${issue.labels.join(', ') || '(none)'}`,
+    '',
+    issue.body || '(no description)',
+    '',
+  ];
   for (const c of issue.comments) lines.push(`---`, `@${c.user}${c.isBot ? ' (bot)' : ''}:`, '', c.body, '');
   return lines.join('\n');
 }

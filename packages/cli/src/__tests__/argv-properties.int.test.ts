@@ -26,7 +26,10 @@ beforeAll(async () => {
   const namespace = uniqueName('argv');
   const connection = await Connection.connect({ address: temporalAddress() });
   try {
-    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
+    await connection.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) },
+    });
     for (let tries = 0; ; tries++) {
       try {
         await connection.workflowService.describeNamespace({ namespace });
@@ -41,11 +44,45 @@ beforeAll(async () => {
   }
   const dir = mkdtempSync(join(tmpdir(), 'aidp-argv-'));
   const configFile = join(dir, 'aidp.yml');
-  writeFileSync(configFile, JSON.stringify({ temporal: { target_host: temporalAddress(), namespace, task_queue: uniqueName('argv') }, agent: { provider: 'command' } }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      temporal: { target_host: temporalAddress(), namespace, task_queue: uniqueName('argv') },
+      agent: { provider: 'command' },
+    }),
+  );
   env = { AIDP_CONFIG: configFile, NO_COLOR: '1', PATH: process.env.PATH ?? '' };
 });
 
-const tricky = fc.constantFrom('', ' ', '1e9', '0', '-1', '10001', 'NaN', 'Infinity', '0x10', 'x..y', 'a b', '@{u}', 'x.lock', '-x', '--', '-', 'running', 'all', 'WorkLoopWorkflow', 'acme/widgets', '#7', 'pause', 'inject_instruction', '\n', '\u0000', '😀', '\ud800');
+const tricky = fc.constantFrom(
+  '',
+  ' ',
+  '1e9',
+  '0',
+  '-1',
+  '10001',
+  'NaN',
+  'Infinity',
+  '0x10',
+  'x..y',
+  'a b',
+  '@{u}',
+  'x.lock',
+  '-x',
+  '--',
+  '-',
+  'running',
+  'all',
+  'WorkLoopWorkflow',
+  'acme/widgets',
+  '#7',
+  'pause',
+  'inject_instruction',
+  '\n',
+  '\u0000',
+  '😀',
+  '\ud800',
+);
 const value = fc.oneof(
   { weight: 3, arbitrary: tricky },
   { weight: 2, arbitrary: fc.string() },
@@ -58,17 +95,30 @@ const value = fc.oneof(
 );
 
 /** `--flag value`, or `--flag=value`. */
-const withValue = (flag: string): fc.Arbitrary<string[]> => fc.tuple(value, fc.boolean()).map(([v, joined]) => (joined ? [`${flag}=${v}`] : [flag, v]));
+const withValue = (flag: string): fc.Arbitrary<string[]> =>
+  fc.tuple(value, fc.boolean()).map(([v, joined]) => (joined ? [`${flag}=${v}`] : [flag, v]));
 const bare = (flag: string): fc.Arbitrary<string[]> => fc.constant([flag]);
 /** Some of `options`, each with its value, in the order given. */
 const someOf = (options: fc.Arbitrary<string[]>[]): fc.Arbitrary<string[]> =>
-  fc.subarray(options).chain((chosen) => (chosen.length > 0 ? fc.tuple(...chosen).map((parts) => parts.flat()) : fc.constant<string[]>([])));
+  fc
+    .subarray(options)
+    .chain((chosen) => (chosen.length > 0 ? fc.tuple(...chosen).map((parts) => parts.flat()) : fc.constant<string[]>([])));
 const common = [withValue('--namespace'), withValue('--task-queue'), withValue('--config')];
 
 // Each command with its own options, so that most lines get past clipanion to the command itself.
 const COMMANDS: [string[], number, fc.Arbitrary<string[]>[]][] = [
-  [['temporal', 'start', 'workloop'], 1, ['--task', '--task-file', '--max-iterations', '--workflow-id', '--branch', '--project-dir'].map(withValue).concat(bare('--in-place'), bare('--follow'))],
-  [['temporal', 'start', 'issue'], 1, ['--repo', '--base', '--max-iterations', '--project-dir'].map(withValue).concat(bare('--draft'), bare('--ready'), bare('--follow'))],
+  [
+    ['temporal', 'start', 'workloop'],
+    1,
+    ['--task', '--task-file', '--max-iterations', '--workflow-id', '--branch', '--project-dir']
+      .map(withValue)
+      .concat(bare('--in-place'), bare('--follow')),
+  ],
+  [
+    ['temporal', 'start', 'issue'],
+    1,
+    ['--repo', '--base', '--max-iterations', '--project-dir'].map(withValue).concat(bare('--draft'), bare('--ready'), bare('--follow')),
+  ],
   [['temporal', 'list'], 0, ['--status', '--type', '--limit'].map(withValue).concat(bare('--json'))],
   [['temporal', 'status'], 1, [bare('--follow'), bare('--json')]],
   [['temporal', 'signal'], 3, [withValue('--file')]],
@@ -84,7 +134,10 @@ const commandLine = fc.oneof(
       .map(([args, opts]) => [...path, ...args, ...opts]),
   ),
 );
-const anything = fc.array(fc.oneof(value, fc.constantFrom('temporal', 'start', 'workloop', 'list', 'status', '--json', '--follow', '--help', '--version')), { maxLength: 8 });
+const anything = fc.array(
+  fc.oneof(value, fc.constantFrom('temporal', 'start', 'workloop', 'list', 'status', '--json', '--follow', '--help', '--version')),
+  { maxLength: 8 },
+);
 const argv = fc.oneof({ weight: 9, arbitrary: commandLine }, { weight: 1, arbitrary: anything });
 
 /** The command `args` would run, as its path, or undefined when clipanion refuses the line. */

@@ -47,7 +47,13 @@ describe('aidp', () => {
 describe('aidp temporal config', () => {
   it('shows each value with its source: file, ${VAR} in the file, environment, flag and default', async () => {
     const dir = project({
-      'aidp.yml': ['temporal:', '  namespace: team-a', '  target_host: "${AIDP_TEST_HOST:-localhost:7233}"', '  api_key: "${MY_KEY}"', ''].join('\n'),
+      'aidp.yml': [
+        'temporal:',
+        '  namespace: team-a',
+        '  target_host: "${AIDP_TEST_HOST:-localhost:7233}"',
+        '  api_key: "${MY_KEY}"',
+        '',
+      ].join('\n'),
     });
     const run = await runCli(['temporal', 'config', '--task-queue', 'from-flag'], {
       cwd: dir,
@@ -69,7 +75,11 @@ describe('aidp temporal config', () => {
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as { configFile: string | null; entries: { key: string; value: unknown; source: string }[] };
     expect(out.configFile).toBeNull();
-    expect(out.entries.find((e) => e.key === 'temporal.namespace')).toEqual({ key: 'temporal.namespace', value: 'ns-env', source: 'env TEMPORAL_NAMESPACE' });
+    expect(out.entries.find((e) => e.key === 'temporal.namespace')).toEqual({
+      key: 'temporal.namespace',
+      value: 'ns-env',
+      source: 'env TEMPORAL_NAMESPACE',
+    });
   });
 
   it('rejects a bad file naming the key path, with exit code 1 and no stack trace', async () => {
@@ -104,10 +114,14 @@ describe('aidp temporal setup without a terminal', () => {
     const dir = project();
     const none = await setup([], dir);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('not on a terminal, so every answer must come from flags; missing: --mode <local|self-hosted|cloud>, --yes');
+    expect(none.stderr).toContain(
+      'not on a terminal, so every answer must come from flags; missing: --mode <local|self-hosted|cloud>, --yes',
+    );
     const cloud = await setup(['--mode', 'cloud', '--yes'], dir);
     expect(cloud.code).toBe(2);
-    expect(cloud.stderr).toContain('missing: --namespace <namespace>.<account>, --address <host:port>, --api-key-env <NAME> (or --tls-cert and --tls-key)');
+    expect(cloud.stderr).toContain(
+      'missing: --namespace <namespace>.<account>, --address <host:port>, --api-key-env <NAME> (or --tls-cert and --tls-key)',
+    );
     const selfHosted = await setup(['--mode', 'self-hosted', '--yes'], dir);
     expect(selfHosted.code).toBe(2);
     expect(selfHosted.stderr).toContain('missing: --address <host:port>');
@@ -145,7 +159,22 @@ describe('aidp temporal setup without a terminal', () => {
   it('writes mTLS paths relative to the file it edits, and a file in another folder with --config', async () => {
     const dir = project({ 'certs/client.pem': PEM, 'certs/client.key': PEM, 'deploy/.keep': '' });
     const run = await setup(
-      ['--config', 'deploy/aidp.yml', '--mode', 'self-hosted', '--address', 'temporal.internal:7233', '--tls-cert', 'certs/client.pem', '--tls-key', 'certs/client.key', '--tls-server-name', 'temporal', '--no-verify', '--yes'],
+      [
+        '--config',
+        'deploy/aidp.yml',
+        '--mode',
+        'self-hosted',
+        '--address',
+        'temporal.internal:7233',
+        '--tls-cert',
+        'certs/client.pem',
+        '--tls-key',
+        'certs/client.key',
+        '--tls-server-name',
+        'temporal',
+        '--no-verify',
+        '--yes',
+      ],
       dir,
     );
     expect(run.stderr).toBe('');
@@ -191,9 +220,13 @@ describe('aidp temporal setup without a terminal', () => {
     const args = ['temporal', 'setup', '--mode', 'local', '--no-verify', '--yes'];
     const first = await runCli(args, { cwd: dir, env: { NO_COLOR: '1', TEMPORAL_HOST: 'elsewhere:7233' } });
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('Note: TEMPORAL_HOST is set here, and overrides temporal.target_host from aidp.yml whenever AIDP runs with it.');
+    expect(first.stdout).toContain(
+      'Note: TEMPORAL_HOST is set here, and overrides temporal.target_host from aidp.yml whenever AIDP runs with it.',
+    );
     expect(first.stdout).not.toContain('elsewhere');
-    expect(readFileSync(join(dir, 'aidp.yml'), 'utf8')).toBe(`${agent}\ntemporal:\n  target_host: localhost:7233\n  namespace: default\n  task_queue: aidp-workflows\n`);
+    expect(readFileSync(join(dir, 'aidp.yml'), 'utf8')).toBe(
+      `${agent}\ntemporal:\n  target_host: localhost:7233\n  namespace: default\n  task_queue: aidp-workflows\n`,
+    );
     const again = await setup(['--mode', 'local', '--no-verify', '--yes'], dir);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('aidp.yml already has these settings; nothing to write.');

@@ -59,7 +59,10 @@ describe('aidp temporal dev', () => {
     expect(out).toContain('Worker polling task queue "aidp-workflows" in namespace "default"');
 
     // A second dev server on the same port is refused with a clear message.
-    const clash = await runCli(['temporal', 'dev', '--port', String(port), '--headless'], { cwd, env: { AIDP_TEMPORAL_CLI: process.env.AIDP_TEMPORAL_CLI ?? '' } });
+    const clash = await runCli(['temporal', 'dev', '--port', String(port), '--headless'], {
+      cwd,
+      env: { AIDP_TEMPORAL_CLI: process.env.AIDP_TEMPORAL_CLI ?? '' },
+    });
     expect(clash.code).toBe(1);
     expect(clash.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
 
@@ -89,7 +92,8 @@ describe('aidp temporal dev --db-file', () => {
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       child.stderr.on('data', (c: Buffer) => (out += c.toString()));
       const deadline = Date.now() + 60_000;
-      while (!out.includes('Worker polling') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      while (!out.includes('Worker polling') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 100));
       expect(out).toContain('Worker polling');
       return child;
     };
@@ -100,7 +104,22 @@ describe('aidp temporal dev --db-file', () => {
     };
 
     const first = await startDev();
-    const started = await runCli(['temporal', 'start', 'workloop', 'remembered', '--task', 'Wait.', '--address', address, '--workflow-id', 'remembered-run', '--in-place'], { cwd });
+    const started = await runCli(
+      [
+        'temporal',
+        'start',
+        'workloop',
+        'remembered',
+        '--task',
+        'Wait.',
+        '--address',
+        address,
+        '--workflow-id',
+        'remembered-run',
+        '--in-place',
+      ],
+      { cwd },
+    );
     expect(started.code).toBe(0);
     await stop(first);
 

@@ -1,7 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXED_MATH, FIXTURE_TEST_COMMAND, createFixtureProject, scriptAgent, temporalAddress, uniqueName, type FixtureProject } from '@aidp/testing';
+import {
+  FIXED_MATH,
+  FIXTURE_TEST_COMMAND,
+  createFixtureProject,
+  scriptAgent,
+  temporalAddress,
+  uniqueName,
+  type FixtureProject,
+} from '@aidp/testing';
 import { freePort } from '@aidp/worker';
 import { AIDP_BIN, runCli } from './run-cli';
 
@@ -144,7 +152,9 @@ describe('aidp temporal start workloop / status / signal / list / history', () =
   it('asks for confirmation on a terminal, and cancels only on yes', async () => {
     const id = uniqueName('cli-tty');
     const cwd = stuckProject().dir;
-    expect((await runCli(['temporal', 'start', 'workloop', 'stuck', '--task', 'Never finishes.', '--workflow-id', id], { cwd })).code).toBe(0);
+    expect((await runCli(['temporal', 'start', 'workloop', 'stuck', '--task', 'Never finishes.', '--workflow-id', id], { cwd })).code).toBe(
+      0,
+    );
     // `script` gives the CLI a real pseudo-terminal, as a person at a keyboard has; the answer is typed into it.
     const answer = (text: string) =>
       new Promise<{ code: number | null; out: string }>((done) => {
@@ -182,7 +192,12 @@ describe('aidp temporal start workloop / status / signal / list / history', () =
   });
 
   it('says which workflow and namespace when a run does not exist', async () => {
-    for (const args of [['status', 'no-such-run'], ['signal', 'no-such-run', 'pause'], ['cancel', 'no-such-run', '--yes'], ['history', 'no-such-run']]) {
+    for (const args of [
+      ['status', 'no-such-run'],
+      ['signal', 'no-such-run', 'pause'],
+      ['cancel', 'no-such-run', '--yes'],
+      ['history', 'no-such-run'],
+    ]) {
       const run = await aidp('temporal', ...args);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('workflow not found: no-such-run');
@@ -192,7 +207,14 @@ describe('aidp temporal start workloop / status / signal / list / history', () =
 
   it('says the server cannot be reached, with what to check, for every command that needs it', async () => {
     const address = `127.0.0.1:${await freePort()}`;
-    for (const args of [['list'], ['status', 'x'], ['signal', 'x', 'pause'], ['cancel', 'x', '--yes'], ['history', 'x'], ['start', 'workloop', 'fix-tests']]) {
+    for (const args of [
+      ['list'],
+      ['status', 'x'],
+      ['signal', 'x', 'pause'],
+      ['cancel', 'x', '--yes'],
+      ['history', 'x'],
+      ['start', 'workloop', 'fix-tests'],
+    ]) {
       const run = await aidp('temporal', ...args, '--address', address);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`failed to connect to temporal server at ${address}`);

@@ -19,7 +19,7 @@ const LIMIT_MS = 30_000;
 function foreignAddress(): string {
   const mine = new Set(Object.values(networkInterfaces()).flatMap((infos) => (infos ?? []).map((info) => info.address)));
   const address = ['192.0.2.1', '198.51.100.1', '203.0.113.1', '192.0.2.254'].find((a) => !mine.has(a));
-  if (!address) throw new Error('every test address is one of this machine\'s');
+  if (!address) throw new Error("every test address is one of this machine's");
   return address;
 }
 
@@ -32,7 +32,11 @@ async function httpServerOn(port: number): Promise<HttpServer> {
 describe('aidp temporal dev, refused at start', () => {
   it('says an --ip this machine does not have is not one of its addresses, not that a port is in use', async () => {
     const ip = foreignAddress();
-    const run = await runCliWithin(['temporal', 'dev', '--ip', ip, '--port', String(await freePort()), '--headless'], { cwd: cwd(), env: env(), limitMs: LIMIT_MS });
+    const run = await runCliWithin(['temporal', 'dev', '--ip', ip, '--port', String(await freePort()), '--headless'], {
+      cwd: cwd(),
+      env: env(),
+      limitMs: LIMIT_MS,
+    });
     expect(run.timedOut).toBe(false);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`error: --ip: cannot listen on ${ip}: it is not an address of this machine (its addresses: 127.0.0.1`);
@@ -42,7 +46,11 @@ describe('aidp temporal dev, refused at start', () => {
 
   it('names a Temporal server that holds the port', async () => {
     const port = Number(temporalAddress().split(':').pop());
-    const run = await runCliWithin(['temporal', 'dev', '--port', String(port), '--headless'], { cwd: cwd(), env: env(), limitMs: LIMIT_MS });
+    const run = await runCliWithin(['temporal', 'dev', '--port', String(port), '--headless'], {
+      cwd: cwd(),
+      env: env(),
+      limitMs: LIMIT_MS,
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`error: port ${port} on 127.0.0.1 is already in use by a Temporal server`);
     expect(run.stderr).toContain('to use another: aidp temporal dev --port <port>');
@@ -52,7 +60,11 @@ describe('aidp temporal dev, refused at start', () => {
     const port = await freePort();
     const holder = await httpServerOn(port);
     try {
-      const run = await runCliWithin(['temporal', 'dev', '--port', String(port), '--headless'], { cwd: cwd(), env: env(), limitMs: LIMIT_MS });
+      const run = await runCliWithin(['temporal', 'dev', '--port', String(port), '--headless'], {
+        cwd: cwd(),
+        env: env(),
+        limitMs: LIMIT_MS,
+      });
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(
         `error: port ${port} on 127.0.0.1 is already in use by something that is not a Temporal server: an HTTP server (it answered "HTTP/1.1 200 OK")`,
@@ -67,7 +79,11 @@ describe('aidp temporal dev, refused at start', () => {
     const uiPort = await freePort();
     const holder = await httpServerOn(uiPort);
     try {
-      const run = await runCliWithin(['temporal', 'dev', '--port', String(await freePort()), '--ui-port', String(uiPort)], { cwd: cwd(), env: env(), limitMs: LIMIT_MS });
+      const run = await runCliWithin(['temporal', 'dev', '--port', String(await freePort()), '--ui-port', String(uiPort)], {
+        cwd: cwd(),
+        env: env(),
+        limitMs: LIMIT_MS,
+      });
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`error: UI port ${uiPort} on 127.0.0.1 is already in use by something that is not a Temporal server`);
       expect(run.stderr).toContain('to use another: aidp temporal dev --ui-port <port>, or --headless for no Web UI');
@@ -77,13 +93,18 @@ describe('aidp temporal dev, refused at start', () => {
   });
 
   it('passes on the error the server gives when it cannot start, as one line', async () => {
-    const run = await runCliWithin(['temporal', 'dev', '--port', String(await freePort()), '--headless', '--db-file', join(cwd(), 'missing', 'dir', 'temporal.db')], {
-      cwd: cwd(),
-      env: env(),
-      limitMs: LIMIT_MS,
-    });
+    const run = await runCliWithin(
+      ['temporal', 'dev', '--port', String(await freePort()), '--headless', '--db-file', join(cwd(), 'missing', 'dir', 'temporal.db')],
+      {
+        cwd: cwd(),
+        env: env(),
+        limitMs: LIMIT_MS,
+      },
+    );
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error: temporal server start-dev exited with code 1: failed starting server: failed checking dir for database file: .*no such file or directory\n$/m);
+    expect(run.stderr).toMatch(
+      /^error: temporal server start-dev exited with code 1: failed starting server: failed checking dir for database file: .*no such file or directory\n$/m,
+    );
     expect(run.stderr).not.toContain('level=ERROR');
   });
 
@@ -93,7 +114,10 @@ describe('aidp temporal dev, refused at start', () => {
     [['--port', '7e3'], '--port: expected a port number from 1 to 65535, got "7e3"'],
     [['--ui-port', 'eighty'], '--ui-port: expected a port number from 1 to 65535, got "eighty"'],
     [['--port', '7300', '--ui-port', '7300'], '--ui-port: must differ from --port (both are 7300)'],
-    [['--ip', 'not an address'], '--ip: expected an IP address of this machine, such as 127.0.0.1 (or 0.0.0.0 for all), got "not an address"'],
+    [
+      ['--ip', 'not an address'],
+      '--ip: expected an IP address of this machine, such as 127.0.0.1 (or 0.0.0.0 for all), got "not an address"',
+    ],
   ])('refuses %j as a usage error (exit 2) before starting anything', async (flags, message) => {
     const run = await runCliWithin(['temporal', 'dev', ...flags], { cwd: cwd(), env: env(), limitMs: LIMIT_MS });
     expect(run.code).toBe(2);
@@ -118,7 +142,9 @@ describe('aidp temporal dev, when its server goes away', () => {
     expect(run.timedOut).toBe(false);
     expect(Date.now() - killedAt).toBeLessThan(15_000);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('error: the Temporal dev server exited (signal SIGKILL), so the worker was stopped; start both again with: aidp temporal dev');
+    expect(run.stderr).toContain(
+      'error: the Temporal dev server exited (signal SIGKILL), so the worker was stopped; start both again with: aidp temporal dev',
+    );
     expect(run.stdout).not.toContain('Stopped the worker and the dev server.');
   }, 120_000);
 });

@@ -116,13 +116,22 @@ describe('the compose files in docker/', () => {
     const problems: string[] = [];
     const env = { SET: 'x', EMPTY: '' };
     const read = (text: string) => interpolate(text, env, problems);
-    expect([read('${SET:-d}'), read('${EMPTY:-d}'), read('${EMPTY-d}'), read('${UNSET-d}'), read('$SET/$$SET')]).toEqual(['x', 'd', '', 'd', 'x/$SET']);
+    expect([read('${SET:-d}'), read('${EMPTY:-d}'), read('${EMPTY-d}'), read('${UNSET-d}'), read('$SET/$$SET')]).toEqual([
+      'x',
+      'd',
+      '',
+      'd',
+      'x/$SET',
+    ]);
     expect([read('${SET:+alt}'), read('${EMPTY:+alt}'), read('${EMPTY+alt}'), read('${UNSET}')]).toEqual(['alt', '', 'alt', '']);
     expect(problems).toEqual([]);
     read('${EMPTY?fine when set, even empty}');
     read('${EMPTY:?needs a value}');
     read('${UNSET?needs to be set}');
-    expect(problems).toEqual(['required variable EMPTY is missing a value: needs a value', 'required variable UNSET is missing a value: needs to be set']);
+    expect(problems).toEqual([
+      'required variable EMPTY is missing a value: needs a value',
+      'required variable UNSET is missing a value: needs to be set',
+    ]);
   });
 
   it('are checked for real: broken copies are rejected', () => {
@@ -192,7 +201,8 @@ describe('the compose files in docker/', () => {
 
     for (const [name, svc] of Object.entries(activeServices(model, ['monitoring']))) {
       for (const [source] of bindMounts(svc)) {
-        if (source.startsWith('.')) expect({ name, source, exists: existsSync(join(DOCKER, source)) }).toEqual({ name, source, exists: true });
+        if (source.startsWith('.'))
+          expect({ name, source, exists: existsSync(join(DOCKER, source)) }).toEqual({ name, source, exists: true });
       }
       const entrypoint = Array.isArray(svc.entrypoint) ? svc.entrypoint.map(String) : [];
       for (const arg of entrypoint.filter((a) => a.endsWith('.sh'))) {
@@ -266,7 +276,9 @@ describe('the compose files in docker/', () => {
     for (const missing of ['POSTGRES_HOST', 'POSTGRES_USER', 'POSTGRES_PASSWORD']) {
       const without = { ...PRODUCTION_ENV, [missing]: undefined };
       expect(() => loadComposeFile(PRODUCTION_FILE, without)).toThrow(MissingVariableError);
-      expect(() => loadComposeFile(PRODUCTION_FILE, without)).toThrow(new RegExp(`required variable ${missing} is missing a value: set ${missing}`));
+      expect(() => loadComposeFile(PRODUCTION_FILE, without)).toThrow(
+        new RegExp(`required variable ${missing} is missing a value: set ${missing}`),
+      );
     }
     // The local files alone need none of them.
     expect(() => loadComposeFile(TEMPORAL_FILE, {})).not.toThrow();
@@ -275,11 +287,19 @@ describe('the compose files in docker/', () => {
   it("let Prometheus scrape the workers' and the Temporal server's metrics, and Grafana read Prometheus", () => {
     const model = load([TEMPORAL_FILE, WORKER_FILE], { AIDP_PROJECTS_DIR: '/p' });
     const prometheus = parseYaml(readFileSync(join(DOCKER, 'prometheus.yml'), 'utf8')) as {
-      scrape_configs: { job_name: string; dns_sd_configs?: { names: string[]; port: number }[]; static_configs?: { targets: string[] }[] }[];
+      scrape_configs: {
+        job_name: string;
+        dns_sd_configs?: { names: string[]; port: number }[];
+        static_configs?: { targets: string[] }[];
+      }[];
     };
     const jobs = Object.fromEntries(prometheus.scrape_configs.map((job) => [job.job_name, job]));
-    expect(jobs['aidp-worker']?.dns_sd_configs).toEqual([expect.objectContaining({ names: ['worker'], type: 'A', port: Number(METRICS_PORT) })]);
-    const serverMetrics = scalarText(env(service(model, 'temporal')).PROMETHEUS_ENDPOINT).split(':').pop();
+    expect(jobs['aidp-worker']?.dns_sd_configs).toEqual([
+      expect.objectContaining({ names: ['worker'], type: 'A', port: Number(METRICS_PORT) }),
+    ]);
+    const serverMetrics = scalarText(env(service(model, 'temporal')).PROMETHEUS_ENDPOINT)
+      .split(':')
+      .pop();
     expect(jobs['temporal-server']?.static_configs).toEqual([{ targets: [`temporal:${serverMetrics}`] }]);
     expect(hostPathOf(service(model, 'prometheus'), '/etc/prometheus/prometheus.yml')).toBe(join(DOCKER, 'prometheus.yml'));
 
@@ -293,7 +313,9 @@ describe('the compose files in docker/', () => {
     };
     const dashboardDir = providers.providers[0]!.options.path;
     expect(hostPathOf(grafana, posix.join(dashboardDir, 'aidp-dashboard.json'))).toBe(join(DOCKER, 'grafana', 'aidp-dashboard.json'));
-    expect(hostPathOf(grafana, scalarText(env(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH))).toBe(join(DOCKER, 'grafana', 'aidp-dashboard.json'));
+    expect(hostPathOf(grafana, scalarText(env(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH))).toBe(
+      join(DOCKER, 'grafana', 'aidp-dashboard.json'),
+    );
   });
 });
 
@@ -331,7 +353,15 @@ function dockerIgnored(path: string, patterns: string[]): boolean {
     const source = pattern
       .split(/(\*\*\/|\*\*|\*|\?)/)
       .map((part) =>
-        part === '**/' ? '(?:.*/)?' : part === '**' ? '.*' : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
+        part === '**/'
+          ? '(?:.*/)?'
+          : part === '**'
+            ? '.*'
+            : part === '*'
+              ? '[^/]*'
+              : part === '?'
+                ? '[^/]'
+                : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
       )
       .join('');
     const re = new RegExp(`^${source}$`);
@@ -370,10 +400,22 @@ describe('the worker image (docker/worker.Dockerfile)', () => {
       'packages/workflows/src/index.ts',
     ];
     for (const path of needed) {
-      expect({ path, exists: existsSync(join(REPO, path)), ignored: dockerIgnored(path, ignorePatterns) }).toEqual({ path, exists: true, ignored: false });
+      expect({ path, exists: existsSync(join(REPO, path)), ignored: dockerIgnored(path, ignorePatterns) }).toEqual({
+        path,
+        exists: true,
+        ignored: false,
+      });
     }
     // ...and nothing of a local install, build or run, nor a compose .env with secrets.
-    for (const path of ['node_modules', 'packages/worker/node_modules', 'packages/worker/lib', 'packages/cli/lib/main.js', '.aidp', 'packages/x/.aidp/runs', 'docker/.env']) {
+    for (const path of [
+      'node_modules',
+      'packages/worker/node_modules',
+      'packages/worker/lib',
+      'packages/cli/lib/main.js',
+      '.aidp',
+      'packages/x/.aidp/runs',
+      'docker/.env',
+    ]) {
       expect({ path, ignored: dockerIgnored(path, ignorePatterns) }).toEqual({ path, ignored: true });
     }
   });
@@ -397,7 +439,10 @@ describe('the worker image (docker/worker.Dockerfile)', () => {
   it('bakes no secret into the image', () => {
     const secretish = /(TOKEN|API_KEY|PASSWORD|SECRET)/;
     for (const i of instructions.filter((i) => i.keyword === 'ENV' || i.keyword === 'ARG')) {
-      expect({ instruction: `${i.keyword} ${i.args}`, secret: secretish.test(i.args) }).toEqual({ instruction: `${i.keyword} ${i.args}`, secret: false });
+      expect({ instruction: `${i.keyword} ${i.args}`, secret: secretish.test(i.args) }).toEqual({
+        instruction: `${i.keyword} ${i.args}`,
+        secret: false,
+      });
     }
   });
 
@@ -417,12 +462,34 @@ describe('the worker image (docker/worker.Dockerfile)', () => {
 
 // The names the deployment guide lists for Temporal's SDK metrics (with the `_total` suffix the
 // worker's Prometheus exporter adds to counters); latency is a histogram, queried through `_bucket`.
-const SDK_METRICS = ['temporal_workflow_completed_total', 'temporal_workflow_failed_total', 'temporal_activity_execution_latency', 'temporal_worker_task_slots_used'];
+const SDK_METRICS = [
+  'temporal_workflow_completed_total',
+  'temporal_workflow_failed_total',
+  'temporal_activity_execution_latency',
+  'temporal_worker_task_slots_used',
+];
 const SDK_HISTOGRAMS = ['temporal_activity_execution_latency'];
 // AIDP's own, as the fix-forward loop defines them (cost is a histogram: its `_sum` is the total).
-const AIDP_METRICS = ['aidp_iterations_total', 'aidp_agent_tokens_total', 'aidp_agent_cost_usd', 'aidp_check_failures_total', 'aidp_escalations_total'];
+const AIDP_METRICS = [
+  'aidp_iterations_total',
+  'aidp_agent_tokens_total',
+  'aidp_agent_cost_usd',
+  'aidp_check_failures_total',
+  'aidp_escalations_total',
+];
 // Labels the dashboard may group by: AIDP's (provider, model, direction, reason) and Temporal's.
-const LABELS = ['provider', 'model', 'direction', 'reason', 'workflow_type', 'activity_type', 'worker_type', 'task_queue', 'namespace', 'le'];
+const LABELS = [
+  'provider',
+  'model',
+  'direction',
+  'reason',
+  'workflow_type',
+  'activity_type',
+  'worker_type',
+  'task_queue',
+  'namespace',
+  'le',
+];
 
 /** AIDP's metrics as exported, read from the instruments the fix-forward loop (every workflow's) creates. */
 function aidpMetricsInCode(): { name: string; histogram: boolean }[] {
@@ -475,19 +542,33 @@ describe('the Grafana dashboard (docker/grafana/aidp-dashboard.json)', () => {
     expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
     expect(panels.length).toBeGreaterThanOrEqual(8);
     expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
-    for (const panel of panels) expect({ panel: panel.title, queries: (panel.targets ?? []).length > 0 }).toEqual({ panel: panel.title, queries: true });
-    expect(dashboard.templating.list).toContainEqual(expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }));
+    for (const panel of panels)
+      expect({ panel: panel.title, queries: (panel.targets ?? []).length > 0 }).toEqual({ panel: panel.title, queries: true });
+    expect(dashboard.templating.list).toContainEqual(
+      expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }),
+    );
   });
 
   it("finds AIDP's metrics in the work loop under the names the dashboard expects", () => {
-    expect(aidpMetricsInCode().map((m) => m.name).sort()).toEqual([...AIDP_METRICS].sort());
+    expect(
+      aidpMetricsInCode()
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual([...AIDP_METRICS].sort());
   });
 
   it('queries only metrics the workers export, grouped by labels they carry', () => {
-    const histograms = [...SDK_HISTOGRAMS, ...aidpMetricsInCode().filter((m) => m.histogram).map((m) => m.name)];
+    const histograms = [
+      ...SDK_HISTOGRAMS,
+      ...aidpMetricsInCode()
+        .filter((m) => m.histogram)
+        .map((m) => m.name),
+    ];
     const exported = new Set([
       ...SDK_METRICS.filter((name) => !histograms.includes(name)),
-      ...aidpMetricsInCode().filter((m) => !m.histogram).map((m) => m.name),
+      ...aidpMetricsInCode()
+        .filter((m) => !m.histogram)
+        .map((m) => m.name),
       ...histograms.flatMap((name) => ['_bucket', '_sum', '_count'].map((suffix) => name + suffix)),
     ]);
     for (const { panel, expr } of exprs) {
@@ -498,7 +579,10 @@ describe('the Grafana dashboard (docker/grafana/aidp-dashboard.json)', () => {
     }
     // Quantiles come from a histogram's buckets, grouped by `le`.
     for (const { panel, expr } of exprs.filter((e) => e.expr.includes('histogram_quantile'))) {
-      expect({ panel, expr }).toEqual({ panel, expr: expect.stringMatching(/histogram_quantile\(0?\.\d+, sum by \(le\b[^)]*\) \(rate\([a-z_]+_bucket\[/) });
+      expect({ panel, expr }).toEqual({
+        panel,
+        expr: expect.stringMatching(/histogram_quantile\(0?\.\d+, sum by \(le\b[^)]*\) \(rate\([a-z_]+_bucket\[/),
+      });
     }
   });
 

@@ -13,7 +13,11 @@ const folder = resolve(__dirname, '..', '..', '.docs-typecheck');
 const blocks = documentedFiles().flatMap((file) =>
   codeBlocks(readDocument(file))
     .filter((block) => block.language === 'ts' || block.language === 'typescript')
-    .map((block) => ({ where: `${shown(file)}:${block.line}`, name: `${shown(file).replace(/[^A-Za-z0-9]+/g, '-')}-${block.line}.mts`, code: block.code })),
+    .map((block) => ({
+      where: `${shown(file)}:${block.line}`,
+      name: `${shown(file).replace(/[^A-Za-z0-9]+/g, '-')}-${block.line}.mts`,
+      code: block.code,
+    })),
 );
 
 describe('the TypeScript blocks of the documentation', () => {

@@ -33,7 +33,10 @@ describe('the metrics endpoint', () => {
       join(project.dir, 'worker.yml'),
       JSON.stringify({ temporal: { target_host: temporalAddress(), task_queue: taskQueue }, metrics: { prometheus: `127.0.0.1:${port}` } }),
     );
-    worker = spawn(process.execPath, [AIDP_BIN, 'temporal', 'worker', '--config', 'worker.yml'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    worker = spawn(process.execPath, [AIDP_BIN, 'temporal', 'worker', '--config', 'worker.yml'], {
+      cwd: project.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     await new Promise<void>((resolve, reject) => {
       let out = '';
       worker!.stdout!.on('data', (c: Buffer) => ((out += c.toString()), out.includes('Worker polling') && resolve()));
@@ -43,7 +46,10 @@ describe('the metrics endpoint', () => {
 
     const configFor = (command: string[]) =>
       testConfig(
-        { agent: { command, tiers: ['small', 'large'] }, work_loop: { escalate_after: 1, checks: [{ name: 'test', command: FIXTURE_TEST_COMMAND }] } },
+        {
+          agent: { command, tiers: ['small', 'large'] },
+          work_loop: { escalate_after: 1, checks: [{ name: 'test', command: FIXTURE_TEST_COMMAND }] },
+        },
         taskQueue,
       );
     const aidp = await AidpClient.connect({ config: configFor(agent.command), env: {} });
@@ -55,7 +61,12 @@ describe('the metrics endpoint', () => {
       const during = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(value(during, 'temporal_worker_task_slots_used', { task_queue: taskQueue, worker_type: 'ActivityWorker' })).toBe(1);
       expect((await good.result()).iterations).toBe(2);
-      const doomed = await aidpFailing.startWorkLoop({ projectDir: createFixtureProject().dir, stepName: 'metrics-fail', task: 'Fix it.', maxIterations: 1 });
+      const doomed = await aidpFailing.startWorkLoop({
+        projectDir: createFixtureProject().dir,
+        stepName: 'metrics-fail',
+        task: 'Fix it.',
+        maxIterations: 1,
+      });
       await expect(doomed.result()).rejects.toMatchObject({ reason: 'MaxIterationsReached' });
     } finally {
       await aidp.close();

@@ -16,7 +16,15 @@ const progress: Progress = {
   branch: 'aidp/issue-12',
   workspace: '/p/.aidp/worktrees/x',
   children: [
-    { workflowId: 'aidp-issue-acme-widgets-12.sub-1', subIssueId: '1', title: 'Parser', state: 'completed', outcome: 'completed', iterations: 2, cost: { usd: 0.3, inputTokens: 0, outputTokens: 0 } },
+    {
+      workflowId: 'aidp-issue-acme-widgets-12.sub-1',
+      subIssueId: '1',
+      title: 'Parser',
+      state: 'completed',
+      outcome: 'completed',
+      iterations: 2,
+      cost: { usd: 0.3, inputTokens: 0, outputTokens: 0 },
+    },
     { workflowId: 'aidp-issue-acme-widgets-12.sub-2', subIssueId: '2', title: 'Writer', state: 'running' },
   ],
   issue: { title: 'Read and write the format', url: 'https://github.com/acme/widgets/issues/12' },

@@ -50,7 +50,10 @@ export function startCli(args: string[], options: { cwd?: string; env?: Record<s
 }
 
 /** Runs `aidp <args>` to its end, or kills it at `limitMs`. */
-export async function runCliWithin(args: string[], options: { cwd?: string; env?: Record<string, string>; limitMs: number }): Promise<TimedRun> {
+export async function runCliWithin(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; limitMs: number },
+): Promise<TimedRun> {
   return await startCli(args, options).done;
 }
 

@@ -69,7 +69,9 @@ describe('a server with TLS', () => {
     const aidp = await AidpClient.connect(configFor(stack, { tls: { ca_file, server_name: 'localhost' } }));
     await aidp.close();
 
-    await expect(AidpClient.connect({ config: configFor(stack, { tls: { ca_file, server_name: 'temporal.example.com' } }), connectTimeoutMs: 2_000 })).rejects.toMatchObject({
+    await expect(
+      AidpClient.connect({ config: configFor(stack, { tls: { ca_file, server_name: 'temporal.example.com' } }), connectTimeoutMs: 2_000 }),
+    ).rejects.toMatchObject({
       name: 'AidpConnectionError',
       reason: 'server-certificate-untrusted',
       message: expect.stringContaining('temporal.tls.server_name'),
@@ -137,7 +139,11 @@ describe('a server that requires client certificates (mTLS)', () => {
 
   it('refuses a client without a certificate, saying the server requires one', async () => {
     const config = configFor(stack, { tls: { ca_file: stack.server.certificates!.caCert } });
-    const expected = { name: 'AidpConnectionError', reason: 'client-certificate-required', message: expect.stringContaining('the server requires a client certificate') };
+    const expected = {
+      name: 'AidpConnectionError',
+      reason: 'client-certificate-required',
+      message: expect.stringContaining('the server requires a client certificate'),
+    };
 
     await expect(AidpClient.connect({ config, connectTimeoutMs: 2_000 })).rejects.toMatchObject(expected);
     await expect(createAidpWorker({ config })).rejects.toMatchObject(expected);
@@ -154,7 +160,13 @@ describe('a server that requires client certificates (mTLS)', () => {
   });
 
   it('explains the refusal through the CLI, with exit code 1', async () => {
-    const yaml = ['temporal:', `  target_host: "${stack.server.address}"`, '  tls:', `    ca_file: "${stack.server.certificates!.caCert}"`, ''].join('\n');
+    const yaml = [
+      'temporal:',
+      `  target_host: "${stack.server.address}"`,
+      '  tls:',
+      `    ca_file: "${stack.server.certificates!.caCert}"`,
+      '',
+    ].join('\n');
 
     const result = await runCliWith(['temporal', 'list'], yaml);
 
@@ -197,7 +209,11 @@ describe('a server with JWT authorization', () => {
     ['not a token at all', () => 'not-a-jwt'],
   ])('refuses a token %s: permission denied for namespace default', async (_what, token) => {
     const config = withKey(token());
-    const expected = { name: 'AidpPermissionDeniedError', namespace: 'default', message: `permission denied for namespace default (on ${stack.server.address})` };
+    const expected = {
+      name: 'AidpPermissionDeniedError',
+      namespace: 'default',
+      message: `permission denied for namespace default (on ${stack.server.address})`,
+    };
 
     await expect(AidpClient.connect(config)).rejects.toMatchObject(expected);
     await expect(createAidpWorker({ config })).rejects.toMatchObject(expected);
@@ -205,7 +221,13 @@ describe('a server with JWT authorization', () => {
 
   it('says so through the CLI with exit code 1, and never prints the key', async () => {
     const token = issuer.sign({ permissions: ['team-b:admin'] });
-    const yaml = ['temporal:', `  target_host: "${stack.server.address}"`, '  tls:', `    ca_file: "${stack.server.certificates!.caCert}"`, ''].join('\n');
+    const yaml = [
+      'temporal:',
+      `  target_host: "${stack.server.address}"`,
+      '  tls:',
+      `    ca_file: "${stack.server.certificates!.caCert}"`,
+      '',
+    ].join('\n');
 
     const result = await runCliWith(['temporal', 'list'], yaml, { TEMPORAL_API_KEY: token });
 

@@ -44,7 +44,9 @@ describe('aidp temporal setup, with something else on the port', () => {
       const address = `127.0.0.1:${port}`;
       const run = await runCliWithin(['temporal', 'setup', '--mode', mode, '--address', address, '--yes'], { cwd: dir, limitMs: 30_000 });
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain(`✖ something is listening on ${address}, but it is not a Temporal server (it did not answer Temporal's gRPC API)`);
+      expect(run.stderr).toContain(
+        `✖ something is listening on ${address}, but it is not a Temporal server (it did not answer Temporal's gRPC API)`,
+      );
       expect(run.stderr).toContain('  it is an HTTP server (it answered "HTTP/1.1 200 OK")');
       if (process.platform === 'linux') expect(run.stderr).toContain(`; pid ${process.pid}: `);
       expect(run.stderr).not.toContain('no Temporal dev server');
@@ -61,7 +63,10 @@ describe('aidp temporal setup, with something else on the port', () => {
     await listen(silent.server, port);
     try {
       const address = `127.0.0.1:${port}`;
-      const run = await runCliWithin(['temporal', 'setup', '--mode', 'local', '--address', address, '--yes'], { cwd: project(), limitMs: 30_000 });
+      const run = await runCliWithin(['temporal', 'setup', '--mode', 'local', '--address', address, '--yes'], {
+        cwd: project(),
+        limitMs: 30_000,
+      });
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`✖ something is listening on ${address}, but it is not a Temporal server`);
       expect(run.stderr).toContain('  it is a program that accepted the connection and said nothing');
@@ -79,7 +84,10 @@ describe('aidp temporal setup, with something else on the port', () => {
     await listen(tls, port);
     try {
       const address = `127.0.0.1:${port}`;
-      const run = await runCliWithin(['temporal', 'setup', '--mode', 'local', '--address', address, '--yes'], { cwd: project(), limitMs: 30_000 });
+      const run = await runCliWithin(['temporal', 'setup', '--mode', 'local', '--address', address, '--yes'], {
+        cwd: project(),
+        limitMs: 30_000,
+      });
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`✖ failed to connect to temporal server at ${address}`);
       expect(run.stderr).toContain('the server requires TLS');
@@ -92,7 +100,10 @@ describe('aidp temporal setup, with something else on the port', () => {
 
   it('still says nothing answers when nothing listens', async () => {
     const address = `127.0.0.1:${await freePort()}`;
-    const run = await runCliWithin(['temporal', 'setup', '--mode', 'local', '--address', address, '--yes'], { cwd: project(), limitMs: 30_000 });
+    const run = await runCliWithin(['temporal', 'setup', '--mode', 'local', '--address', address, '--yes'], {
+      cwd: project(),
+      limitMs: 30_000,
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`✖ Nothing answers at ${address}: no Temporal dev server is running there.`);
   });

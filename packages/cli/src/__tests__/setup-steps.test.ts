@@ -51,7 +51,13 @@ describe('the questions of temporal setup', () => {
   it('offers the local dev server defaults when the file has no temporal section', async () => {
     const ask = new ScriptedAsker({});
     const answers = await askAnswers(ask, {}, NOTHING);
-    expect(answers).toEqual({ mode: 'local', address: 'localhost:7233', namespace: 'default', taskQueue: 'aidp-workflows', tls: { kind: 'none' } });
+    expect(answers).toEqual({
+      mode: 'local',
+      address: 'localhost:7233',
+      namespace: 'default',
+      taskQueue: 'aidp-workflows',
+      tls: { kind: 'none' },
+    });
     expect(ask.asked.map((q) => q.message)).toEqual([
       'Where does your Temporal server run?',
       'Temporal server address (host:port)',
@@ -73,7 +79,13 @@ describe('the questions of temporal setup', () => {
   });
 
   it('keeps what the file says as defaults only for the same mode', async () => {
-    const file = { mode: 'self-hosted', address: 'old.internal:7233', namespace: 'team-a', taskQueue: 'q', tls: { kind: 'system' } } as const;
+    const file = {
+      mode: 'self-hosted',
+      address: 'old.internal:7233',
+      namespace: 'team-a',
+      taskQueue: 'q',
+      tls: { kind: 'system' },
+    } as const;
     const current: CurrentTemporalSetup = { configured: true, ...file, apiKeyIsLiteral: false };
     expect(await askAnswers(new ScriptedAsker({}), {}, current)).toEqual(file);
     const local = new ScriptedAsker({ [MODE]: 'local' });
@@ -97,7 +109,9 @@ describe('the flags of temporal setup', () => {
   it('turns flags into answers', () => {
     const cloud = presetFromFlags(flags({ mode: 'cloud', namespace: 'prod.a1b2c', apiKeyEnv: '${PROD_KEY}' }), paths);
     expect(cloud).toEqual({ mode: 'cloud', namespace: 'prod.a1b2c', apiKeyEnv: 'PROD_KEY' });
-    expect(presetFromFlags(flags({ tls: true, tlsServerName: 'temporal' }), paths)).toEqual({ tls: { kind: 'system', serverName: 'temporal' } });
+    expect(presetFromFlags(flags({ tls: true, tlsServerName: 'temporal' }), paths)).toEqual({
+      tls: { kind: 'system', serverName: 'temporal' },
+    });
   });
 
   it.each([
@@ -120,12 +134,23 @@ function wordsOf(line: string): string[] {
 }
 
 describe('the next steps after temporal setup', () => {
-  const local = { mode: 'local', address: 'localhost:7233', namespace: 'default', taskQueue: 'aidp-workflows', tls: { kind: 'none' } } as const;
+  const local = {
+    mode: 'local',
+    address: 'localhost:7233',
+    namespace: 'default',
+    taskQueue: 'aidp-workflows',
+    tls: { kind: 'none' },
+  } as const;
 
   it('quotes a --config path with a space so the hint can be pasted as it is', () => {
     const lines = nextSteps(local, 'my project/aidp.yml', undefined);
-    expect(lines).toContain("  aidp temporal dev --config 'my project/aidp.yml'      start a local dev server (Web UI included) and a worker");
-    const command = lines.find((line) => line.includes('temporal config'))!.split('   ')[0]!.trim();
+    expect(lines).toContain(
+      "  aidp temporal dev --config 'my project/aidp.yml'      start a local dev server (Web UI included) and a worker",
+    );
+    const command = lines
+      .find((line) => line.includes('temporal config'))!
+      .split('   ')[0]!
+      .trim();
     expect(wordsOf(command)).toEqual(['aidp', 'temporal', 'config', '--config', 'my project/aidp.yml']);
   });
 

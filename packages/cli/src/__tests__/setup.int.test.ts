@@ -63,10 +63,26 @@ describe('aidp temporal setup, from flags', () => {
   it('tests the connection to the server and writes a file that loads', async () => {
     const dir = project(HAND_WRITTEN);
     const queue = uniqueName('setup');
-    const run = await runCli(['temporal', 'setup', '--mode', 'self-hosted', '--address', temporalAddress(), '--namespace', 'default', '--task-queue', queue, '--no-tls', '--yes'], {
-      cwd: dir,
-      env: { NO_COLOR: '1' },
-    });
+    const run = await runCli(
+      [
+        'temporal',
+        'setup',
+        '--mode',
+        'self-hosted',
+        '--address',
+        temporalAddress(),
+        '--namespace',
+        'default',
+        '--task-queue',
+        queue,
+        '--no-tls',
+        '--yes',
+      ],
+      {
+        cwd: dir,
+        env: { NO_COLOR: '1' },
+      },
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`✔ Connected to ${temporalAddress()}; namespace default is there.`);
@@ -102,10 +118,13 @@ describe('aidp temporal setup, from flags', () => {
 
   it('fails the test for a namespace the server does not have', async () => {
     const dir = project();
-    const run = await runCli(['temporal', 'setup', '--mode', 'self-hosted', '--address', temporalAddress(), '--namespace', 'no-such-namespace', '--yes'], {
-      cwd: dir,
-      env: { NO_COLOR: '1' },
-    });
+    const run = await runCli(
+      ['temporal', 'setup', '--mode', 'self-hosted', '--address', temporalAddress(), '--namespace', 'no-such-namespace', '--yes'],
+      {
+        cwd: dir,
+        env: { NO_COLOR: '1' },
+      },
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`namespace not found: no-such-namespace (on ${temporalAddress()})`);
     expect(() => fileIn(dir)).toThrow(/ENOENT/);

@@ -8,7 +8,23 @@ function wordsOf(line: string): string[] {
 }
 
 describe('shell quoting of printed hints', () => {
-  const words = ['aidp-workloop-fix-tests-1a2b3c4d', 'has space', "it's", '$HOME', '`date`', 'a;b', 'a|b', '*', '~', 'ü', '', 'a\nb', '"q"', 'x\\y', 'owner/repo#1'];
+  const words = [
+    'aidp-workloop-fix-tests-1a2b3c4d',
+    'has space',
+    "it's",
+    '$HOME',
+    '`date`',
+    'a;b',
+    'a|b',
+    '*',
+    '~',
+    'ü',
+    '',
+    'a\nb',
+    '"q"',
+    'x\\y',
+    'owner/repo#1',
+  ];
 
   it.each(words)('hands %j back to the command unchanged', (word) => {
     expect(wordsOf(`x ${shellQuote(word)}`)).toEqual(['x', word]);

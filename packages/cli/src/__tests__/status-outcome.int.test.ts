@@ -2,7 +2,16 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection, Client } from '@temporalio/client';
-import { FIXED_MATH, FIXTURE_TEST_COMMAND, createFixtureProject, scriptAgent, startWorkerProcess, temporalAddress, uniqueName, type WorkerProcess } from '@aidp/testing';
+import {
+  FIXED_MATH,
+  FIXTURE_TEST_COMMAND,
+  createFixtureProject,
+  scriptAgent,
+  startWorkerProcess,
+  temporalAddress,
+  uniqueName,
+  type WorkerProcess,
+} from '@aidp/testing';
 import { AIDP_BIN, runCli, type CliRun } from './run-cli';
 
 // `aidp temporal status` of a run that has ended says how it ended, and its exit code says the same:
@@ -107,7 +116,9 @@ describe('aidp temporal status of an ended run', () => {
     const run = await aidp(cwd, 'temporal', 'status', id);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('✔ fixes: the checks pass after 1 iteration(s)');
-    const json = JSON.parse((await aidp(cwd, 'temporal', 'status', id, '--json')).stdout) as { outcome: { reachedGoal: boolean; result: { outcome: string } } };
+    const json = JSON.parse((await aidp(cwd, 'temporal', 'status', id, '--json')).stdout) as {
+      outcome: { reachedGoal: boolean; result: { outcome: string } };
+    };
     expect(json.outcome).toMatchObject({ reachedGoal: true, result: { outcome: 'completed' } });
   }, 90_000);
 });
@@ -134,24 +145,28 @@ describe('the hints the CLI prints', () => {
     ['a space', (u: string) => `has space ${u}`],
     ['quotes and a dollar sign', (u: string) => `it's $HOME ${u}`],
     ['a leading dash', (u: string) => `-dash-${u}`],
-  ])('quote a workflow id with %s so the shell passes it back unchanged', async (_what, make) => {
-    const cwd = stuck();
-    const id = make(uniqueName('hint'));
-    const started = await aidp(cwd, 'temporal', 'start', 'workloop', 'stuck', '--task', 'Never finishes.', `--workflow-id=${id}`);
-    expect(started.code).toBe(0);
-    try {
-      const hint = /^Follow it with: (.*)$/m.exec(started.stdout)![1]!;
-      expect(hint).toMatch(/^aidp temporal status /);
-      // The same command, asking for JSON instead of following: the shell must hand over the exact id.
-      const shown = await runHint(cwd, hint.replace('--follow', '--json'));
-      expect(shown.code).toBe(0);
-      expect((JSON.parse(shown.stdout) as { workflowId: string }).workflowId).toBe(id);
+  ])(
+    'quote a workflow id with %s so the shell passes it back unchanged',
+    async (_what, make) => {
+      const cwd = stuck();
+      const id = make(uniqueName('hint'));
+      const started = await aidp(cwd, 'temporal', 'start', 'workloop', 'stuck', '--task', 'Never finishes.', `--workflow-id=${id}`);
+      expect(started.code).toBe(0);
+      try {
+        const hint = /^Follow it with: (.*)$/m.exec(started.stdout)![1]!;
+        expect(hint).toMatch(/^aidp temporal status /);
+        // The same command, asking for JSON instead of following: the shell must hand over the exact id.
+        const shown = await runHint(cwd, hint.replace('--follow', '--json'));
+        expect(shown.code).toBe(0);
+        expect((JSON.parse(shown.stdout) as { workflowId: string }).workflowId).toBe(id);
 
-      const twice = await aidp(cwd, 'temporal', 'start', 'workloop', 'stuck', '--task', 'Never finishes.', `--workflow-id=${id}`);
-      expect(twice.code).toBe(1);
-      expect(twice.stderr).toContain(`follow it with: ${hint}`);
-    } finally {
-      await aidp(cwd, 'temporal', 'cancel', `--yes`, '--', id);
-    }
-  }, 60_000);
+        const twice = await aidp(cwd, 'temporal', 'start', 'workloop', 'stuck', '--task', 'Never finishes.', `--workflow-id=${id}`);
+        expect(twice.code).toBe(1);
+        expect(twice.stderr).toContain(`follow it with: ${hint}`);
+      } finally {
+        await aidp(cwd, 'temporal', 'cancel', `--yes`, '--', id);
+      }
+    },
+    60_000,
+  );
 });

@@ -49,7 +49,9 @@ const EXISTING = [
 describe('updateTemporalSection', () => {
   it('writes a new temporal section into an empty file', () => {
     const { text, changes } = updateTemporalSection('', selfHosted());
-    expect(text).toBe(['temporal:', '  target_host: temporal.internal:7233', '  namespace: team-a', '  task_queue: aidp-workflows', ''].join('\n'));
+    expect(text).toBe(
+      ['temporal:', '  target_host: temporal.internal:7233', '  namespace: team-a', '  task_queue: aidp-workflows', ''].join('\n'),
+    );
     expect(changes).toEqual([
       { key: 'temporal.target_host', after: 'temporal.internal:7233' },
       { key: 'temporal.namespace', after: 'team-a' },
@@ -106,12 +108,16 @@ describe('updateTemporalSection', () => {
     const before = 'github:\n  repo: acme/payments # mirror\n\n# end of file comment';
     const { text } = updateTemporalSection(before, selfHosted());
     expect(text.startsWith(before)).toBe(true);
-    expect(text.slice(before.length)).toBe('\n\ntemporal:\n  target_host: temporal.internal:7233\n  namespace: team-a\n  task_queue: aidp-workflows\n');
+    expect(text.slice(before.length)).toBe(
+      '\n\ntemporal:\n  target_host: temporal.internal:7233\n  namespace: team-a\n  task_queue: aidp-workflows\n',
+    );
   });
 
   it('fills in an empty "temporal:" and keeps the sections around it', () => {
     const { text } = updateTemporalSection('# top\ntemporal:\nagent:\n  provider: codex\n', selfHosted());
-    expect(text).toBe('# top\ntemporal:\n  target_host: temporal.internal:7233\n  namespace: team-a\n  task_queue: aidp-workflows\nagent:\n  provider: codex\n');
+    expect(text).toBe(
+      '# top\ntemporal:\n  target_host: temporal.internal:7233\n  namespace: team-a\n  task_queue: aidp-workflows\nagent:\n  provider: codex\n',
+    );
   });
 
   it('writes the API key as a ${NAME} reference, never a value', () => {
@@ -128,7 +134,10 @@ describe('updateTemporalSection', () => {
     expect(withKey).toContain('  api_key: ${TEMPORAL_API_KEY}\n');
     expect(withKey).not.toContain('tls:');
 
-    const mtls = updateTemporalSection(withKey, cloudWithKey({ apiKeyEnv: undefined, tls: { kind: 'mtls', certFile: 'certs/client.pem', keyFile: 'certs/client.key' } }));
+    const mtls = updateTemporalSection(
+      withKey,
+      cloudWithKey({ apiKeyEnv: undefined, tls: { kind: 'mtls', certFile: 'certs/client.pem', keyFile: 'certs/client.key' } }),
+    );
     expect(mtls.text).not.toContain('api_key');
     expect(mtls.text).toContain('  tls:\n    cert_file: certs/client.pem\n    key_file: certs/client.key\n');
     expect(mtls.changes).toEqual([
@@ -142,16 +151,26 @@ describe('updateTemporalSection', () => {
   });
 
   it('edits inside an existing tls block: CA to mTLS with a server name, and mTLS to system roots', () => {
-    const start = 'temporal:\n  target_host: t.internal:7233\n  tls:\n    # our private CA\n    ca_file: /etc/ca.pem\n  namespace: default\n';
+    const start =
+      'temporal:\n  target_host: t.internal:7233\n  tls:\n    # our private CA\n    ca_file: /etc/ca.pem\n  namespace: default\n';
     const mtls = updateTemporalSection(
       start,
-      selfHosted({ address: 't.internal:7233', namespace: 'default', tls: { kind: 'mtls', caFile: '/etc/ca.pem', certFile: 'c.pem', keyFile: 'k.pem', serverName: 'temporal' } }),
+      selfHosted({
+        address: 't.internal:7233',
+        namespace: 'default',
+        tls: { kind: 'mtls', caFile: '/etc/ca.pem', certFile: 'c.pem', keyFile: 'k.pem', serverName: 'temporal' },
+      }),
     );
     expect(mtls.text).toBe(
       'temporal:\n  target_host: t.internal:7233\n  tls:\n    # our private CA\n    ca_file: /etc/ca.pem\n    cert_file: c.pem\n    key_file: k.pem\n    server_name: temporal\n  namespace: default\n  task_queue: aidp-workflows\n',
     );
-    const system = updateTemporalSection(mtls.text, selfHosted({ address: 't.internal:7233', namespace: 'default', tls: { kind: 'system' } }));
-    expect(system.text).toBe('temporal:\n  target_host: t.internal:7233\n  tls: true\n  namespace: default\n  task_queue: aidp-workflows\n');
+    const system = updateTemporalSection(
+      mtls.text,
+      selfHosted({ address: 't.internal:7233', namespace: 'default', tls: { kind: 'system' } }),
+    );
+    expect(system.text).toBe(
+      'temporal:\n  target_host: t.internal:7233\n  tls: true\n  namespace: default\n  task_queue: aidp-workflows\n',
+    );
     const none = updateTemporalSection(system.text, selfHosted({ address: 't.internal:7233', namespace: 'default' }));
     expect(none.text).toBe('temporal:\n  target_host: t.internal:7233\n  namespace: default\n  task_queue: aidp-workflows\n');
     expect(none.changes).toEqual([{ key: 'temporal.tls', before: 'true' }]);
@@ -172,7 +191,10 @@ describe('updateTemporalSection', () => {
   });
 
   it('follows the indentation the file uses', () => {
-    const { text } = updateTemporalSection('agent:\n    provider: codex\ntemporal:\n    namespace: x\n', selfHosted({ tls: { kind: 'ca', caFile: 'ca.pem' } }));
+    const { text } = updateTemporalSection(
+      'agent:\n    provider: codex\ntemporal:\n    namespace: x\n',
+      selfHosted({ tls: { kind: 'ca', caFile: 'ca.pem' } }),
+    );
     expect(text).toBe(
       'agent:\n    provider: codex\ntemporal:\n    target_host: temporal.internal:7233\n    namespace: team-a\n    task_queue: aidp-workflows\n    tls:\n        ca_file: ca.pem\n',
     );
@@ -186,10 +208,16 @@ describe('updateTemporalSection', () => {
 
 describe('temporalSectionFromAnswers', () => {
   it('rejects answers that do not fit together', () => {
-    expect(() => temporalSectionFromAnswers(selfHosted({ mode: 'local', tls: { kind: 'system' } }))).toThrow('the local dev server does not use TLS');
+    expect(() => temporalSectionFromAnswers(selfHosted({ mode: 'local', tls: { kind: 'system' } }))).toThrow(
+      'the local dev server does not use TLS',
+    );
     expect(() => temporalSectionFromAnswers(selfHosted({ apiKeyEnv: 'KEY' }))).toThrow('an API key is for Temporal Cloud only');
-    expect(() => temporalSectionFromAnswers(cloudWithKey({ apiKeyEnv: undefined }))).toThrow(/Temporal Cloud needs an API key variable or a client certificate/);
-    expect(() => temporalSectionFromAnswers(selfHosted({ address: 'no-port' }))).toThrow('address: expected an address as "host:port" (port 1-65535), got "no-port"');
+    expect(() => temporalSectionFromAnswers(cloudWithKey({ apiKeyEnv: undefined }))).toThrow(
+      /Temporal Cloud needs an API key variable or a client certificate/,
+    );
+    expect(() => temporalSectionFromAnswers(selfHosted({ address: 'no-port' }))).toThrow(
+      'address: expected an address as "host:port" (port 1-65535), got "no-port"',
+    );
     expect(() => temporalSectionFromAnswers(selfHosted({ namespace: 'two words' }))).toThrow('namespace: expected a name without spaces');
   });
 
@@ -208,7 +236,9 @@ describe('temporalSectionFromAnswers', () => {
   it('maps each TLS choice to the tls key', () => {
     expect(temporalSectionFromAnswers(selfHosted()).tls).toBeUndefined();
     expect(temporalSectionFromAnswers(selfHosted({ tls: { kind: 'system' } })).tls).toBe(true);
-    expect(temporalSectionFromAnswers(selfHosted({ tls: { kind: 'system', serverName: 'temporal' } })).tls).toEqual({ server_name: 'temporal' });
+    expect(temporalSectionFromAnswers(selfHosted({ tls: { kind: 'system', serverName: 'temporal' } })).tls).toEqual({
+      server_name: 'temporal',
+    });
     expect(temporalSectionFromAnswers(selfHosted({ tls: { kind: 'ca', caFile: 'ca.pem' } })).tls).toEqual({ ca_file: 'ca.pem' });
     expect(temporalSectionFromAnswers(cloudWithKey()).tls).toBeUndefined();
   });
@@ -219,7 +249,9 @@ describe('checkEnvVarName', () => {
     expect(checkEnvVarName('TEMPORAL_API_KEY')).toEqual({ name: 'TEMPORAL_API_KEY' });
     expect(checkEnvVarName(' $MY_KEY ')).toEqual({ name: 'MY_KEY' });
     expect(checkEnvVarName('${PROD_KEY_2}')).toEqual({ name: 'PROD_KEY_2' });
-    expect(checkEnvVarName('TEMPORAL_CLOUD_API_KEY_FOR_PRODUCTION_ACCOUNT')).toEqual({ name: 'TEMPORAL_CLOUD_API_KEY_FOR_PRODUCTION_ACCOUNT' });
+    expect(checkEnvVarName('TEMPORAL_CLOUD_API_KEY_FOR_PRODUCTION_ACCOUNT')).toEqual({
+      name: 'TEMPORAL_CLOUD_API_KEY_FOR_PRODUCTION_ACCOUNT',
+    });
   });
 
   it('refuses keys and things that are not names', () => {
@@ -228,7 +260,10 @@ describe('checkEnvVarName', () => {
       expect(result).toMatchObject({ looksLikeSecret: true });
       expect('error' in result && result.error).not.toContain(secret);
     }
-    expect(checkEnvVarName('my-key')).toEqual({ error: 'not a variable name: use letters, digits and "_", not starting with a digit', looksLikeSecret: false });
+    expect(checkEnvVarName('my-key')).toEqual({
+      error: 'not a variable name: use letters, digits and "_", not starting with a digit',
+      looksLikeSecret: false,
+    });
     expect(checkEnvVarName('9LIVES')).toMatchObject({ looksLikeSecret: false });
     expect(checkEnvVarName('')).toMatchObject({ error: expect.stringContaining('enter the name of an environment variable') });
   });
@@ -245,9 +280,23 @@ describe('helpers for the questions', () => {
 
   it('reads what the file says today as answers', () => {
     expect(currentTemporalSetup('')).toEqual({ configured: false, apiKeyIsLiteral: false });
-    expect(currentTemporalSetup('temporal:\n  namespace: x\n')).toMatchObject({ configured: true, mode: 'local', namespace: 'x', tls: { kind: 'none' } });
-    expect(currentTemporalSetup(EXISTING)).toMatchObject({ mode: 'self-hosted', address: 'staging.internal:7233', namespace: 'payments', enabled: true });
-    expect(currentTemporalSetup('temporal:\n  target_host: a.b.tmprl.cloud:7233\n  api_key: ${K}\n')).toMatchObject({ mode: 'cloud', apiKeyEnv: 'K', apiKeyIsLiteral: false });
+    expect(currentTemporalSetup('temporal:\n  namespace: x\n')).toMatchObject({
+      configured: true,
+      mode: 'local',
+      namespace: 'x',
+      tls: { kind: 'none' },
+    });
+    expect(currentTemporalSetup(EXISTING)).toMatchObject({
+      mode: 'self-hosted',
+      address: 'staging.internal:7233',
+      namespace: 'payments',
+      enabled: true,
+    });
+    expect(currentTemporalSetup('temporal:\n  target_host: a.b.tmprl.cloud:7233\n  api_key: ${K}\n')).toMatchObject({
+      mode: 'cloud',
+      apiKeyEnv: 'K',
+      apiKeyIsLiteral: false,
+    });
     expect(currentTemporalSetup('temporal:\n  api_key: plain-secret\n')).toMatchObject({ mode: 'cloud', apiKeyIsLiteral: true });
     expect(currentTemporalSetup('temporal:\n  target_host: t:7233\n  tls: {cert_file: c, key_file: k, server_name: s}\n').tls).toEqual({
       kind: 'mtls',

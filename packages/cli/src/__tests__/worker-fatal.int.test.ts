@@ -12,7 +12,10 @@ import { runCliWithin, startCli, waitFor } from './run-cli-within';
 
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'aidp-worker-fatal-'));
-  writeFileSync(join(dir, 'aidp.yml'), ['temporal:', `  target_host: "${temporalAddress()}"`, 'metrics: { enabled: false }', ''].join('\n'));
+  writeFileSync(
+    join(dir, 'aidp.yml'),
+    ['temporal:', `  target_host: "${temporalAddress()}"`, 'metrics: { enabled: false }', ''].join('\n'),
+  );
   return dir;
 }
 
@@ -38,7 +41,9 @@ describe('aidp temporal worker with a fatal mistake', () => {
     expect(run.timedOut).toBe(false);
     expect(run.code).toBe(1);
     expect(run.ms).toBeLessThan(10_000);
-    expect(run.stderr).toContain(`error: the server at ${temporalAddress()} refuses task queue "${'q'.repeat(40)}…" (1100 characters): taskQueue length exceeds limit`);
+    expect(run.stderr).toContain(
+      `error: the server at ${temporalAddress()} refuses task queue "${'q'.repeat(40)}…" (1100 characters): taskQueue length exceeds limit`,
+    );
     expect(run.stderr).toContain('set temporal.task_queue in aidp.yml, TEMPORAL_TASK_QUEUE or --task-queue');
     expect(run.stderr).not.toContain('unexpected failure');
     expect(run.stdout).not.toContain('Worker stopped.');
@@ -51,7 +56,10 @@ describe('aidp temporal worker when its server goes away', () => {
     const cliPath = process.env.AIDP_TEMPORAL_CLI;
     let server: DevServer | undefined = await startDevServer({ cliPath, port, uiPort: false });
     const taskQueue = uniqueName('comeback');
-    const worker = startCli(['temporal', 'worker', '--address', server.address, '--task-queue', taskQueue], { cwd: project(), limitMs: 120_000 });
+    const worker = startCli(['temporal', 'worker', '--address', server.address, '--task-queue', taskQueue], {
+      cwd: project(),
+      limitMs: 120_000,
+    });
     try {
       expect(await waitFor(() => worker.output().includes('Worker polling'), 30_000)).toBe(true);
       await server.stop();
@@ -64,7 +72,10 @@ describe('aidp temporal worker when its server goes away', () => {
       const connection = await Connection.connect({ address: server.address });
       try {
         const polled = async () =>
-          ((await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 })).pollers ?? []).length > 0;
+          (
+            (await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 }))
+              .pollers ?? []
+          ).length > 0;
         const deadline = Date.now() + 60_000;
         while (!(await polled()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
         expect(await polled()).toBe(true);

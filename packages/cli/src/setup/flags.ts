@@ -39,7 +39,8 @@ export function presetFromFlags(flags: SetupFlags, paths: SetupPaths): Preset {
   const preset: Preset = {};
   const usage = (message: string) => new UsageError(message);
   if (flags.mode !== undefined) {
-    if (!(SETUP_MODES as readonly string[]).includes(flags.mode)) throw usage(`--mode: expected one of ${SETUP_MODES.join(', ')}, got "${flags.mode}"`);
+    if (!(SETUP_MODES as readonly string[]).includes(flags.mode))
+      throw usage(`--mode: expected one of ${SETUP_MODES.join(', ')}, got "${flags.mode}"`);
     preset.mode = flags.mode as SetupMode;
   }
   const checked = (flag: string, value: string | undefined, check: (v: string) => string | undefined) => {
@@ -68,7 +69,8 @@ export function presetFromFlags(flags: SetupFlags, paths: SetupPaths): Preset {
   const caFile = file('--tls-ca', flags.tlsCa);
   const certFile = file('--tls-cert', flags.tlsCert);
   const keyFile = file('--tls-key', flags.tlsKey);
-  if ((certFile === undefined) !== (keyFile === undefined)) throw usage('--tls-cert and --tls-key go together: a client certificate needs its key');
+  if ((certFile === undefined) !== (keyFile === undefined))
+    throw usage('--tls-cert and --tls-key go together: a client certificate needs its key');
   const anyTlsFile = caFile !== undefined || certFile !== undefined || flags.tlsServerName !== undefined;
   if (flags.tls === false && anyTlsFile) throw usage('--no-tls cannot go with --tls-ca, --tls-cert, --tls-key or --tls-server-name');
   if (flags.tlsServerName !== undefined && (flags.tlsServerName === '' || /\s/.test(flags.tlsServerName))) {
@@ -77,8 +79,7 @@ export function presetFromFlags(flags: SetupFlags, paths: SetupPaths): Preset {
   const serverName = flags.tlsServerName !== undefined ? { serverName: flags.tlsServerName } : {};
   if (certFile !== undefined && keyFile !== undefined) {
     preset.tls = { kind: 'mtls', certFile, keyFile, ...(caFile !== undefined ? { caFile } : {}), ...serverName };
-  }
-  else if (caFile !== undefined) preset.tls = { kind: 'ca', caFile, ...serverName };
+  } else if (caFile !== undefined) preset.tls = { kind: 'ca', caFile, ...serverName };
   else if (flags.tls === true || flags.tlsServerName !== undefined) preset.tls = { kind: 'system', ...serverName };
   else if (flags.tls === false) preset.tls = { kind: 'none' };
 
@@ -89,7 +90,8 @@ export function presetFromFlags(flags: SetupFlags, paths: SetupPaths): Preset {
   if (preset.mode === 'self-hosted' && preset.apiKeyEnv !== undefined) throw usage('--api-key-env is for --mode cloud');
   if (preset.mode === 'cloud') {
     if (preset.apiKeyEnv !== undefined && usesTls) throw usage('--mode cloud: give --api-key-env, or --tls-cert and --tls-key, not both');
-    if (usesTls && preset.tls?.kind !== 'mtls') throw usage('--mode cloud: Temporal Cloud uses --api-key-env <NAME>, or --tls-cert and --tls-key');
+    if (usesTls && preset.tls?.kind !== 'mtls')
+      throw usage('--mode cloud: Temporal Cloud uses --api-key-env <NAME>, or --tls-cert and --tls-key');
   }
   return preset;
 }

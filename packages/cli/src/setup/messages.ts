@@ -10,12 +10,19 @@ import { TEMPORAL_VARIABLES } from './target.js';
 import type { TemporalChange } from './temporal-section.js';
 
 /** What the person should know about the environment before the file is written. */
-export function environmentNotes(answers: TemporalSetupAnswers, target: Target, env: Record<string, string | undefined>, c: Paint): string[] {
+export function environmentNotes(
+  answers: TemporalSetupAnswers,
+  target: Target,
+  env: Record<string, string | undefined>,
+  c: Paint,
+): string[] {
   const keyVariable = answers.apiKeyEnv;
   const lines: string[] = [];
   const say = (line: string) => lines.push(`${c.yellow('Note:')} ${line}`);
   if (keyVariable !== undefined && !env[keyVariable]) {
-    say(`${keyVariable} is not set here. Set it wherever AIDP runs (export ${keyVariable}=<your key>); the key itself stays out of ${target.shown}.`);
+    say(
+      `${keyVariable} is not set here. Set it wherever AIDP runs (export ${keyVariable}=<your key>); the key itself stays out of ${target.shown}.`,
+    );
   }
   for (const spec of TEMPORAL_VARIABLES) {
     if (spec.variable !== keyVariable && env[spec.variable]) {

@@ -214,7 +214,13 @@ function changesBetween(before: Record<string, unknown>, after: TemporalSectionV
 // Merging into the text
 
 function wantedTemporal(section: TemporalSectionValues): Record<string, Wanted> {
-  return { target_host: section.target_host, namespace: section.namespace, task_queue: section.task_queue, tls: section.tls, api_key: section.api_key };
+  return {
+    target_host: section.target_host,
+    namespace: section.namespace,
+    task_queue: section.task_queue,
+    tls: section.tls,
+    api_key: section.api_key,
+  };
 }
 
 /** The section as an ordered plain object, for writing it whole. */
@@ -239,10 +245,7 @@ function sectionObject(base: Record<string, unknown>, section: TemporalSectionVa
  * {@link TemporalSetupError} for answers that cannot be written or a file whose top level is not a
  * block mapping.
  */
-export function updateTemporalSection(
-  text: string,
-  answers: TemporalSetupAnswers,
-): { text: string; changes: TemporalChange[] } {
+export function updateTemporalSection(text: string, answers: TemporalSetupAnswers): { text: string; changes: TemporalChange[] } {
   const section = temporalSectionFromAnswers(answers);
   const { section: before } = rawTemporal(text);
   const changes = changesBetween(before, section);

@@ -101,7 +101,7 @@ async function describeFailure(error: unknown, config: AidpConfig): Promise<Conn
     };
   }
   if (code === 12 /* UNIMPLEMENTED */) {
-    return { ok: false, unreachable: false, notTemporal: true, message: notTemporal(address, 'a gRPC server without Temporal\'s API') };
+    return { ok: false, unreachable: false, notTemporal: true, message: notTemporal(address, "a gRPC server without Temporal's API") };
   }
   const explained = troubleshoot(error);
   const message = explained instanceof Error ? explained.message : String(explained);
@@ -113,7 +113,11 @@ async function describeFailure(error: unknown, config: AidpConfig): Promise<Conn
   if (found === undefined) return { ok: false, unreachable: true, message };
   if (found.mayBeTemporal) {
     // TLS or HTTP/2: Temporal speaks those, so the settings may be what is wrong, not the server.
-    return { ok: false, unreachable: false, message: `${message}\n  found: ${found.words} at ${address}, which did not answer Temporal's gRPC API with these settings` };
+    return {
+      ok: false,
+      unreachable: false,
+      message: `${message}\n  found: ${found.words} at ${address}, which did not answer Temporal's gRPC API with these settings`,
+    };
   }
   return { ok: false, unreachable: false, notTemporal: true, message: notTemporal(address, found.words) };
 }

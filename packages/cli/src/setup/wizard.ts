@@ -58,12 +58,18 @@ export async function runSetup(flags: SetupFlags, ctx: SetupContext): Promise<nu
   if (ctx.interactive) {
     prompter = new Prompter(ctx.stdin, ctx.stdout, c);
     out(c.bold('Set up Temporal for AIDP'));
-    out(`Answers go into the temporal section of ${target.shown}${target.exists ? '; nothing else in the file changes' : ' (a new file)'}.`);
+    out(
+      `Answers go into the temporal section of ${target.shown}${target.exists ? '; nothing else in the file changes' : ' (a new file)'}.`,
+    );
     out(c.dim('Enter takes the [default]. Ctrl+C quits without writing anything.'));
     out();
   }
   if (current.apiKeyIsLiteral) {
-    out(c.yellow(`Note: ${target.shown} holds an API key in clear text (temporal.api_key); setup replaces it, since keys belong in environment variables.`));
+    out(
+      c.yellow(
+        `Note: ${target.shown} holds an API key in clear text (temporal.api_key); setup replaces it, since keys belong in environment variables.`,
+      ),
+    );
   }
   if (current.enabled === false) {
     out(c.yellow(`Note: temporal.enabled is false in ${target.shown}, so AIDP runs work without Temporal until you set it to true.`));

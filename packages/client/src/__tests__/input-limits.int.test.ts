@@ -29,17 +29,31 @@ describe('AidpClient input limits', () => {
       field: 'workflowId',
       message: 'workflowId is too long: 314 bytes (at most 200 bytes)',
     });
-    await expect(aidp.startWorkLoop(request, { workflowId: '' })).rejects.toMatchObject({ name: 'AidpInputError', field: 'workflowId', message: 'workflowId is empty' });
+    await expect(aidp.startWorkLoop(request, { workflowId: '' })).rejects.toMatchObject({
+      name: 'AidpInputError',
+      field: 'workflowId',
+      message: 'workflowId is empty',
+    });
     expect((await aidp.temporal.workflow.count(`WorkflowId = '${workflowId}'`)).count).toBe(0);
   });
 
   it('sends no blank instruction: the run never sees the signal', async () => {
     // No worker polls this task queue: the run just waits, which is all this test needs.
-    const run = await aidp.startWorkLoop({ projectDir: createFixtureProject().dir, stepName: 'limits', task: 'Wait.' }, { workflowId: uniqueName('blank') });
+    const run = await aidp.startWorkLoop(
+      { projectDir: createFixtureProject().dir, stepName: 'limits', task: 'Wait.' },
+      { workflowId: uniqueName('blank') },
+    );
     try {
-      await expect(run.injectInstruction('')).rejects.toMatchObject({ name: 'AidpInputError', field: 'instruction', message: 'instruction is empty' });
+      await expect(run.injectInstruction('')).rejects.toMatchObject({
+        name: 'AidpInputError',
+        field: 'instruction',
+        message: 'instruction is empty',
+      });
       await expect(run.injectInstruction(' \n ')).rejects.toMatchObject({ name: 'AidpInputError', field: 'instruction' });
-      await expect(run.injectInstruction('i'.repeat(64 * 1024 + 1))).rejects.toMatchObject({ name: 'AidpInputError', field: 'instruction' });
+      await expect(run.injectInstruction('i'.repeat(64 * 1024 + 1))).rejects.toMatchObject({
+        name: 'AidpInputError',
+        field: 'instruction',
+      });
       const history = await run.fetchHistory();
       expect(history.events?.filter((e) => e.workflowExecutionSignaledEventAttributes)).toHaveLength(0);
     } finally {

@@ -23,19 +23,29 @@ describe('a work loop request', () => {
       field: 'stepName',
       message: 'stepName cannot name the branch aidp/x..y: it contains ".."',
     });
-    expect(refusal(() => buildWorkLoopInput(config(), { ...request, stepName: 'a b' }))?.message).toBe('stepName cannot name the branch aidp/a b: it contains a space');
+    expect(refusal(() => buildWorkLoopInput(config(), { ...request, stepName: 'a b' }))?.message).toBe(
+      'stepName cannot name the branch aidp/a b: it contains a space',
+    );
   });
 
   it('is refused with a branch git would refuse', () => {
-    expect(refusal(() => buildWorkLoopInput(config(), { ...request, branch: 'feature..x' }))?.message).toBe('branch is not a valid git branch name: it contains ".."');
+    expect(refusal(() => buildWorkLoopInput(config(), { ...request, branch: 'feature..x' }))?.message).toBe(
+      'branch is not a valid git branch name: it contains ".."',
+    );
     expect(buildWorkLoopInput(config(), { ...request, branch: 'feature/x' }).branch).toBe('feature/x');
   });
 
   it(`is refused with a task or context over ${TASK_MAX_BYTES / 1024} KiB, or a blank task, from the request or the step`, () => {
     const big = 'x'.repeat(TASK_MAX_BYTES + 1);
-    expect(refusal(() => buildWorkLoopInput(config(), { ...request, task: big }))).toMatchObject({ field: 'task', message: 'task is too large: 262145 bytes (at most 256 KiB)' });
+    expect(refusal(() => buildWorkLoopInput(config(), { ...request, task: big }))).toMatchObject({
+      field: 'task',
+      message: 'task is too large: 262145 bytes (at most 256 KiB)',
+    });
     expect(refusal(() => buildWorkLoopInput(config(), { ...request, context: big }))).toMatchObject({ field: 'context' });
-    expect(refusal(() => buildWorkLoopInput(config(), { ...request, task: '  \n' }))).toMatchObject({ field: 'task', message: 'task is empty' });
+    expect(refusal(() => buildWorkLoopInput(config(), { ...request, task: '  \n' }))).toMatchObject({
+      field: 'task',
+      message: 'task is empty',
+    });
     const withStep = config({ work_loop: { steps: { huge: { task: big } } } });
     expect(refusal(() => buildWorkLoopInput(withStep, { ...request, stepName: 'huge', task: undefined }))).toMatchObject({ field: 'task' });
   });
@@ -58,15 +68,22 @@ describe('an issue request', () => {
       field: 'baseBranch',
       message: 'baseBranch is not a valid git branch name: it contains "~"',
     });
-    expect(refusal(() => buildIssueToPrInput(withRepo, { issueNumber: 1, projectDir: '/tmp/p', maxIterations: 20_000 }))).toMatchObject({ field: 'maxIterations' });
+    expect(refusal(() => buildIssueToPrInput(withRepo, { issueNumber: 1, projectDir: '/tmp/p', maxIterations: 20_000 }))).toMatchObject({
+      field: 'maxIterations',
+    });
   });
 });
 
 describe("the loop's settings", () => {
   it('carry agent.max_output_bytes to the agent activity, and its default when unset', () => {
-    expect(buildWorkLoopInput(config({ agent: { command: ['my-agent'], max_output_bytes: '512KiB' } }), request).agent.maxOutputBytes).toBe(512 * 1024);
+    expect(buildWorkLoopInput(config({ agent: { command: ['my-agent'], max_output_bytes: '512KiB' } }), request).agent.maxOutputBytes).toBe(
+      512 * 1024,
+    );
     expect(buildWorkLoopInput(config(), request).agent.maxOutputBytes).toBe(10 * 1024 * 1024);
-    const issue = buildIssueToPrInput(config({ github: { repo: 'acme/widgets' }, agent: { command: ['my-agent'], max_output_bytes: 100_000 } }), { issueNumber: 1, projectDir: '/tmp/p' });
+    const issue = buildIssueToPrInput(
+      config({ github: { repo: 'acme/widgets' }, agent: { command: ['my-agent'], max_output_bytes: 100_000 } }),
+      { issueNumber: 1, projectDir: '/tmp/p' },
+    );
     expect(issue.loop.agent.maxOutputBytes).toBe(100_000);
   });
 

@@ -5,13 +5,18 @@ import type { AidpRunFailedError } from '../errors';
 
 // How a run that did not reach its goal is explained, built from the SDK's own failure classes.
 function failed(cause: Error): AidpRunFailedError {
-  return toRunFailed('wf-1', new WorkflowFailedError('Workflow execution failed', cause, RetryState.NON_RETRYABLE_FAILURE)) as AidpRunFailedError;
+  return toRunFailed(
+    'wf-1',
+    new WorkflowFailedError('Workflow execution failed', cause, RetryState.NON_RETRYABLE_FAILURE),
+  ) as AidpRunFailedError;
 }
 
 describe('a run that did not reach its goal', () => {
   it('carries the failure type and the partial result', () => {
     const partial = { outcome: 'incomplete', iterations: 50 };
-    const err = failed(ApplicationFailure.create({ type: 'MaxIterationsReached', message: 'the checks still fail', nonRetryable: true, details: [partial] }));
+    const err = failed(
+      ApplicationFailure.create({ type: 'MaxIterationsReached', message: 'the checks still fail', nonRetryable: true, details: [partial] }),
+    );
     expect(err).toMatchObject({ name: 'AidpRunFailedError', workflowId: 'wf-1', reason: 'MaxIterationsReached', partialResult: partial });
     expect(err.message).toBe('MaxIterationsReached: the checks still fail');
   });

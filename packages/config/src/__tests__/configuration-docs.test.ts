@@ -36,7 +36,10 @@ describe('the configuration reference in docs/configuration.md', () => {
   });
 
   it('shows the range of numeric keys and the size cap of agent output', () => {
-    const row = (key: string) => readFileSync(committedPath, 'utf8').split('\n').find((line) => line.startsWith(`| \`${key}\` |`)) ?? '';
+    const row = (key: string) =>
+      readFileSync(committedPath, 'utf8')
+        .split('\n')
+        .find((line) => line.startsWith(`| \`${key}\` |`)) ?? '';
 
     expect(row('temporal.worker.max_concurrent_activities')).toContain('| integer from 1 to 10000 |');
     expect(row('temporal.retry.maximum_attempts')).toContain('| integer from 0 to 10000 |');

@@ -116,7 +116,9 @@ describe('why a connection failed', () => {
   it('finds nothing wrong with the transport when the TLS settings fit the server', async () => {
     const address = await tlsServer({ requireClientCert: true });
 
-    await expect(diagnoseConnectionFailure({ address, tls: { serverRootCACertificate: ca(), clientCertPair: clientPair() } })).resolves.toBeUndefined();
+    await expect(
+      diagnoseConnectionFailure({ address, tls: { serverRootCACertificate: ca(), clientCertPair: clientPair() } }),
+    ).resolves.toBeUndefined();
   });
 
   it('leaves an unreachable server to the transport error', async () => {
@@ -138,7 +140,7 @@ describe('the error a failed connection becomes', () => {
     expect(error.message).toBe('permission denied for namespace team-a (on 127.0.0.1:1)');
   });
 
-  it('recognises the worker connection\'s textual status', () => {
+  it("recognises the worker connection's textual status", () => {
     expect(isPermissionDenied(new Error('Server error: status: PermissionDenied, message: "Request unauthorized."'))).toBe(true);
     expect(isPermissionDenied(new Error('tcp connect error'))).toBe(false);
   });

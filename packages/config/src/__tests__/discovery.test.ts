@@ -186,9 +186,9 @@ describe('naming the config file', () => {
   it('fails, naming the file and AIDP_CONFIG, when the variable points at nothing', async () => {
     const root = await tempDir();
 
-    expect(
-      await errorLines(() => loadConfig({ cwd: root, env: { AIDP_CONFIG: 'missing.yml' }, stopDir: root })),
-    ).toEqual(['missing.yml: config file not found (named by AIDP_CONFIG)']);
+    expect(await errorLines(() => loadConfig({ cwd: root, env: { AIDP_CONFIG: 'missing.yml' }, stopDir: root }))).toEqual([
+      'missing.yml: config file not found (named by AIDP_CONFIG)',
+    ]);
   });
 
   it('fails when a named package.json has no aidp key', async () => {

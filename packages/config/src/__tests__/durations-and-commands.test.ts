@@ -84,9 +84,10 @@ describe('command lines', () => {
 });
 
 describe('agent.max_output_bytes', () => {
-  const capOf = (value: unknown) => resolveConfig({ agent: { max_output_bytes: value } }, { cwd: process.cwd(), env: {} }).config.agent.max_output_bytes;
+  const capOf = (value: unknown) =>
+    resolveConfig({ agent: { max_output_bytes: value } }, { cwd: process.cwd(), env: {} }).config.agent.max_output_bytes;
 
-  it('keeps 10 MiB of one agent run\'s output by default', () => {
+  it("keeps 10 MiB of one agent run's output by default", () => {
     expect(resolveConfig({}, { cwd: process.cwd(), env: {} }).config.agent.max_output_bytes).toBe(10 * 1024 * 1024);
   });
 
@@ -116,7 +117,9 @@ describe('agent.max_output_bytes', () => {
     [Number.POSITIVE_INFINITY, 'Infinity'],
     [-1, '-1'],
   ])('refuses %j, saying the range', async (input, found) => {
-    expect(await errorLines(() => resolveConfig({ agent: { max_output_bytes: input } }, { filepath: 'aidp.yml', cwd: process.cwd(), env: {} }))).toEqual([
+    expect(
+      await errorLines(() => resolveConfig({ agent: { max_output_bytes: input } }, { filepath: 'aidp.yml', cwd: process.cwd(), env: {} })),
+    ).toEqual([
       `aidp.yml: agent.max_output_bytes: expected a size from 64KiB to 1GiB (bytes, or a string like "512KiB", "10MiB", "20MB"), got ${found}`,
     ]);
   });

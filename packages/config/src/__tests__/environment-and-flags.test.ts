@@ -4,11 +4,8 @@ import { configErrorOf, errorLines, useTempDirs, writeFiles } from './helpers.js
 
 const tempDir = useTempDirs();
 const cwd = process.cwd();
-const resolve = (
-  raw: unknown,
-  env: Record<string, string | undefined> = {},
-  overrides: ConfigOverride[] = [],
-) => resolveConfig(raw, { filepath: 'aidp.yml', cwd, env, overrides });
+const resolve = (raw: unknown, env: Record<string, string | undefined> = {}, overrides: ConfigOverride[] = []) =>
+  resolveConfig(raw, { filepath: 'aidp.yml', cwd, env, overrides });
 
 describe('environment variables', () => {
   it.each([
@@ -155,9 +152,7 @@ describe('precedence: defaults < file < environment < flags', () => {
   });
 
   it('lets a flag set a TLS file over tls: true in the file', () => {
-    const loaded = resolve({ temporal: { tls: true } }, {}, [
-      { path: 'temporal.tls.ca_file', value: '/etc/ca.pem', flag: '--tls-ca' },
-    ]);
+    const loaded = resolve({ temporal: { tls: true } }, {}, [{ path: 'temporal.tls.ca_file', value: '/etc/ca.pem', flag: '--tls-ca' }]);
 
     expect(loaded.config.temporal.tls).toEqual({ ca_file: '/etc/ca.pem' });
     expect(loaded.sources['temporal.tls.ca_file']).toEqual({ kind: 'flag', flag: '--tls-ca' });

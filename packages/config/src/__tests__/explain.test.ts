@@ -25,7 +25,12 @@ describe('explaining the resolved configuration', () => {
 
     expect(entries.map((entry) => entry.key)).toEqual(Object.keys(loaded.sources));
     expect(new Set(entries.map((entry) => entry.key)).size).toBe(entries.length);
-    expect(byKey.get('temporal.enabled')).toEqual({ key: 'temporal.enabled', value: true, source: { kind: 'default' }, sourceLabel: 'default' });
+    expect(byKey.get('temporal.enabled')).toEqual({
+      key: 'temporal.enabled',
+      value: true,
+      source: { kind: 'default' },
+      sourceLabel: 'default',
+    });
     expect(byKey.get('temporal.target_host')).toEqual({
       key: 'temporal.target_host',
       value: 'temporal.internal:7233',
@@ -42,7 +47,15 @@ describe('explaining the resolved configuration', () => {
     const entries = explainConfig(resolveConfig({}, { cwd, env: {} }));
     const byKey = new Map(entries.map((entry) => [entry.key, entry]));
 
-    for (const key of ['temporal.tls', 'temporal.api_key', 'github.repo', 'github.base_branch', 'agent.command', 'work_loop.max_cost_usd', 'work_loop.max_wall_clock']) {
+    for (const key of [
+      'temporal.tls',
+      'temporal.api_key',
+      'github.repo',
+      'github.base_branch',
+      'agent.command',
+      'work_loop.max_cost_usd',
+      'work_loop.max_wall_clock',
+    ]) {
       expect(byKey.get(key)).toEqual({ key, value: null, source: { kind: 'default' }, sourceLabel: 'default' });
     }
     expect(byKey.get('work_loop.steps')?.value).toEqual({});
@@ -58,9 +71,14 @@ describe('explaining the resolved configuration', () => {
     );
     const keys = entries.map((entry) => entry.key);
 
-    expect(keys).toEqual(expect.arrayContaining(['temporal.tls.ca_file', 'temporal.tls.cert_file', 'temporal.tls.key_file', 'temporal.tls.server_name']));
+    expect(keys).toEqual(
+      expect.arrayContaining(['temporal.tls.ca_file', 'temporal.tls.cert_file', 'temporal.tls.key_file', 'temporal.tls.server_name']),
+    );
     expect(keys).not.toContain('temporal.tls');
-    expect(entries.find((entry) => entry.key === 'work_loop.steps.fix.task')).toMatchObject({ value: 'Fix the tests', sourceLabel: 'aidp.yml' });
+    expect(entries.find((entry) => entry.key === 'work_loop.steps.fix.task')).toMatchObject({
+      value: 'Fix the tests',
+      sourceLabel: 'aidp.yml',
+    });
     expect(entries.find((entry) => entry.key === 'temporal.tls.cert_file')).toMatchObject({ value: null, sourceLabel: 'default' });
   });
 

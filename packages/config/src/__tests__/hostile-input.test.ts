@@ -33,8 +33,18 @@ describe('keys that would reach an object prototype', () => {
     ['.aidprc.json', '{"temporal": {"__proto__": {"namespace": "polluted"}}}', 'temporal.__proto__', '__proto__'],
     ['.aidprc.json', '{"__proto__": {"temporal": {"namespace": "polluted"}}}', '__proto__', '__proto__'],
     ['package.json', '{"name": "demo", "aidp": {"temporal": {"__proto__": {"namespace": "polluted"}}}}', 'temporal.__proto__', '__proto__'],
-    ['aidp.config.js', 'module.exports = JSON.parse(\'{"temporal": {"__proto__": {"namespace": "polluted"}}}\');\n', 'temporal.__proto__', '__proto__'],
-    ['aidp.config.js', 'module.exports = { temporal: { ["constructor"]: { namespace: "polluted" } } };\n', 'temporal.constructor', 'constructor'],
+    [
+      'aidp.config.js',
+      'module.exports = JSON.parse(\'{"temporal": {"__proto__": {"namespace": "polluted"}}}\');\n',
+      'temporal.__proto__',
+      '__proto__',
+    ],
+    [
+      'aidp.config.js',
+      'module.exports = { temporal: { ["constructor"]: { namespace: "polluted" } } };\n',
+      'temporal.constructor',
+      'constructor',
+    ],
   ])('%s with %j is refused, naming the key path, and never applied', async (file, content, keyPath, key) => {
     const root = await tempDir();
     await writeFiles(root, { [file]: content });
@@ -84,7 +94,10 @@ describe('keys that would reach an object prototype', () => {
   });
 
   it('parses a YAML "__proto__" key as a plain key, not as a prototype', () => {
-    const parsed = parseYamlText('temporal:\n  __proto__:\n    namespace: polluted\n', 'aidp.yml') as Record<string, Record<string, unknown>>;
+    const parsed = parseYamlText('temporal:\n  __proto__:\n    namespace: polluted\n', 'aidp.yml') as Record<
+      string,
+      Record<string, unknown>
+    >;
 
     expect(Object.getPrototypeOf(parsed.temporal)).toBe(Object.prototype);
     expect(parsed.temporal!.namespace).toBeUndefined();
@@ -94,9 +107,21 @@ describe('keys that would reach an object prototype', () => {
 
 describe('YAML aliases that never end', () => {
   it.each([
-    ['an alias inside the node it names', 'temporal: &t\n  worker: *t\n', 'aidp.yml:2:11: alias *t refers to a node that contains it (a recursive alias)'],
-    ['a list that contains itself', 'agent:\n  tiers: &l [small, *l]\n', 'aidp.yml:2:21: alias *l refers to a node that contains it (a recursive alias)'],
-    ['a map that holds itself as a value', 'temporal: &m\n  self: *m\n', 'aidp.yml:2:9: alias *m refers to a node that contains it (a recursive alias)'],
+    [
+      'an alias inside the node it names',
+      'temporal: &t\n  worker: *t\n',
+      'aidp.yml:2:11: alias *t refers to a node that contains it (a recursive alias)',
+    ],
+    [
+      'a list that contains itself',
+      'agent:\n  tiers: &l [small, *l]\n',
+      'aidp.yml:2:21: alias *l refers to a node that contains it (a recursive alias)',
+    ],
+    [
+      'a map that holds itself as a value',
+      'temporal: &m\n  self: *m\n',
+      'aidp.yml:2:9: alias *m refers to a node that contains it (a recursive alias)',
+    ],
   ])('%s is one error naming the file, line and column', async (_what, text, line) => {
     const root = await tempDir();
     await writeFiles(root, { 'aidp.yml': text });
@@ -124,11 +149,18 @@ describe('YAML aliases that never end', () => {
   });
 
   it('still reads ordinary aliases, used many times over', () => {
-    const parsed = parseYamlText('x: &common { name: test, command: npm test }\nlist: [*common, *common, { nested: [*common] }]\n', 'aidp.yml');
+    const parsed = parseYamlText(
+      'x: &common { name: test, command: npm test }\nlist: [*common, *common, { nested: [*common] }]\n',
+      'aidp.yml',
+    );
 
     expect(parsed).toEqual({
       x: { name: 'test', command: 'npm test' },
-      list: [{ name: 'test', command: 'npm test' }, { name: 'test', command: 'npm test' }, { nested: [{ name: 'test', command: 'npm test' }] }],
+      list: [
+        { name: 'test', command: 'npm test' },
+        { name: 'test', command: 'npm test' },
+        { nested: [{ name: 'test', command: 'npm test' }] },
+      ],
     });
   });
 });

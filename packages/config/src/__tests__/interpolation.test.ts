@@ -4,8 +4,7 @@ import { configErrorOf, errorLines, useTempDirs, writeFiles } from './helpers.js
 
 const tempDir = useTempDirs();
 const cwd = process.cwd();
-const resolve = (raw: unknown, env: Record<string, string | undefined> = {}) =>
-  resolveConfig(raw, { filepath: 'aidp.yml', cwd, env });
+const resolve = (raw: unknown, env: Record<string, string | undefined> = {}) => resolveConfig(raw, { filepath: 'aidp.yml', cwd, env });
 
 describe('${VAR} in config values', () => {
   it('replaces ${VAR} with the variable and records which variable a key came from', () => {
@@ -69,11 +68,7 @@ describe('${VAR} in config values', () => {
       }),
     );
 
-    expect(error.issues.map((issue) => issue.keyPath)).toEqual([
-      'temporal.namespace',
-      'agent.command[1]',
-      'work_loop.checks[0].command',
-    ]);
+    expect(error.issues.map((issue) => issue.keyPath)).toEqual(['temporal.namespace', 'agent.command[1]', 'work_loop.checks[0].command']);
     expect(error.issues[1]).toMatchObject({
       source: 'aidp.yml',
       expected: 'environment variable AGENT_BIN to be set',
@@ -175,7 +170,7 @@ describe('${VAR} references nested in defaults', () => {
     expect(namespaceOf('${A:-$${B}}')).toBe('${B}');
   });
 
-  it('does not expand references that appear in a variable\'s value', () => {
+  it("does not expand references that appear in a variable's value", () => {
     expect(namespaceOf('${A:-x}', { A: '${B}' })).toBe('${B}');
   });
 

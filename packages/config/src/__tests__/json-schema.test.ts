@@ -90,7 +90,9 @@ describe('the JSON Schema shipped for editors', () => {
   });
 
   it('states a lower and an upper bound for every number, so editors flag what the loader refuses', () => {
-    const numeric = allNodes(generateJsonSchema() as JsonSchemaNode).filter(([, node]) => node.type === 'integer' || node.type === 'number');
+    const numeric = allNodes(generateJsonSchema() as JsonSchemaNode).filter(
+      ([, node]) => node.type === 'integer' || node.type === 'number',
+    );
     const unbounded = numeric
       .filter(([, node]) => (node.minimum === undefined && node.exclusiveMinimum === undefined) || node.maximum === undefined)
       .map(([keyPath]) => keyPath);

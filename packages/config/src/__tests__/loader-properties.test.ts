@@ -17,27 +17,127 @@ const cwd = process.cwd();
 
 /** Keys of the schema, the reserved ones, and near misses, so generated data reaches deep rules. */
 const KEYS = [
-  'temporal', 'enabled', 'target_host', 'namespace', 'task_queue', 'tls', 'ca_file', 'cert_file', 'key_file', 'api_key',
-  'worker', 'max_concurrent_activities', 'max_concurrent_workflows', 'shutdown_grace_period',
-  'timeouts', 'workflow_execution', 'workflow_run', 'activity_heartbeat',
-  'retry', 'initial_interval', 'backoff_coefficient', 'maximum_interval', 'maximum_attempts',
-  'github', 'repo', 'base_url', 'token_env', 'draft',
-  'agent', 'provider', 'tiers', 'model', 'command', 'timeout', 'env', 'max_output_bytes',
-  'work_loop', 'max_iterations', 'checkpoint_interval', 'escalate_after', 'max_cost_usd', 'max_wall_clock',
-  'workspace', 'checks', 'name', 'required', 'kind', 'steps', 'task',
-  'metrics', 'prometheus', 'logging', 'level', 'format',
-  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '', ' ', 'temporall',
+  'temporal',
+  'enabled',
+  'target_host',
+  'namespace',
+  'task_queue',
+  'tls',
+  'ca_file',
+  'cert_file',
+  'key_file',
+  'api_key',
+  'worker',
+  'max_concurrent_activities',
+  'max_concurrent_workflows',
+  'shutdown_grace_period',
+  'timeouts',
+  'workflow_execution',
+  'workflow_run',
+  'activity_heartbeat',
+  'retry',
+  'initial_interval',
+  'backoff_coefficient',
+  'maximum_interval',
+  'maximum_attempts',
+  'github',
+  'repo',
+  'base_url',
+  'token_env',
+  'draft',
+  'agent',
+  'provider',
+  'tiers',
+  'model',
+  'command',
+  'timeout',
+  'env',
+  'max_output_bytes',
+  'work_loop',
+  'max_iterations',
+  'checkpoint_interval',
+  'escalate_after',
+  'max_cost_usd',
+  'max_wall_clock',
+  'workspace',
+  'checks',
+  'name',
+  'required',
+  'kind',
+  'steps',
+  'task',
+  'metrics',
+  'prometheus',
+  'logging',
+  'level',
+  'format',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '',
+  ' ',
+  'temporall',
 ];
 
 const ODD_NUMBERS = [
-  0, -0, 1, 2, -1, 0.5, 1e-7, 1e19, 2 ** 31, 2 ** 53, 2 ** 53 + 2, 10000, 10001, 65536, 1073741824,
-  Number.MAX_VALUE, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
+  0,
+  -0,
+  1,
+  2,
+  -1,
+  0.5,
+  1e-7,
+  1e19,
+  2 ** 31,
+  2 ** 53,
+  2 ** 53 + 2,
+  10000,
+  10001,
+  65536,
+  1073741824,
+  Number.MAX_VALUE,
+  Number.MIN_VALUE,
+  Number.MAX_SAFE_INTEGER,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
 ];
 
 /** Pieces that strings are made of: reference syntax, durations, sizes, addresses and noise. */
 const PIECES = [
-  '${', '}', ':-', '$${', '$', '{', 'A', 'B', 'HOME', '1', '_', ' ', '-', ':', 'x', '"', "'", '\\', '\n',
-  '10m', '90s', '1d', '500ms', '3651d', '10MiB', '64KiB', '2GiB', 'localhost:7233', 'h:99999', 'claude', 'npm test',
+  '${',
+  '}',
+  ':-',
+  '$${',
+  '$',
+  '{',
+  'A',
+  'B',
+  'HOME',
+  '1',
+  '_',
+  ' ',
+  '-',
+  ':',
+  'x',
+  '"',
+  "'",
+  '\\',
+  '\n',
+  '10m',
+  '90s',
+  '1d',
+  '500ms',
+  '3651d',
+  '10MiB',
+  '64KiB',
+  '2GiB',
+  'localhost:7233',
+  'h:99999',
+  'claude',
+  'npm test',
 ];
 
 const pieceString = fc.array(fc.constantFrom(...PIECES), { maxLength: 12 }).map((parts) => parts.join(''));
@@ -63,7 +163,18 @@ const configShaped = fc.dictionary(
 );
 
 const envName = fc.oneof(
-  fc.constantFrom('A', 'B', 'HOME', 'TEMPORAL_HOST', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS', 'TEMPORAL_ENABLED', 'TEMPORAL_API_KEY', 'AIDP_LOG_LEVEL', '__proto__'),
+  fc.constantFrom(
+    'A',
+    'B',
+    'HOME',
+    'TEMPORAL_HOST',
+    'TEMPORAL_NAMESPACE',
+    'TEMPORAL_TLS',
+    'TEMPORAL_ENABLED',
+    'TEMPORAL_API_KEY',
+    'AIDP_LOG_LEVEL',
+    '__proto__',
+  ),
   fc.string({ maxLength: 8 }),
 );
 const env = fc.dictionary(envName, fc.oneof(text, fc.constant(undefined)), { maxKeys: 6 });
@@ -144,7 +255,33 @@ describe('the loader, for any input', () => {
   it('gives a valid configuration or a ConfigError for any YAML or JSON text', () => {
     const yamlish = fc.oneof(
       fc.string({ maxLength: 200 }),
-      fc.array(fc.constantFrom('temporal:', '  worker:', '    max_concurrent_activities: ', '&a ', '*a', '<<: ', '[', ']', '{', '}', '- ', ': ', '\n', '  ', '.inf', '1e19', '${A:-${B}}', '__proto__: ', '"', '#'), { maxLength: 30 }).map((parts) => parts.join('')),
+      fc
+        .array(
+          fc.constantFrom(
+            'temporal:',
+            '  worker:',
+            '    max_concurrent_activities: ',
+            '&a ',
+            '*a',
+            '<<: ',
+            '[',
+            ']',
+            '{',
+            '}',
+            '- ',
+            ': ',
+            '\n',
+            '  ',
+            '.inf',
+            '1e19',
+            '${A:-${B}}',
+            '__proto__: ',
+            '"',
+            '#',
+          ),
+          { maxLength: 30 },
+        )
+        .map((parts) => parts.join('')),
     );
     fc.assert(
       fc.property(yamlish, env, (source, environment) => {
@@ -159,20 +296,26 @@ describe('the loader, for any input', () => {
     const root = await tempDir();
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('aidp.yml', '.aidprc.json', 'package.json'), fc.oneof(data, configShaped), fc.boolean(), env, async (file, raw, asYaml, environment) => {
-        const dir = `${root}/run-${run++}`;
-        const json = JSON.stringify(file === 'package.json' ? { name: 'demo', aidp: raw } : raw) ?? 'null';
-        // JSON is YAML too; half the time the same data is written as YAML flow text.
-        await writeFiles(dir, { [file]: file === 'aidp.yml' && !asYaml ? `# generated\n${json}\n` : json });
-        let loaded: LoadedConfig | undefined;
-        try {
-          loaded = await loadConfig({ cwd: dir, env: environment, stopDir: dir });
-        } catch (error) {
-          if (!(error instanceof ConfigError)) throw error;
-          return;
-        }
-        expectInRange(loaded);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('aidp.yml', '.aidprc.json', 'package.json'),
+        fc.oneof(data, configShaped),
+        fc.boolean(),
+        env,
+        async (file, raw, asYaml, environment) => {
+          const dir = `${root}/run-${run++}`;
+          const json = JSON.stringify(file === 'package.json' ? { name: 'demo', aidp: raw } : raw) ?? 'null';
+          // JSON is YAML too; half the time the same data is written as YAML flow text.
+          await writeFiles(dir, { [file]: file === 'aidp.yml' && !asYaml ? `# generated\n${json}\n` : json });
+          let loaded: LoadedConfig | undefined;
+          try {
+            loaded = await loadConfig({ cwd: dir, env: environment, stopDir: dir });
+          } catch (error) {
+            if (!(error instanceof ConfigError)) throw error;
+            return;
+          }
+          expectInRange(loaded);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -6,27 +6,86 @@ import { toActivityOptions, toConnectionOptions, toWorkerOptions, toWorkflowStar
 import { configErrorOf, errorLines, useTempDirs, writeFiles } from './helpers.js';
 
 const tempDir = useTempDirs();
-const configWith = (temporal: Record<string, unknown>): AidpConfig =>
-  resolveConfig({ temporal }, { cwd: process.cwd(), env: {} }).config;
+const configWith = (temporal: Record<string, unknown>): AidpConfig => resolveConfig({ temporal }, { cwd: process.cwd(), env: {} }).config;
 
 describe('each temporal key reaches the option Temporal reads', () => {
   it.each([
-    ['target_host', 'temporal.example.com:7233', () => toConnectionOptions(configWith({ target_host: 'temporal.example.com:7233' })).address, 'temporal.example.com:7233'],
+    [
+      'target_host',
+      'temporal.example.com:7233',
+      () => toConnectionOptions(configWith({ target_host: 'temporal.example.com:7233' })).address,
+      'temporal.example.com:7233',
+    ],
     ['api_key', 'k', () => toConnectionOptions(configWith({ api_key: 'k' })).apiKey, 'k'],
     ['namespace', 'team', () => toWorkerOptions(configWith({ namespace: 'team' })).namespace, 'team'],
     ['task_queue (worker)', 'q1', () => toWorkerOptions(configWith({ task_queue: 'q1' })).taskQueue, 'q1'],
     ['task_queue (start)', 'q2', () => toWorkflowStartOptions(configWith({ task_queue: 'q2' })).taskQueue, 'q2'],
-    ['worker.max_concurrent_activities', 7, () => toWorkerOptions(configWith({ worker: { max_concurrent_activities: 7 } })).maxConcurrentActivityTaskExecutions, 7],
-    ['worker.max_concurrent_workflows', 3, () => toWorkerOptions(configWith({ worker: { max_concurrent_workflows: 3 } })).maxConcurrentWorkflowTaskExecutions, 3],
-    ['worker.shutdown_grace_period', '2m', () => toWorkerOptions(configWith({ worker: { shutdown_grace_period: '2m' } })).shutdownGraceTime, 120_000],
-    ['timeouts.workflow_execution', '2d', () => toWorkflowStartOptions(configWith({ timeouts: { workflow_execution: '2d' } })).workflowExecutionTimeout, 172_800_000],
-    ['timeouts.workflow_run', 1800, () => toWorkflowStartOptions(configWith({ timeouts: { workflow_run: 1800 } })).workflowRunTimeout, 1_800_000],
-    ['timeouts.activity_start_to_close', '5m', () => toActivityOptions(configWith({ timeouts: { activity_start_to_close: '5m' } })).startToCloseTimeout, 300_000],
-    ['timeouts.activity_schedule_to_close', '1h', () => toActivityOptions(configWith({ timeouts: { activity_schedule_to_close: '1h' } })).scheduleToCloseTimeout, 3_600_000],
-    ['timeouts.activity_heartbeat', '500ms', () => toActivityOptions(configWith({ timeouts: { activity_heartbeat: '500ms' } })).heartbeatTimeout, 500],
-    ['retry.initial_interval', '3s', () => toActivityOptions(configWith({ retry: { initial_interval: '3s' } })).retry.initialInterval, 3000],
-    ['retry.backoff_coefficient', 1.5, () => toActivityOptions(configWith({ retry: { backoff_coefficient: 1.5 } })).retry.backoffCoefficient, 1.5],
-    ['retry.maximum_interval', '2m', () => toActivityOptions(configWith({ retry: { maximum_interval: '2m' } })).retry.maximumInterval, 120_000],
+    [
+      'worker.max_concurrent_activities',
+      7,
+      () => toWorkerOptions(configWith({ worker: { max_concurrent_activities: 7 } })).maxConcurrentActivityTaskExecutions,
+      7,
+    ],
+    [
+      'worker.max_concurrent_workflows',
+      3,
+      () => toWorkerOptions(configWith({ worker: { max_concurrent_workflows: 3 } })).maxConcurrentWorkflowTaskExecutions,
+      3,
+    ],
+    [
+      'worker.shutdown_grace_period',
+      '2m',
+      () => toWorkerOptions(configWith({ worker: { shutdown_grace_period: '2m' } })).shutdownGraceTime,
+      120_000,
+    ],
+    [
+      'timeouts.workflow_execution',
+      '2d',
+      () => toWorkflowStartOptions(configWith({ timeouts: { workflow_execution: '2d' } })).workflowExecutionTimeout,
+      172_800_000,
+    ],
+    [
+      'timeouts.workflow_run',
+      1800,
+      () => toWorkflowStartOptions(configWith({ timeouts: { workflow_run: 1800 } })).workflowRunTimeout,
+      1_800_000,
+    ],
+    [
+      'timeouts.activity_start_to_close',
+      '5m',
+      () => toActivityOptions(configWith({ timeouts: { activity_start_to_close: '5m' } })).startToCloseTimeout,
+      300_000,
+    ],
+    [
+      'timeouts.activity_schedule_to_close',
+      '1h',
+      () => toActivityOptions(configWith({ timeouts: { activity_schedule_to_close: '1h' } })).scheduleToCloseTimeout,
+      3_600_000,
+    ],
+    [
+      'timeouts.activity_heartbeat',
+      '500ms',
+      () => toActivityOptions(configWith({ timeouts: { activity_heartbeat: '500ms' } })).heartbeatTimeout,
+      500,
+    ],
+    [
+      'retry.initial_interval',
+      '3s',
+      () => toActivityOptions(configWith({ retry: { initial_interval: '3s' } })).retry.initialInterval,
+      3000,
+    ],
+    [
+      'retry.backoff_coefficient',
+      1.5,
+      () => toActivityOptions(configWith({ retry: { backoff_coefficient: 1.5 } })).retry.backoffCoefficient,
+      1.5,
+    ],
+    [
+      'retry.maximum_interval',
+      '2m',
+      () => toActivityOptions(configWith({ retry: { maximum_interval: '2m' } })).retry.maximumInterval,
+      120_000,
+    ],
     ['retry.maximum_attempts', 0, () => toActivityOptions(configWith({ retry: { maximum_attempts: 0 } })).retry.maximumAttempts, 0],
   ])('temporal.%s = %j', (_key, _value, read, expected) => {
     expect(read()).toBe(expected);
@@ -73,12 +132,20 @@ describe('TLS and API key on the connection', () => {
   });
 
   it('turns TLS on for an API key when tls is not set, as Temporal Cloud requires', () => {
-    expect(toConnectionOptions(configWith({ api_key: 'cloud-key' }))).toEqual({ address: 'localhost:7233', tls: true, apiKey: 'cloud-key' });
+    expect(toConnectionOptions(configWith({ api_key: 'cloud-key' }))).toEqual({
+      address: 'localhost:7233',
+      tls: true,
+      apiKey: 'cloud-key',
+    });
   });
 
   it('keeps an API key on a plaintext connection when tls is false, so the SDK does not turn TLS on', () => {
     // A TLS-terminating proxy in front of the server, or a local server: the key goes as a header.
-    expect(toConnectionOptions(configWith({ api_key: 'proxy-key', tls: false }))).toEqual({ address: 'localhost:7233', tls: false, apiKey: 'proxy-key' });
+    expect(toConnectionOptions(configWith({ api_key: 'proxy-key', tls: false }))).toEqual({
+      address: 'localhost:7233',
+      tls: false,
+      apiKey: 'proxy-key',
+    });
   });
 
   it('turns TLS off for an API key with TEMPORAL_TLS=false', () => {

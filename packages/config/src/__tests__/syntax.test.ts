@@ -48,9 +48,7 @@ describe('a config file that does not parse', () => {
     const root = await tempDir();
     await writeFiles(root, { 'aidp.config.js': "throw new Error('boom');\n" });
 
-    expect(await errorLines(() => loadConfig({ cwd: root, env: {}, stopDir: root }))).toEqual([
-      'aidp.config.js: cannot load: boom',
-    ]);
+    expect(await errorLines(() => loadConfig({ cwd: root, env: {}, stopDir: root }))).toEqual(['aidp.config.js: cannot load: boom']);
   });
 
   it('rejects a file that is a list instead of sections', async () => {

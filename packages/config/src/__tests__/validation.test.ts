@@ -3,48 +3,92 @@ import { configErrorOf, errorLines, useTempDirs, writeFiles } from './helpers.js
 
 const tempDir = useTempDirs();
 const cwd = process.cwd();
-const resolve = (raw: unknown, env: Record<string, string | undefined> = {}) =>
-  resolveConfig(raw, { filepath: 'aidp.yml', cwd, env });
+const resolve = (raw: unknown, env: Record<string, string | undefined> = {}) => resolveConfig(raw, { filepath: 'aidp.yml', cwd, env });
 const linesFor = (raw: unknown) => errorLines(() => resolve(raw));
 const STEP_NAME =
   'a step name of at most 100 characters (letters, digits, "_", "-", "."; not starting with a punctuation mark, without "..", not ending with "." or ".lock")';
 
 describe('values of the wrong type or out of range', () => {
   it.each([
-    [{ temporal: { worker: { max_concurrent_activities: 'ten' } } }, 'temporal.worker.max_concurrent_activities: expected an integer from 1 to 10000, got "ten"'],
-    [{ temporal: { worker: { max_concurrent_workflows: 0 } } }, 'temporal.worker.max_concurrent_workflows: expected an integer from 2 to 10000, got 0'],
+    [
+      { temporal: { worker: { max_concurrent_activities: 'ten' } } },
+      'temporal.worker.max_concurrent_activities: expected an integer from 1 to 10000, got "ten"',
+    ],
+    [
+      { temporal: { worker: { max_concurrent_workflows: 0 } } },
+      'temporal.worker.max_concurrent_workflows: expected an integer from 2 to 10000, got 0',
+    ],
     [{ work_loop: { max_iterations: 2.5 } }, 'work_loop.max_iterations: expected an integer from 1 to 10000, got 2.5'],
     [{ temporal: { enabled: 'maybe' } }, 'temporal.enabled: expected a boolean, got "maybe"'],
     [{ logging: { level: 'verbose' } }, 'logging.level: expected one of "trace", "debug", "info", "warn", "error", got "verbose"'],
     [{ logging: { format: 'xml' } }, 'logging.format: expected one of "auto", "json", "pretty", got "xml"'],
-    [{ temporal: { timeouts: { workflow_run: 'soon' } } }, 'temporal.timeouts.workflow_run: expected a duration from 1ms to 3650d (seconds, or a string like "30s", "10m"), got "soon"'],
-    [{ temporal: { timeouts: { activity_heartbeat: -5 } } }, 'temporal.timeouts.activity_heartbeat: expected a duration from 1ms to 3650d (seconds, or a string like "30s", "10m"), got -5'],
+    [
+      { temporal: { timeouts: { workflow_run: 'soon' } } },
+      'temporal.timeouts.workflow_run: expected a duration from 1ms to 3650d (seconds, or a string like "30s", "10m"), got "soon"',
+    ],
+    [
+      { temporal: { timeouts: { activity_heartbeat: -5 } } },
+      'temporal.timeouts.activity_heartbeat: expected a duration from 1ms to 3650d (seconds, or a string like "30s", "10m"), got -5',
+    ],
     [{ temporal: { retry: { backoff_coefficient: 0.5 } } }, 'temporal.retry.backoff_coefficient: expected a number from 1 to 100, got 0.5'],
-    [{ temporal: { retry: { maximum_attempts: -1 } } }, 'temporal.retry.maximum_attempts: expected an integer from 0 to 10000 (0 means unlimited), got -1'],
+    [
+      { temporal: { retry: { maximum_attempts: -1 } } },
+      'temporal.retry.maximum_attempts: expected an integer from 0 to 10000 (0 means unlimited), got -1',
+    ],
     [{ temporal: { namespace: '' } }, 'temporal.namespace: expected a non-empty string, got ""'],
-    [{ temporal: { target_host: 'localhost' } }, 'temporal.target_host: expected an address as "host:port" (port 1-65535), got "localhost"'],
-    [{ temporal: { tls: 'yes' } }, 'temporal.tls: expected true, false or an object with ca_file, cert_file, key_file, server_name, got "yes"'],
+    [
+      { temporal: { target_host: 'localhost' } },
+      'temporal.target_host: expected an address as "host:port" (port 1-65535), got "localhost"',
+    ],
+    [
+      { temporal: { tls: 'yes' } },
+      'temporal.tls: expected true, false or an object with ca_file, cert_file, key_file, server_name, got "yes"',
+    ],
     [{ temporal: { tls: { ca_file: 5 } } }, 'temporal.tls.ca_file: expected a file path, got 5'],
-    [{ agent: { tiers: [{ model: 'm', provider: 'gpt' }] } }, 'agent.tiers[0].provider: expected one of "claude", "codex", "gemini", "aider", "cursor", "opencode", "copilot", "command", got "gpt"'],
+    [
+      { agent: { tiers: [{ model: 'm', provider: 'gpt' }] } },
+      'agent.tiers[0].provider: expected one of "claude", "codex", "gemini", "aider", "cursor", "opencode", "copilot", "command", got "gpt"',
+    ],
     [{ agent: { command: ['run', 5] } }, 'agent.command[1]: expected a command: a list of strings, or a command line string, got 5'],
     [{ agent: { command: [] } }, 'agent.command: expected a command: a list of strings, or a command line string, got an empty list'],
     [{ temporal: { worker: [1, 2] } }, 'temporal.worker: expected an object, got a list'],
     [{ github: { repo: 'just-a-name' } }, 'github.repo: expected a repository as "owner/name", got "just-a-name"'],
     [{ github: { base_url: 'ftp://example.com' } }, 'github.base_url: expected an http(s) URL, got "ftp://example.com"'],
-    [{ github: { token_env: 'MY-TOKEN' } }, 'github.token_env: expected an environment variable name (letters, digits and "_", not starting with a digit), got "MY-TOKEN"'],
-    [{ agent: { provider: 'gpt' } }, 'agent.provider: expected one of "claude", "codex", "gemini", "aider", "cursor", "opencode", "copilot", "command", got "gpt"'],
+    [
+      { github: { token_env: 'MY-TOKEN' } },
+      'github.token_env: expected an environment variable name (letters, digits and "_", not starting with a digit), got "MY-TOKEN"',
+    ],
+    [
+      { agent: { provider: 'gpt' } },
+      'agent.provider: expected one of "claude", "codex", "gemini", "aider", "cursor", "opencode", "copilot", "command", got "gpt"',
+    ],
     [{ agent: { tiers: [42] } }, 'agent.tiers[0]: expected a model name or an object { model, provider }, got 42'],
-    [{ agent: { command: 'run "unclosed' } }, 'agent.command: expected a command line with balanced quotes (unterminated double quote), got "run \\"unclosed"'],
-    [{ agent: { env: ['OK', '1BAD'] } }, 'agent.env[1]: expected an environment variable name (letters, digits and "_", not starting with a digit), got "1BAD"'],
+    [
+      { agent: { command: 'run "unclosed' } },
+      'agent.command: expected a command line with balanced quotes (unterminated double quote), got "run \\"unclosed"',
+    ],
+    [
+      { agent: { env: ['OK', '1BAD'] } },
+      'agent.env[1]: expected an environment variable name (letters, digits and "_", not starting with a digit), got "1BAD"',
+    ],
     [{ work_loop: { workspace: 'tmp' } }, 'work_loop.workspace: expected one of "worktree", "in-place", got "tmp"'],
     [{ work_loop: { max_cost_usd: 0 } }, 'work_loop.max_cost_usd: expected a number greater than 0 and at most 1000000, got 0'],
-    [{ work_loop: { checks: [{ name: 'test', command: 'npm test', kind: 'e2e' }] } }, 'work_loop.checks[0].kind: expected one of "test", "lint", "typecheck", "build", "custom", got "e2e"'],
+    [
+      { work_loop: { checks: [{ name: 'test', command: 'npm test', kind: 'e2e' }] } },
+      'work_loop.checks[0].kind: expected one of "test", "lint", "typecheck", "build", "custom", got "e2e"',
+    ],
     [{ work_loop: { steps: { 'bad name': { task: 'x' } } } }, `work_loop.steps["bad name"]: expected ${STEP_NAME}, got "bad name"`],
     [{ work_loop: { steps: { 'x..y': { task: 'x' } } } }, `work_loop.steps["x..y"]: expected ${STEP_NAME}, got "x..y"`],
     [{ work_loop: { steps: { 'fix.lock': { task: 'x' } } } }, `work_loop.steps["fix.lock"]: expected ${STEP_NAME}, got "fix.lock"`],
     [{ work_loop: { steps: { 'fix.': { task: 'x' } } } }, `work_loop.steps["fix."]: expected ${STEP_NAME}, got "fix."`],
-    [{ work_loop: { steps: { ['s'.repeat(101)]: { task: 'x' } } } }, `work_loop.steps.${'s'.repeat(101)}: expected ${STEP_NAME}, got "${'s'.repeat(60)}…"`],
-    [{ metrics: { prometheus: '0.0.0.0:99999' } }, 'metrics.prometheus: expected an address as "host:port" (port 1-65535), got "0.0.0.0:99999"'],
+    [
+      { work_loop: { steps: { ['s'.repeat(101)]: { task: 'x' } } } },
+      `work_loop.steps.${'s'.repeat(101)}: expected ${STEP_NAME}, got "${'s'.repeat(60)}…"`,
+    ],
+    [
+      { metrics: { prometheus: '0.0.0.0:99999' } },
+      'metrics.prometheus: expected an address as "host:port" (port 1-65535), got "0.0.0.0:99999"',
+    ],
   ])('%j is reported as "%s"', async (raw, line) => {
     expect(await linesFor(raw)).toEqual([`aidp.yml: ${line}`]);
   });
@@ -258,7 +302,7 @@ describe('numeric ranges', () => {
     const raw: Record<string, Record<string, unknown>> = {};
     const [section, ...rest] = keyPath.split('.');
     let node: Record<string, unknown> = (raw[section!] = {});
-    for (const key of rest.slice(0, -1)) node = (node[key] = {});
+    for (const key of rest.slice(0, -1)) node = node[key] = {};
     node[rest[rest.length - 1]!] = value;
 
     const error = await configErrorOf(() => resolve(raw));
@@ -317,7 +361,11 @@ describe('numeric ranges', () => {
       work_loop: { max_iterations: 10000, max_cost_usd: 1000000, checks: [{ name: 't', command: 'c', timeout: '24d' }] },
     });
 
-    expect(config.temporal.worker).toEqual({ max_concurrent_activities: 10000, max_concurrent_workflows: 2, shutdown_grace_period: 2_073_600 });
+    expect(config.temporal.worker).toEqual({
+      max_concurrent_activities: 10000,
+      max_concurrent_workflows: 2,
+      shutdown_grace_period: 2_073_600,
+    });
     expect(config.temporal.timeouts.workflow_execution).toBe(315_360_000);
     expect(config.temporal.timeouts.activity_heartbeat).toBe(0.001);
     expect(config.temporal.retry).toMatchObject({ backoff_coefficient: 100, maximum_attempts: 10000 });

@@ -163,7 +163,9 @@ describe('GitHub double: happy paths, every response checked against the OpenAPI
 
   test('labels are added to and removed from an issue, each answer listing what is left', async () => {
     const issue = double.addIssue(REPO, { title: 'Label me', labels: ['aidp'] });
-    const added = await gh<{ name: string }[]>('POST', `/repos/acme/app/issues/${issue.number}/labels`, { labels: ['aidp:running', 'aidp'] });
+    const added = await gh<{ name: string }[]>('POST', `/repos/acme/app/issues/${issue.number}/labels`, {
+      labels: ['aidp:running', 'aidp'],
+    });
     expect(added.status).toBe(200);
     expect(added.body.map((l: { name: string }) => l.name)).toEqual(['aidp', 'aidp:running']);
     const removed = await gh<{ name: string }[]>('DELETE', `/repos/acme/app/issues/${issue.number}/labels/${encodeURIComponent('aidp')}`);
@@ -497,7 +499,11 @@ describe('GitHub OpenAPI contract', () => {
 
   beforeAll(async () => {
     double = await start();
-    const created = await client(double)<Record<string, unknown>>('POST', '/repos/acme/app/pulls', { title: 'Valid', head: 'valid', base: 'main' });
+    const created = await client(double)<Record<string, unknown>>('POST', '/repos/acme/app/pulls', {
+      title: 'Valid',
+      head: 'valid',
+      base: 'main',
+    });
     pull = created.body;
     double.assertNoProblems();
   });
@@ -521,20 +527,16 @@ describe('GitHub OpenAPI contract', () => {
   });
 
   test('OpenAPI 3.0 nullable fields accept null and their type, nothing else', () => {
-    const check = (body: unknown): string[] =>
-      contract.checkResponse('/repos/{owner}/{repo}/pulls/{pull_number}', 'GET', 200, body);
+    const check = (body: unknown): string[] => contract.checkResponse('/repos/{owner}/{repo}/pulls/{pull_number}', 'GET', 200, body);
     expect(check({ ...pull, body: null, closed_at: null, auto_merge: null, milestone: null })).toEqual([]);
     expect(check({ ...pull, body: 5 })).not.toEqual([]);
     expect(check({ ...pull, active_lock_reason: null })).toEqual([]);
   });
 
   test('error responses are checked against their shared components', () => {
-    const check = (status: number, body: unknown): string[] =>
-      contract.checkResponse('/repos/{owner}/{repo}/pulls', 'POST', status, body);
+    const check = (status: number, body: unknown): string[] => contract.checkResponse('/repos/{owner}/{repo}/pulls', 'POST', status, body);
     expect(check(422, { message: 'Validation Failed', documentation_url: 'https://docs.github.com/rest', errors: [] })).toEqual([]);
-    expect(check(422, { message: 'Validation Failed' })).toEqual([
-      expect.stringContaining("required property 'documentation_url'"),
-    ]);
+    expect(check(422, { message: 'Validation Failed' })).toEqual([expect.stringContaining("required property 'documentation_url'")]);
     expect(check(599, { anything: true })).toEqual([]); // not described: nothing to check
   });
 

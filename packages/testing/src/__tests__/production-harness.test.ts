@@ -41,7 +41,9 @@ describe('finding PostgreSQL', () => {
   it('names AIDP_POSTGRES_BIN when it points at a folder without the server programs', () => {
     const dir = emptyDir();
 
-    expect(() => resolvePostgresBin({ AIDP_POSTGRES_BIN: dir })).toThrow(`AIDP_POSTGRES_BIN is set to "${dir}", but initdb, pg_ctl, postgres are not all there.`);
+    expect(() => resolvePostgresBin({ AIDP_POSTGRES_BIN: dir })).toThrow(
+      `AIDP_POSTGRES_BIN is set to "${dir}", but initdb, pg_ctl, postgres are not all there.`,
+    );
   });
 });
 

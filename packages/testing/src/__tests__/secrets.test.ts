@@ -34,7 +34,9 @@ describe('findSecrets', () => {
     expect(forms(Buffer.from(value).toString('hex').toUpperCase())).toEqual(['hex']);
     expect(forms(`https://x/?key=${encodeURIComponent(value)}`)).toEqual(['url-encoded']);
     expect(forms(JSON.stringify({ k: 'a"b\\' + 'c' + value }))).toEqual(['plain']);
-    expect(findSecrets([{ source: 's', text: JSON.stringify('quote"d-secret-value') }], { K: 'quote"d-secret-value' }).map((f) => f.form)).toEqual(['json-escaped']);
+    expect(
+      findSecrets([{ source: 's', text: JSON.stringify('quote"d-secret-value') }], { K: 'quote"d-secret-value' }).map((f) => f.form),
+    ).toEqual(['json-escaped']);
   });
 
   it('refuses values too short to search for', () => {

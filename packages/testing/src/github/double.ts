@@ -2,28 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { loadGitHubOpenApi, type OpenApiContract } from './openapi.js';
-import {
-  Ids,
-  Json,
-  timestamp,
-  type DoubleComment,
-  type DoubleIssue,
-  type DoublePull,
-  type RepoState,
-} from './resources.js';
+import { Ids, Json, timestamp, type DoubleComment, type DoubleIssue, type DoublePull, type RepoState } from './resources.js';
 import { commentRoutes } from './routes/comments.js';
 import { issueRoutes } from './routes/issues.js';
 import { pullRoutes } from './routes/pulls.js';
 import { repoRoutes } from './routes/repos.js';
-import {
-  error,
-  matches,
-  templatePattern,
-  type Reply,
-  type RequestMatch,
-  type Route,
-  type RouteHost,
-} from './routing.js';
+import { error, matches, templatePattern, type Reply, type RequestMatch, type Route, type RouteHost } from './routing.js';
 
 /**
  * A local stand-in for GitHub's REST API (api.github.com) for AIDP's tests: the handful of
@@ -334,9 +318,7 @@ class Double implements GitHubDouble, RouteHost {
     if (!auth || !this.options.tokens.includes(auth[1]!)) return finish(error(401, 'Bad credentials'), true);
 
     // GitHub answers 404 for a repository it does not show before it looks at the body.
-    const params = Object.fromEntries(
-      Object.entries(route.pattern.exec(path)!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
-    );
+    const params = Object.fromEntries(Object.entries(route.pattern.exec(path)!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
     let repo: RepoState | undefined;
     if (params.owner !== undefined && params.repo !== undefined) {
       repo = this.repos.get(`${params.owner}/${params.repo}`.toLowerCase());

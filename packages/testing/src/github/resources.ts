@@ -89,8 +89,7 @@ export const timestamp = (date = new Date()): string => date.toISOString().repla
 /** A stable fake commit sha for a branch, so the same branch always reports the same head. */
 export const shaFor = (text: string): string => createHash('sha1').update(text).digest('hex');
 
-const nodeId = (prefix: string, id: number): string =>
-  `${prefix}_kwDO${Buffer.from(String(id)).toString('base64').replace(/=+$/, '')}`;
+const nodeId = (prefix: string, id: number): string => `${prefix}_kwDO${Buffer.from(String(id)).toString('base64').replace(/=+$/, '')}`;
 
 export class Json {
   constructor(

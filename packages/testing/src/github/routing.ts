@@ -42,10 +42,7 @@ export interface RouteHost {
   readonly login: string;
   readonly json: Json;
   addComment(repo: RepoState, issueNumber: number, body: string, user: string): DoubleComment;
-  createPull(
-    repo: RepoState,
-    pull: { title: string; body?: string; head: string; base: string; draft?: boolean },
-  ): DoublePull;
+  createPull(repo: RepoState, pull: { title: string; body?: string; head: string; base: string; draft?: boolean }): DoublePull;
 }
 
 export const error = (status: number, message: string, docs = DOCS): Reply => ({
@@ -62,10 +59,7 @@ export const validationFailed = (docs: string, errors: Array<Record<string, unkn
  * A route under `/repos/{owner}/{repo}/issues/{issue_number}`: `handle` gets the issue or pull request
  * it names (on GitHub every pull request is an issue too); there being none is a 404 pointing at `docs`.
  */
-export function issueRoute(
-  route: Omit<Route, 'handle'>,
-  handle: (item: DoubleIssue | DoublePull, ctx: RouteContext) => Reply,
-): Route {
+export function issueRoute(route: Omit<Route, 'handle'>, handle: (item: DoubleIssue | DoublePull, ctx: RouteContext) => Reply): Route {
   return {
     ...route,
     handle: (ctx) => {

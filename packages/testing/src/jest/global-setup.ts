@@ -6,7 +6,6 @@
 import { resolveTemporalCli, startDevServer, type DevServer } from '@aidp/worker';
 
 declare global {
-   
   var __AIDP_DEV_SERVER__: DevServer | undefined;
 }
 

@@ -48,7 +48,12 @@ function anthropicText(content: unknown): { text: string; onlyToolResults: boole
 
 export function readAnthropic(body: Json): Conversation {
   const messages: ConversationMessage[] = [];
-  const system = typeof body.system === 'string' ? body.system : asArray(body.system).map((b) => asText(asRecord(b).text)).join('\n');
+  const system =
+    typeof body.system === 'string'
+      ? body.system
+      : asArray(body.system)
+          .map((b) => asText(asRecord(b).text))
+          .join('\n');
   messages.push({ role: 'system', text: system });
   for (const m of asArray(body.messages).map(asRecord)) {
     const { text, onlyToolResults } = anthropicText(m.content);
@@ -57,7 +62,9 @@ export function readAnthropic(body: Json): Conversation {
   return {
     model: asText(body.model),
     stream: body.stream === true,
-    tools: asArray(body.tools).map((t) => asText(asRecord(t).name)).filter(Boolean),
+    tools: asArray(body.tools)
+      .map((t) => asText(asRecord(t).name))
+      .filter(Boolean),
     freeformTools: [],
     messages,
   };
@@ -79,13 +86,31 @@ export function renderAnthropic(reply: Reply, conversation: Conversation, id: st
   const stopReason = reply.toolCalls.length ? 'tool_use' : 'end_turn';
   const usage = anthropicUsage(reply);
   if (!conversation.stream) {
-    const message = { id, type: 'message', role: 'assistant', model: conversation.model, content, stop_reason: stopReason, stop_sequence: null, usage };
+    const message = {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model: conversation.model,
+      content,
+      stop_reason: stopReason,
+      stop_sequence: null,
+      usage,
+    };
     return { status: 200, headers: JSON_HEADERS, chunks: [JSON.stringify(message)] };
   }
   const chunks = [
     sse('message_start', {
       type: 'message_start',
-      message: { id, type: 'message', role: 'assistant', model: conversation.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 0 } },
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: conversation.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...usage, output_tokens: 0 },
+      },
     }),
   ];
   content.forEach((block, index) => {
@@ -93,12 +118,30 @@ export function renderAnthropic(reply: Reply, conversation: Conversation, id: st
       chunks.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
       chunks.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: block.text } }));
     } else {
-      chunks.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } }));
-      chunks.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) } }));
+      chunks.push(
+        sse('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+        }),
+      );
+      chunks.push(
+        sse('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) },
+        }),
+      );
     }
     chunks.push(sse('content_block_stop', { type: 'content_block_stop', index }));
   });
-  chunks.push(sse('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }));
+  chunks.push(
+    sse('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: stopReason, stop_sequence: null },
+      usage: { output_tokens: usage.output_tokens },
+    }),
+  );
   chunks.push(sse('message_stop', { type: 'message_stop' }));
   return { status: 200, headers: SSE_HEADERS, chunks };
 }
@@ -171,13 +214,26 @@ export function renderResponses(reply: Reply, conversation: Conversation, id: st
   const created = Math.floor(Date.now() / 1000);
   const items: Json[] = [];
   if (reply.text) {
-    items.push({ id: `msg_${id}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: reply.text, annotations: [] }] });
+    items.push({
+      id: `msg_${id}`,
+      type: 'message',
+      status: 'completed',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: reply.text, annotations: [] }],
+    });
   }
   for (const call of reply.toolCalls) {
     items.push(
       typeof call.input === 'string'
         ? { id: `ctc_${call.id}`, type: 'custom_tool_call', status: 'completed', call_id: call.id, name: call.name, input: call.input }
-        : { id: `fc_${call.id}`, type: 'function_call', status: 'completed', call_id: call.id, name: call.name, arguments: JSON.stringify(call.input) },
+        : {
+            id: `fc_${call.id}`,
+            type: 'function_call',
+            status: 'completed',
+            call_id: call.id,
+            name: call.name,
+            arguments: JSON.stringify(call.input),
+          },
     );
   }
   const response = (status: string, output: Json[], usage: Json | null) => ({
@@ -196,16 +252,33 @@ export function renderResponses(reply: Reply, conversation: Conversation, id: st
   }
   let seq = 0;
   const event = (type: string, data: Json) => sse(type, { type, sequence_number: seq++, ...data });
-  const chunks = [event('response.created', { response: response('in_progress', [], null) }), event('response.in_progress', { response: response('in_progress', [], null) })];
+  const chunks = [
+    event('response.created', { response: response('in_progress', [], null) }),
+    event('response.in_progress', { response: response('in_progress', [], null) }),
+  ];
   items.forEach((item, output_index) => {
     const itemId = asText(item.id);
     if (item.type === 'message') {
       const text = asText(asRecord(asArray(item.content)[0]).text);
       chunks.push(event('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', content: [] } }));
-      chunks.push(event('response.content_part.added', { item_id: itemId, output_index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }));
+      chunks.push(
+        event('response.content_part.added', {
+          item_id: itemId,
+          output_index,
+          content_index: 0,
+          part: { type: 'output_text', text: '', annotations: [] },
+        }),
+      );
       chunks.push(event('response.output_text.delta', { item_id: itemId, output_index, content_index: 0, delta: text }));
       chunks.push(event('response.output_text.done', { item_id: itemId, output_index, content_index: 0, text }));
-      chunks.push(event('response.content_part.done', { item_id: itemId, output_index, content_index: 0, part: { type: 'output_text', text, annotations: [] } }));
+      chunks.push(
+        event('response.content_part.done', {
+          item_id: itemId,
+          output_index,
+          content_index: 0,
+          part: { type: 'output_text', text, annotations: [] },
+        }),
+      );
     } else if (item.type === 'function_call') {
       chunks.push(event('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', arguments: '' } }));
       chunks.push(event('response.function_call_arguments.delta', { item_id: itemId, output_index, delta: item.arguments }));
@@ -232,7 +305,9 @@ export function readChat(body: Json): Conversation {
   return {
     model: asText(body.model),
     stream: body.stream === true,
-    tools: asArray(body.tools).map((t) => asText(asRecord(asRecord(t).function).name)).filter(Boolean),
+    tools: asArray(body.tools)
+      .map((t) => asText(asRecord(asRecord(t).function).name))
+      .filter(Boolean),
     freeformTools: [],
     messages,
   };
@@ -240,7 +315,12 @@ export function readChat(body: Json): Conversation {
 
 function chatUsage(reply: Reply): Json {
   const { inputTokens, cachedInputTokens, outputTokens } = reply.usage;
-  return { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens, prompt_tokens_details: { cached_tokens: cachedInputTokens } };
+  return {
+    prompt_tokens: inputTokens,
+    completion_tokens: outputTokens,
+    total_tokens: inputTokens + outputTokens,
+    prompt_tokens_details: { cached_tokens: cachedInputTokens },
+  };
 }
 
 export function renderChat(reply: Reply, conversation: Conversation, id: string): Rendered {
@@ -249,15 +329,34 @@ export function renderChat(reply: Reply, conversation: Conversation, id: string)
     index,
     id: call.id,
     type: 'function',
-    function: { name: call.name, arguments: typeof call.input === 'string' ? JSON.stringify({ input: call.input }) : JSON.stringify(call.input) },
+    function: {
+      name: call.name,
+      arguments: typeof call.input === 'string' ? JSON.stringify({ input: call.input }) : JSON.stringify(call.input),
+    },
   }));
   const finish = toolCalls.length ? 'tool_calls' : 'stop';
   const base = { id: `chatcmpl-${id}`, created, model: conversation.model };
   if (!conversation.stream) {
-    const message = { role: 'assistant', content: reply.text || null, ...(toolCalls.length ? { tool_calls: toolCalls.map(({ index: _, ...c }) => c) } : {}) };
-    return { status: 200, headers: JSON_HEADERS, chunks: [JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: finish }], usage: chatUsage(reply) })] };
+    const message = {
+      role: 'assistant',
+      content: reply.text || null,
+      ...(toolCalls.length ? { tool_calls: toolCalls.map(({ index: _, ...c }) => c) } : {}),
+    };
+    return {
+      status: 200,
+      headers: JSON_HEADERS,
+      chunks: [
+        JSON.stringify({
+          ...base,
+          object: 'chat.completion',
+          choices: [{ index: 0, message, finish_reason: finish }],
+          usage: chatUsage(reply),
+        }),
+      ],
+    };
   }
-  const chunk = (delta: Json, finishReason: string | null) => sse(null, { ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finishReason }] });
+  const chunk = (delta: Json, finishReason: string | null) =>
+    sse(null, { ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finishReason }] });
   const chunks = [chunk({ role: 'assistant', content: '' }, null)];
   if (reply.text) chunks.push(chunk({ content: reply.text }, null));
   if (toolCalls.length) chunks.push(chunk({ tool_calls: toolCalls }, null));
@@ -269,7 +368,11 @@ export function renderChat(reply: Reply, conversation: Conversation, id: string)
 
 const OPENAI_ERRORS: Record<number, [string, string, string]> = {
   400: ['invalid_request_error', 'invalid_request', 'Invalid request'],
-  401: ['invalid_request_error', 'invalid_api_key', 'Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com/account/api-keys.'],
+  401: [
+    'invalid_request_error',
+    'invalid_api_key',
+    'Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com/account/api-keys.',
+  ],
   403: ['invalid_request_error', 'unsupported_country_region_territory', 'Country, region, or territory not supported'],
   404: ['invalid_request_error', 'model_not_found', 'The model does not exist or you do not have access to it.'],
   429: ['requests', 'rate_limit_exceeded', 'Rate limit reached for requests. Please try again in 1s.'],
@@ -281,7 +384,14 @@ const OPENAI_ERRORS: Record<number, [string, string, string]> = {
 // ---- Gemini ----
 
 export function readGemini(body: Json, model: string, stream: boolean): Conversation {
-  const messages: ConversationMessage[] = [{ role: 'system', text: asArray(asRecord(body.systemInstruction).parts).map((p) => asText(asRecord(p).text)).join('\n') }];
+  const messages: ConversationMessage[] = [
+    {
+      role: 'system',
+      text: asArray(asRecord(body.systemInstruction).parts)
+        .map((p) => asText(asRecord(p).text))
+        .join('\n'),
+    },
+  ];
   for (const c of asArray(body.contents).map(asRecord)) {
     const parts = asArray(c.parts).map(asRecord);
     const onlyResults = parts.length > 0 && parts.every((p) => p.functionResponse !== undefined);
@@ -293,7 +403,9 @@ export function readGemini(body: Json, model: string, stream: boolean): Conversa
   return {
     model,
     stream,
-    tools: asArray(body.tools).flatMap((t) => asArray(asRecord(t).functionDeclarations).map((f) => asText(asRecord(f).name))).filter(Boolean),
+    tools: asArray(body.tools)
+      .flatMap((t) => asArray(asRecord(t).functionDeclarations).map((f) => asText(asRecord(f).name)))
+      .filter(Boolean),
     freeformTools: [],
     messages,
     ...(schema !== undefined || config.responseMimeType === 'application/json' ? { responseSchema: schema ?? {} } : {}),
@@ -302,7 +414,12 @@ export function readGemini(body: Json, model: string, stream: boolean): Conversa
 
 function geminiUsage(reply: Reply): Json {
   const { inputTokens, cachedInputTokens, outputTokens } = reply.usage;
-  return { promptTokenCount: inputTokens, candidatesTokenCount: outputTokens, totalTokenCount: inputTokens + outputTokens, cachedContentTokenCount: cachedInputTokens };
+  return {
+    promptTokenCount: inputTokens,
+    candidatesTokenCount: outputTokens,
+    totalTokenCount: inputTokens + outputTokens,
+    cachedContentTokenCount: cachedInputTokens,
+  };
 }
 
 export function renderGemini(reply: Reply, conversation: Conversation, id: string): Rendered {
@@ -319,7 +436,13 @@ export function renderGemini(reply: Reply, conversation: Conversation, id: strin
   // Streamed: the text first, then the rest with the usage, as the API sends it in pieces.
   const chunks: string[] = [];
   if (reply.text && reply.toolCalls.length) {
-    chunks.push(sse(null, { candidates: [{ content: { parts: [{ text: reply.text }], role: 'model' }, index: 0 }], modelVersion: conversation.model, responseId: id }));
+    chunks.push(
+      sse(null, {
+        candidates: [{ content: { parts: [{ text: reply.text }], role: 'model' }, index: 0 }],
+        modelVersion: conversation.model,
+        responseId: id,
+      }),
+    );
     chunks.push(sse(null, { ...response, candidates: [{ ...response.candidates[0], content: { parts: parts.slice(1), role: 'model' } }] }));
   } else {
     chunks.push(sse(null, response));
@@ -340,7 +463,10 @@ const GEMINI_ERRORS: Record<number, [string, string]> = {
 
 /** An HTTP error in the API's own format. */
 export function renderError(api: ModelApi, error: ScriptedError): Rendered {
-  const headers: Record<string, string> = { ...JSON_HEADERS, ...(error.retryAfter !== undefined ? { 'retry-after': String(error.retryAfter) } : {}) };
+  const headers: Record<string, string> = {
+    ...JSON_HEADERS,
+    ...(error.retryAfter !== undefined ? { 'retry-after': String(error.retryAfter) } : {}),
+  };
   const status = error.status;
   let body: unknown;
   if (api === 'anthropic') {

@@ -63,7 +63,9 @@ export interface Position {
  */
 export function position(conversation: Conversation): Position {
   const messages = conversation.messages;
-  const prompts = messages.filter((m) => m.role === 'user').flatMap((m) => [...m.text.matchAll(ITERATION_ALL)].map((match) => Number(match[1])));
+  const prompts = messages
+    .filter((m) => m.role === 'user')
+    .flatMap((m) => [...m.text.matchAll(ITERATION_ALL)].map((match) => Number(match[1])));
   if (conversation.tools.length === 0) return { kind: 'side', run: null, step: 0, prompts };
   let promptAt = -1;
   let run: number | null = null;
@@ -138,7 +140,12 @@ export function expandSteps(steps: ScriptedStep[], tools: string[]): ScriptedSte
     }
     // The read comes first, and so does a scripted error that gives way: the write then follows.
     const { error, errorTimes, delayMs, ...rest } = step;
-    out.push({ tools: writes.map((w) => ({ read: w.write.path })), ...(step.usage ? { usage: step.usage } : {}), ...(error ? { error, errorTimes } : {}), ...(delayMs ? { delayMs } : {}) });
+    out.push({
+      tools: writes.map((w) => ({ read: w.write.path })),
+      ...(step.usage ? { usage: step.usage } : {}),
+      ...(error ? { error, errorTimes } : {}),
+      ...(delayMs ? { delayMs } : {}),
+    });
     out.push(rest);
   }
   return out;
@@ -251,6 +258,8 @@ export function valueFor(schema: unknown, key = ''): unknown {
 export function replyFor(script: ModelScript, conversation: Conversation, step: ScriptedStep, idPrefix: string): Reply {
   const toolCalls = (step.tools ?? []).map((action, i) => toolCall(action, conversation, `${idPrefix}_${i}`));
   const text =
-    conversation.responseSchema !== undefined ? JSON.stringify(valueFor(conversation.responseSchema)) : (step.text ?? (toolCalls.length ? '' : 'Done.'));
+    conversation.responseSchema !== undefined
+      ? JSON.stringify(valueFor(conversation.responseSchema))
+      : (step.text ?? (toolCalls.length ? '' : 'Done.'));
   return { text, toolCalls, usage: usageOf(script, step) };
 }

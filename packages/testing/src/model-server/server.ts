@@ -1,6 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { readAnthropic, readChat, readGemini, readResponses, renderAnthropic, renderChat, renderError, renderGemini, renderResponses, type Rendered } from './apis.js';
+import {
+  readAnthropic,
+  readChat,
+  readGemini,
+  readResponses,
+  renderAnthropic,
+  renderChat,
+  renderError,
+  renderGemini,
+  renderResponses,
+  type Rendered,
+} from './apis.js';
 import { replyFor, stepFor, usageOf, type Conversation, type Reply } from './script.js';
 import type { ModelApi, ModelScript, ServedRequest, ServedUsage } from './types.js';
 
@@ -44,7 +55,10 @@ function credentialOf(req: IncomingMessage): string | null {
 }
 
 /** Which API a path belongs to, and for Gemini the model and method it names. */
-function route(method: string, path: string): { api: ModelApi; kind: 'turn' | 'count_tokens'; model?: string; stream?: boolean } | { kind: 'models' } | null {
+function route(
+  method: string,
+  path: string,
+): { api: ModelApi; kind: 'turn' | 'count_tokens'; model?: string; stream?: boolean } | { kind: 'models' } | null {
   if (method === 'GET' && /\/models\/?$/.test(path)) return { kind: 'models' };
   if (method !== 'POST') return null;
   if (/\/messages\/count_tokens$/.test(path)) return { api: 'anthropic', kind: 'count_tokens' };
@@ -54,7 +68,12 @@ function route(method: string, path: string): { api: ModelApi; kind: 'turn' | 'c
   const gemini = /\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/.exec(path);
   if (gemini) {
     const [, model, verb] = gemini;
-    return { api: 'gemini', kind: verb === 'countTokens' ? 'count_tokens' : 'turn', model: decodeURIComponent(model!), stream: verb === 'streamGenerateContent' };
+    return {
+      api: 'gemini',
+      kind: verb === 'countTokens' ? 'count_tokens' : 'turn',
+      model: decodeURIComponent(model!),
+      stream: verb === 'streamGenerateContent',
+    };
   }
   return null;
 }
@@ -148,7 +167,9 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     if (where.kind === 'count_tokens') {
       entry({ api: where.api, kind: 'count_tokens', status: 200, model: conversation.model });
       const tokens = Math.max(1, Math.round(raw.length / 4));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(where.api === 'gemini' ? { totalTokens: tokens } : { input_tokens: tokens }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(where.api === 'gemini' ? { totalTokens: tokens } : { input_tokens: tokens }));
       return;
     }
 
@@ -213,7 +234,23 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   });
   // Responses over WebSocket are not served: the refusal makes codex use HTTPS.
   server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
-    log.push({ api: 'responses', method: 'GET', path: req.url ?? '', model: '', stream: true, run: null, step: null, prompts: [], kind: 'other', tools: [], status: 404, usage: ZERO, credential: null, toolCalls: [], cut: false });
+    log.push({
+      api: 'responses',
+      method: 'GET',
+      path: req.url ?? '',
+      model: '',
+      stream: true,
+      run: null,
+      step: null,
+      prompts: [],
+      kind: 'other',
+      tools: [],
+      status: 404,
+      usage: ZERO,
+      credential: null,
+      toolCalls: [],
+      cut: false,
+    });
     socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
   });
   await new Promise<void>((resolve, reject) => {

@@ -42,7 +42,13 @@ process.stdout.write(JSON.stringify({ type: 'result', subtype: 'success', is_err
   chmodSync(join(dir, 'claude'), 0o755);
   return {
     dir,
-    calls: (): Call[] => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Call) : []),
+    calls: (): Call[] =>
+      existsSync(record)
+        ? readFileSync(record, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as Call)
+        : [],
   };
 }
 
@@ -57,7 +63,10 @@ async function runLoop(fake: ReturnType<typeof fakeClaude>, historyName?: string
   try {
     return await harness.run(async () => {
       const handle = await harness.start({ projectDir: project.dir, stepName: 'claude', task: 'Fix it.' });
-      const outcome = await handle.result().then((r) => r, (e: unknown) => e as Error);
+      const outcome = await handle.result().then(
+        (r) => r,
+        (e: unknown) => e as Error,
+      );
       if (historyName) await recordHistory(harness.client, handle.workflowId, historyName);
       return { project, outcome };
     });
@@ -86,7 +95,10 @@ describe('a work loop through the claude adapter', () => {
     expect(first!.env).toContain('ANTHROPIC_API_KEY');
     expect(first!.env).not.toContain('GITHUB_TOKEN');
     const record = JSON.parse(
-      readFileSync(join(project.dir, '.aidp', 'runs', readdirSync(join(project.dir, '.aidp', 'runs'))[0]!, 'iter-2', 'agent-result.json'), 'utf8'),
+      readFileSync(
+        join(project.dir, '.aidp', 'runs', readdirSync(join(project.dir, '.aidp', 'runs'))[0]!, 'iter-2', 'agent-result.json'),
+        'utf8',
+      ),
     ) as { cost: unknown; sessionId: string; summary: string };
     expect(record).toMatchObject({ cost: { usd: 0.125, inputTokens: 1000, outputTokens: 200 }, sessionId: 'session-2' });
     expect(record.summary).toBe('Edited the files for iteration 2.');

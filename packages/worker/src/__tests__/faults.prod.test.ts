@@ -3,7 +3,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIssueToPrInput, buildWorkLoopInput } from '@aidp/client';
-import { FIXED_MATH, createFixtureProject, createFixtureProjectWithOrigin, scriptAgent, startGitHubDouble, startWorkerProcess, uniqueName, type AgentStep, type ScriptedAgent, type WorkerProcess } from '@aidp/testing';
+import {
+  FIXED_MATH,
+  createFixtureProject,
+  createFixtureProjectWithOrigin,
+  scriptAgent,
+  startGitHubDouble,
+  startWorkerProcess,
+  uniqueName,
+  type AgentStep,
+  type ScriptedAgent,
+  type WorkerProcess,
+} from '@aidp/testing';
 import { startTemporalStack, type TemporalStack } from '@aidp/testing/temporal-server';
 import { eventually, testConfig, workLoopHarness } from '@aidp/testing/work-loop-harness';
 import type { IssueToPrResult, WorkLoopResult } from '@aidp/workflows/contracts';
@@ -30,7 +41,9 @@ afterAll(async () => {
 /** Two iterations: the first leaves the test failing, the second fixes it; each takes `sleepMs`. */
 function twoIterationAgent(sleepMs: number): ScriptedAgent {
   const step = (extra: AgentStep): AgentStep => ({ sleepMs, ...extra });
-  return scriptAgent({ iterations: { 1: step({ write: { 'notes.txt': 'looked around\n' } }), 2: step({ write: { 'src/math.js': FIXED_MATH } }) } });
+  return scriptAgent({
+    iterations: { 1: step({ write: { 'notes.txt': 'looked around\n' } }), 2: step({ write: { 'src/math.js': FIXED_MATH } }) },
+  });
 }
 
 /** The iterations an agent was invoked for must never go back: a repeat of a finished one would. */
@@ -122,7 +135,9 @@ describe('faults on the full server with PostgreSQL', () => {
   it('completes a run on a second worker when the first is killed during the agent, repeating no finished iteration', async () => {
     const taskQueue = uniqueName('worker-kill');
     // Iteration 2 is slow, so the kill lands inside it, after iteration 1 has finished.
-    const slow = scriptAgent({ iterations: { 1: { write: { 'notes.txt': 'x\n' } }, 2: { sleepMs: 4_000, write: { 'src/math.js': FIXED_MATH } } } });
+    const slow = scriptAgent({
+      iterations: { 1: { write: { 'notes.txt': 'x\n' } }, 2: { sleepMs: 4_000, write: { 'src/math.js': FIXED_MATH } } },
+    });
     const first = startWorker(taskQueue);
     let second: WorkerProcess | undefined;
     try {
@@ -195,7 +210,10 @@ describe('faults on the full server with PostgreSQL', () => {
     process.env.AIDP_FAULT_TEST_GITHUB_TOKEN = token;
     const gh = await startGitHubDouble({ tokens: [token], repos: [{ owner: 'acme', name: 'sturdy', defaultBranch: 'main' }] });
     gh.addIssue('acme/sturdy', { number: 5, title: 'Two parts', body: '## Sub-tasks\n- Part one\n- Part two\n' });
-    const part = (n: number) => ({ match: `Sub-task ${n} of the issue`, step: { sleepMs: 2_000, write: { [`src/part${n}.js`]: `exports.n = ${n};\n`, 'src/math.js': FIXED_MATH } } });
+    const part = (n: number) => ({
+      match: `Sub-task ${n} of the issue`,
+      step: { sleepMs: 2_000, write: { [`src/part${n}.js`]: `exports.n = ${n};\n`, 'src/math.js': FIXED_MATH } },
+    });
     const agent = scriptAgent({ rules: [part(1), part(2)], default: {} });
     const project = createFixtureProjectWithOrigin();
     const config = testConfig({
@@ -210,7 +228,11 @@ describe('faults on the full server with PostgreSQL', () => {
         input.loop.activities.retry.maximumAttempts = 50;
         const workflowId = uniqueName('fault-issue');
         await client.workflow.start('IssueToPrWorkflow', { taskQueue: config.temporal.task_queue, workflowId, args: [input] });
-        await eventually(() => agent.invocations().filter((c) => /Sub-task \d of the issue/.test(c.prompt)).length === 2, 60_000, 'both parts to start');
+        await eventually(
+          () => agent.invocations().filter((c) => /Sub-task \d of the issue/.test(c.prompt)).length === 2,
+          60_000,
+          'both parts to start',
+        );
         await stack.server.kill('SIGKILL');
         await new Promise((r) => setTimeout(r, 2_000));
         await stack.server.restart();

@@ -4,7 +4,19 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AidpClient, buildIssueToPrInput, type AidpRunHandle } from '@aidp/client';
-import { FIXED_MATH, createFixtureProjectWithOrigin, scriptAgent, startGitHubDouble, temporalAddress, uniqueName, startWorkerProcess, type FixtureProjectWithOrigin, type GitHubDouble, type ScriptedAgent, type WorkerProcess } from '@aidp/testing';
+import {
+  FIXED_MATH,
+  createFixtureProjectWithOrigin,
+  scriptAgent,
+  startGitHubDouble,
+  temporalAddress,
+  uniqueName,
+  startWorkerProcess,
+  type FixtureProjectWithOrigin,
+  type GitHubDouble,
+  type ScriptedAgent,
+  type WorkerProcess,
+} from '@aidp/testing';
 import { eventually, recordHistory, testConfig, workLoopHarness, type WorkLoopHarness } from '@aidp/testing/work-loop-harness';
 import { issueWorkflowId, type IssueToPrResult, type Progress } from '@aidp/workflows/contracts';
 
@@ -65,7 +77,10 @@ async function flow(agent: ScriptedAgent, raw: Record<string, unknown> = {}, tok
 }
 
 /** Runs the issue to its end while the worker polls; the progress is asked while the worker is still there. */
-async function runIssue(f: Flow, issueNumber: number): Promise<{ handle: AidpRunHandle<IssueToPrResult>; result: IssueToPrResult; progress: Progress }> {
+async function runIssue(
+  f: Flow,
+  issueNumber: number,
+): Promise<{ handle: AidpRunHandle<IssueToPrResult>; result: IssueToPrResult; progress: Progress }> {
   return await f.harness.run(async () => {
     const handle = await f.aidp.startIssueToPr({ issueNumber, projectDir: f.project.dir });
     const result = await handle.result();
@@ -87,7 +102,10 @@ async function failureOf(f: Flow, issueNumber: number): Promise<{ type: string |
 
 describe('IssueToPrWorkflow', () => {
   it('turns an issue into one draft pull request with the right head, base, title and body, and one comment', async () => {
-    const agent = scriptAgent({ rules: [{ match: '# Plan for issue', step: { say: PLAN_ANSWER } }], default: { write: { 'src/math.js': FIXED_MATH }, cost: { usd: 0.02, inputTokens: 100, outputTokens: 40 } } });
+    const agent = scriptAgent({
+      rules: [{ match: '# Plan for issue', step: { say: PLAN_ANSWER } }],
+      default: { write: { 'src/math.js': FIXED_MATH }, cost: { usd: 0.02, inputTokens: 100, outputTokens: 40 } },
+    });
     const f = await flow(agent);
     f.gh.addIssue(REPO, {
       number: 12,
@@ -134,7 +152,9 @@ describe('IssueToPrWorkflow', () => {
 
     expect(progress.pullRequest?.url).toBe(pr.htmlUrl);
     expect(progress.issue?.title).toBe('add() subtracts');
-    const [listed] = await f.aidp.list({ status: 'all', type: 'IssueToPrWorkflow', limit: 50 }).then((runs) => runs.filter((r) => r.workflowId === handle.workflowId));
+    const [listed] = await f.aidp
+      .list({ status: 'all', type: 'IssueToPrWorkflow', limit: 50 })
+      .then((runs) => runs.filter((r) => r.workflowId === handle.workflowId));
     expect(listed).toMatchObject({ issue: 'acme/widgets#12', pullRequest: pr.htmlUrl });
 
     f.gh.assertNoProblems();
@@ -186,10 +206,17 @@ describe('IssueToPrWorkflow', () => {
     const agent = scriptAgent({ default: { write: { 'src/math.js': FIXED_MATH } } });
     const f = await flow(agent);
     f.gh.addIssue(REPO, { number: 15, title: 'Fix add' });
-    f.gh.failNext({ method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}' }, { status: 502, body: { message: 'Server Error' } });
+    f.gh.failNext(
+      { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}' },
+      { status: 502, body: { message: 'Server Error' } },
+    );
     f.gh.failNext(
       { method: 'POST', path: '/repos/{owner}/{repo}/pulls' },
-      { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1), 'retry-after': '1' }, body: { message: 'API rate limit exceeded', documentation_url: 'https://docs.github.com/rest' } },
+      {
+        status: 403,
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1), 'retry-after': '1' },
+        body: { message: 'API rate limit exceeded', documentation_url: 'https://docs.github.com/rest' },
+      },
     );
     const { result } = await runIssue(f, 15);
     expect(result.outcome).toBe('completed');
@@ -210,7 +237,10 @@ describe('IssueToPrWorkflow', () => {
         },
       },
     });
-    const agent = scriptAgent({ rules: [{ match: '# Plan for issue', step: { say: 'no plan today' } }, part(1), part(2), part(3)], default: {} });
+    const agent = scriptAgent({
+      rules: [{ match: '# Plan for issue', step: { say: 'no plan today' } }, part(1), part(2), part(3)],
+      default: {},
+    });
     const f = await flow(agent);
     f.gh.addIssue(REPO, {
       number: 16,
@@ -219,9 +249,14 @@ describe('IssueToPrWorkflow', () => {
     });
     const { handle, result, progress } = await runIssue(f, 16);
     expect(result.outcome).toBe('completed');
-    expect(result.children.map((c) => [c.workflowId, c.outcome])).toEqual([1, 2, 3].map((n) => [`${handle.workflowId}.sub-${n}`, 'completed']));
+    expect(result.children.map((c) => [c.workflowId, c.outcome])).toEqual(
+      [1, 2, 3].map((n) => [`${handle.workflowId}.sub-${n}`, 'completed']),
+    );
     // In parallel: every child's agent started before the first one (1.5 s long) could have finished.
-    const starts = agent.invocations().filter((i) => /Sub-task \d of the issue/.test(i.prompt)).map((i) => i.startedAt);
+    const starts = agent
+      .invocations()
+      .filter((i) => /Sub-task \d of the issue/.test(i.prompt))
+      .map((i) => i.startedAt);
     expect(starts).toHaveLength(3);
     expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(1_500);
 
@@ -278,8 +313,12 @@ describe('IssueToPrWorkflow', () => {
     expect(nested.result.iterations).toBe(3);
 
     expect(shallow.result.outcome).toBe('completed');
-    await expect(raw.getHandle(`${shallow.handle.workflowId}.sub-1.sub-1`).describe()).rejects.toMatchObject({ name: 'WorkflowNotFoundError' });
-    const partOne = agent.invocations().filter((i) => i.prompt.includes('Sub-task 1 of the issue: Parser') && i.cwd.includes('issue-acme-widgets-25'));
+    await expect(raw.getHandle(`${shallow.handle.workflowId}.sub-1.sub-1`).describe()).rejects.toMatchObject({
+      name: 'WorkflowNotFoundError',
+    });
+    const partOne = agent
+      .invocations()
+      .filter((i) => i.prompt.includes('Sub-task 1 of the issue: Parser') && i.cwd.includes('issue-acme-widgets-25'));
     expect(partOne.at(-1)!.prompt).toContain('It covers:');
     expect(f.origin('show', 'aidp/issue-25:src/parser.js')).toContain('parser');
   }, 240_000);
@@ -288,7 +327,10 @@ describe('IssueToPrWorkflow', () => {
     const agent = scriptAgent({
       rules: [
         { match: 'Sub-task 1 of the issue', step: { write: { 'src/math.js': FIXED_MATH } } },
-        { match: 'Sub-task 2 of the issue', step: { write: { 'test/broken.test.js': "require('node:test')('broken', () => { throw new Error('no'); });\n" } } },
+        {
+          match: 'Sub-task 2 of the issue',
+          step: { write: { 'test/broken.test.js': "require('node:test')('broken', () => { throw new Error('no'); });\n" } },
+        },
       ],
       default: {},
     });
@@ -302,9 +344,16 @@ describe('IssueToPrWorkflow', () => {
   }, 180_000);
 
   it('gives a merge conflict between parts one agent run to resolve it', async () => {
-    const part = (n: number) => ({ match: `Sub-task ${n} of the issue`, step: { write: { 'src/shared.js': `exports.who = 'part ${n}';\n`, 'src/math.js': FIXED_MATH } } });
+    const part = (n: number) => ({
+      match: `Sub-task ${n} of the issue`,
+      step: { write: { 'src/shared.js': `exports.who = 'part ${n}';\n`, 'src/math.js': FIXED_MATH } },
+    });
     const agent = scriptAgent({
-      rules: [part(1), part(2), { match: '# Resolve a merge conflict', step: { write: { 'src/shared.js': "exports.who = 'both parts';\n" } } }],
+      rules: [
+        part(1),
+        part(2),
+        { match: '# Resolve a merge conflict', step: { write: { 'src/shared.js': "exports.who = 'both parts';\n" } } },
+      ],
       default: {},
     });
     const f = await flow(agent);
@@ -319,13 +368,24 @@ describe('IssueToPrWorkflow', () => {
   }, 180_000);
 
   it('ends needing a person, with the conflicting files listed, when the agent cannot resolve the conflict', async () => {
-    const part = (n: number) => ({ match: `Sub-task ${n} of the issue`, step: { write: { 'src/shared.js': `exports.who = 'part ${n}';\n`, 'src/math.js': FIXED_MATH } } });
-    const agent = scriptAgent({ rules: [part(1), part(2), { match: '# Resolve a merge conflict', step: { say: 'I could not.' } }], default: {} });
+    const part = (n: number) => ({
+      match: `Sub-task ${n} of the issue`,
+      step: { write: { 'src/shared.js': `exports.who = 'part ${n}';\n`, 'src/math.js': FIXED_MATH } },
+    });
+    const agent = scriptAgent({
+      rules: [part(1), part(2), { match: '# Resolve a merge conflict', step: { say: 'I could not.' } }],
+      default: {},
+    });
     const f = await flow(agent);
     f.gh.addIssue(REPO, { number: 23, title: 'Clashing parts', body: '## Sub-tasks\n- One\n- Two\n' });
     const err = await f.harness.run(async () => {
       const handle = await f.aidp.startIssueToPr({ issueNumber: 23, projectDir: f.project.dir });
-      return (await handle.result().catch((e: unknown) => e)) as { name: string; reason: string; message: string; partialResult?: IssueToPrResult };
+      return (await handle.result().catch((e: unknown) => e)) as {
+        name: string;
+        reason: string;
+        message: string;
+        partialResult?: IssueToPrResult;
+      };
     });
     expect(err.name).toBe('AidpRunFailedError');
     expect(err.reason).toBe('NeedsHuman');
@@ -343,7 +403,11 @@ describe('IssueToPrWorkflow', () => {
     f.gh.addIssue(REPO, { number: 18, title: 'Slow parts', body: '## Sub-tasks\n- One\n- Two\n- Three\n' });
     await f.harness.run(async () => {
       const handle = await f.aidp.startIssueToPr({ issueNumber: 18, projectDir: f.project.dir });
-      await eventually(() => agent.invocations().filter((i) => /Sub-task \d of the issue/.test(i.prompt)).length === 3, 60_000, 'three children running their agents');
+      await eventually(
+        () => agent.invocations().filter((i) => /Sub-task \d of the issue/.test(i.prompt)).length === 3,
+        60_000,
+        'three children running their agents',
+      );
       const progress = await handle.progress();
       expect(progress.state).toBe('awaiting_children');
       expect(progress.children.map((c) => c.state)).toEqual(['running', 'running', 'running']);
@@ -353,10 +417,14 @@ describe('IssueToPrWorkflow', () => {
       expect((err as { reason?: string }).reason).toBe('Cancelled');
       const raw = f.harness.client.workflow;
       for (const n of [1, 2, 3]) {
-        const child = await eventually(async () => {
-          const d = await raw.getHandle(`${handle.workflowId}.sub-${n}`).describe();
-          return d.status.name === 'CANCELLED' ? d : undefined;
-        }, 30_000, `child ${n} cancelled`);
+        const child = await eventually(
+          async () => {
+            const d = await raw.getHandle(`${handle.workflowId}.sub-${n}`).describe();
+            return d.status.name === 'CANCELLED' ? d : undefined;
+          },
+          30_000,
+          `child ${n} cancelled`,
+        );
         expect(child.status.name).toBe('CANCELLED');
       }
       await recordHistory(f.harness.client, handle.workflowId, 'issue-to-pr-cancelled');
@@ -369,7 +437,9 @@ describe('IssueToPrWorkflow', () => {
     f.gh.addIssue(REPO, { number: 19, title: 'Fix add' });
     await f.harness.run(async () => {
       const first = await f.aidp.startIssueToPr({ issueNumber: 19, projectDir: f.project.dir });
-      const second = await f.aidp.startIssueToPr({ issueNumber: 19, projectDir: f.project.dir }).catch((e: unknown) => e as Error & { runId?: string });
+      const second = await f.aidp
+        .startIssueToPr({ issueNumber: 19, projectDir: f.project.dir })
+        .catch((e: unknown) => e as Error & { runId?: string });
       expect((second as Error).name).toBe('AidpAlreadyStartedError');
       expect((second as Error).message).toContain(first.workflowId);
       expect((second as { runId?: string }).runId).toBe(first.firstExecutionRunId);
@@ -419,7 +489,10 @@ describe('IssueToPrWorkflow when the worker is killed right after the PR request
         first.child.kill('SIGKILL');
       });
       await first.polling;
-      const config = testConfig({ github: { repo: REPO, base_url: gh.url, token_env: TOKEN_ENV }, agent: { command: agent.command } }, taskQueue);
+      const config = testConfig(
+        { github: { repo: REPO, base_url: gh.url, token_env: TOKEN_ENV }, agent: { command: agent.command } },
+        taskQueue,
+      );
       const input = buildIssueToPrInput(config, { issueNumber: 21, projectDir: project.dir });
       input.loop.activities.heartbeatTimeout = 2_000;
       input.loop.activities.startToCloseTimeout = 10_000;
@@ -443,4 +516,3 @@ describe('IssueToPrWorkflow when the worker is killed right after the PR request
     }
   }, 180_000);
 });
-

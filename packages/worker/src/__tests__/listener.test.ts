@@ -46,8 +46,18 @@ const kinds: [string, () => Server, Listener, string][] = [
     { kind: 'tls' },
     'a TLS server',
   ],
-  ['a server that speaks first', () => createTcpServer((s) => s.end('SSH-2.0-OpenSSH_9.6\r\n')), { kind: 'other', greeting: 'SSH-2.0-OpenSSH_9.6' }, 'a program that said "SSH-2.0-OpenSSH_9.6"'],
-  ['a server that says nothing', () => createTcpServer(() => undefined), { kind: 'silent' }, 'a program that accepted the connection and said nothing'],
+  [
+    'a server that speaks first',
+    () => createTcpServer((s) => s.end('SSH-2.0-OpenSSH_9.6\r\n')),
+    { kind: 'other', greeting: 'SSH-2.0-OpenSSH_9.6' },
+    'a program that said "SSH-2.0-OpenSSH_9.6"',
+  ],
+  [
+    'a server that says nothing',
+    () => createTcpServer(() => undefined),
+    { kind: 'silent' },
+    'a program that accepted the connection and said nothing',
+  ],
 ];
 
 describe('probeListener', () => {

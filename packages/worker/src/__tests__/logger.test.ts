@@ -22,8 +22,22 @@ describe('createAidpLogger', () => {
 
     expect(logger.format).toBe('json');
     const [first, second] = stream.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(first).toEqual({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), level: 'info', message: 'iteration finished', workflowId: 'wl-1', runId: 'r-1', iteration: 2, passing: false });
-    expect(second).toMatchObject({ level: 'warn', message: 'activity failed', activityType: 'runAgent', taskQueue: 'q', namespace: 'default' });
+    expect(first).toEqual({
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      level: 'info',
+      message: 'iteration finished',
+      workflowId: 'wl-1',
+      runId: 'r-1',
+      iteration: 2,
+      passing: false,
+    });
+    expect(second).toMatchObject({
+      level: 'warn',
+      message: 'activity failed',
+      activityType: 'runAgent',
+      taskQueue: 'q',
+      namespace: 'default',
+    });
   });
 
   it('takes the time the SDK stamped on buffered and forwarded entries', () => {
@@ -31,7 +45,12 @@ describe('createAidpLogger', () => {
     const at = Date.UTC(2030, 0, 2, 3, 4, 5, 678);
     createAidpLogger({ stream, env: {} }).info('from core', { [LogTimestamp]: BigInt(at) * 1_000_000n, sdkComponent: 'core' });
 
-    expect(JSON.parse(stream.lines()[0]!)).toEqual({ time: '2030-01-02T03:04:05.678Z', level: 'info', message: 'from core', sdkComponent: 'core' });
+    expect(JSON.parse(stream.lines()[0]!)).toEqual({
+      time: '2030-01-02T03:04:05.678Z',
+      level: 'info',
+      message: 'from core',
+      sdkComponent: 'core',
+    });
   });
 
   it('drops entries below the configured level', () => {
@@ -60,10 +79,22 @@ describe('createAidpLogger', () => {
     const failure = Object.assign(new Error('agent "claude" is not installed'), { name: 'ApplicationFailure', type: 'AgentNotFound' });
     const circular: Record<string, unknown> = { a: 1 };
     circular.self = circular;
-    createAidpLogger({ stream, env: {} }).error('activity failed', { error: failure, big: 2n ** 70n, small: 5n, circular, bytes: Buffer.from('abc'), fn: () => 1 });
+    createAidpLogger({ stream, env: {} }).error('activity failed', {
+      error: failure,
+      big: 2n ** 70n,
+      small: 5n,
+      circular,
+      bytes: Buffer.from('abc'),
+      fn: () => 1,
+    });
 
     const entry = JSON.parse(stream.lines()[0]!) as Record<string, unknown>;
-    expect(entry.error).toMatchObject({ name: 'ApplicationFailure', type: 'AgentNotFound', message: 'agent "claude" is not installed', stack: expect.stringContaining('logger.test') });
+    expect(entry.error).toMatchObject({
+      name: 'ApplicationFailure',
+      type: 'AgentNotFound',
+      message: 'agent "claude" is not installed',
+      stack: expect.stringContaining('logger.test'),
+    });
     expect(entry).toMatchObject({ big: '1180591620717411303424', small: 5, circular: { a: 1, self: '[circular]' }, bytes: '<3 bytes>' });
     expect('fn' in entry).toBe(false);
   });
@@ -72,19 +103,35 @@ describe('createAidpLogger', () => {
     const stream = capture();
     createAidpLogger({ stream, env: {} }).info('the message', { message: 'a field', level: 3 });
 
-    expect(JSON.parse(stream.lines()[0]!)).toMatchObject({ message: 'the message', level: 'info', 'meta.message': 'a field', 'meta.level': 3 });
+    expect(JSON.parse(stream.lines()[0]!)).toMatchObject({
+      message: 'the message',
+      level: 'info',
+      'meta.message': 'a field',
+      'meta.level': 3,
+    });
   });
 
   it('writes a readable, colored line on a terminal, identity first', () => {
     const stream = capture(true);
     const logger = createAidpLogger({ stream, env: {} });
-    logger.info('iteration started', { sdkComponent: 'workflow', taskToken: 'dG9rZW4=', iteration: 1, workflowId: 'wl-1', workflowType: 'WorkLoopWorkflow' });
+    logger.info('iteration started', {
+      sdkComponent: 'workflow',
+      taskToken: 'dG9rZW4=',
+      iteration: 1,
+      workflowId: 'wl-1',
+      workflowType: 'WorkLoopWorkflow',
+    });
 
     expect(logger.format).toBe('pretty');
     const line = stream.lines()[0]!;
     expect(line).toContain(ESC);
-    const plain = line.split(ESC).map((part, i) => (i === 0 ? part : part.replace(/^\d+m/, ''))).join('');
-    expect(plain).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}workflow iteration started workflowType=WorkLoopWorkflow workflowId=wl-1 iteration=1$/);
+    const plain = line
+      .split(ESC)
+      .map((part, i) => (i === 0 ? part : part.replace(/^\d+m/, '')))
+      .join('');
+    expect(plain).toMatch(
+      /^\d\d:\d\d:\d\d\.\d{3} INFO {2}workflow iteration started workflowType=WorkLoopWorkflow workflowId=wl-1 iteration=1$/,
+    );
   });
 
   it('writes no colors with NO_COLOR', () => {

@@ -63,7 +63,7 @@ describe('the user repository, whatever the agent does to its worktree', () => {
             expect({ label, type: failure.type }).toEqual({ label, type: 'WorkspaceLost' });
             expect(failure.message).toContain(join(project.dir, '.aidp', 'worktrees'));
           } else {
-            const result = (await handle.result());
+            const result = await handle.result();
             expect({ label, outcome: result.outcome }).toEqual({ label, outcome: 'completed' });
             expect(project.git('show', 'aidp/fix-tests:src/math.js') + '\n').toBe(FIXED_MATH);
           }
@@ -95,17 +95,22 @@ describe('a step run again', () => {
         ...input,
         agent: { ...input.agent, command: second.command },
       }));
-      const result = (await two.result());
+      const result = await two.result();
       expect(result.outcome).toBe('completed');
       expect(result.branch).toBe('aidp/fix-tests');
       // The first run's unfinished work was committed on the branch before its worktree was retired.
       const log = project.git('log', '--format=%s', 'aidp/fix-tests');
-      expect(log.split('\n')).toEqual(['aidp: fix-tests: done after 1 iteration(s)', `aidp: work left uncommitted by run ${one.workflowId}`, 'Initial commit']);
+      expect(log.split('\n')).toEqual([
+        'aidp: fix-tests: done after 1 iteration(s)',
+        `aidp: work left uncommitted by run ${one.workflowId}`,
+        'Initial commit',
+      ]);
       expect(project.git('show', `aidp/fix-tests~1:src/math.js`) + '\n').toBe(HALF_FIX);
       expect(existsSync(oldWorktree)).toBe(false);
       // The run says which: prepareWorkspace's result, in the run's history, names the earlier run.
       const events = (await two.fetchHistory()).events ?? [];
-      const prepared = events.find((e) => e.activityTaskCompletedEventAttributes)!.activityTaskCompletedEventAttributes!.result!.payloads![0]!;
+      const prepared = events.find((e) => e.activityTaskCompletedEventAttributes)!.activityTaskCompletedEventAttributes!.result!
+        .payloads![0]!;
       expect(JSON.parse(Buffer.from(prepared.data!).toString('utf8'))).toMatchObject({ continuedFrom: one.workflowId });
     });
   });

@@ -74,8 +74,8 @@ function runInProcess(call: string, taskQueue: string, limitMs: number): Promise
   });
 }
 
-describe('createAidpWorker with settings Temporal\'s core rejects', () => {
-  it('fails with the core\'s reason and the settings, and leaves nothing that keeps the process alive', async () => {
+describe("createAidpWorker with settings Temporal's core rejects", () => {
+  it("fails with the core's reason and the settings, and leaves nothing that keeps the process alive", async () => {
     // The core panics on this many activity slots; aidp.yml's schema refuses it, an embedding
     // service's workerOptions may not.
     const outcome = await runInProcess(
@@ -84,24 +84,22 @@ describe('createAidpWorker with settings Temporal\'s core rejects', () => {
       30_000,
     );
     expect(outcome.result).toMatchObject({ settled: 'rejected', name: 'AidpWorkerError' });
-    expect(outcome.result?.message).toContain("Temporal's worker core refused to create the worker: a semaphore may not have more than MAX_PERMITS permits");
+    expect(outcome.result?.message).toContain(
+      "Temporal's worker core refused to create the worker: a semaphore may not have more than MAX_PERMITS permits",
+    );
     expect(outcome.result?.message).toContain('max_concurrent_activities: 10000000000000000000');
     expect(outcome.killed).toBe(false);
     expect(outcome.exitAfterResultMs).toBeLessThan(5_000);
   }, 40_000);
 });
 
-describe('runWorker when the server refuses the worker\'s polls', () => {
-  it('rejects with the server\'s reason soon after the first refusal, instead of hanging or stopping quietly', async () => {
+describe("runWorker when the server refuses the worker's polls", () => {
+  it("rejects with the server's reason soon after the first refusal, instead of hanging or stopping quietly", async () => {
     // The server checks a poll's identity only when it answers the poll: after its long-poll
     // timeout (a minute). Temporal's core does not retry the refusal and ends the worker; the SDK's
     // run() then either never settles or settles without saying why.
     const taskQueue = uniqueName('refused-polls');
-    const outcome = await runInProcess(
-      `await w.runWorker({ config, workerOptions: { identity: 'i'.repeat(3000) } });`,
-      taskQueue,
-      100_000,
-    );
+    const outcome = await runInProcess(`await w.runWorker({ config, workerOptions: { identity: 'i'.repeat(3000) } });`, taskQueue, 100_000);
     expect(outcome.result).toMatchObject({ settled: 'rejected', name: 'AidpWorkerError' });
     expect(outcome.result?.message).toBe(
       `the worker stopped on an error Temporal does not retry (task queue "${taskQueue}" in namespace "default" at ${temporalAddress()}): Identity length exceeds limit.`,

@@ -16,7 +16,9 @@ async function temporal(...args: string[]): Promise<string> {
 }
 
 async function query(workflowId: string, type: string): Promise<unknown> {
-  const out = JSON.parse(await temporal('workflow', 'query', '--workflow-id', workflowId, '--type', type, '--output', 'json')) as { queryResult: unknown[] };
+  const out = JSON.parse(await temporal('workflow', 'query', '--workflow-id', workflowId, '--type', type, '--output', 'json')) as {
+    queryResult: unknown[];
+  };
   return out.queryResult[0];
 }
 
@@ -45,7 +47,7 @@ describe('the wire names through the Go temporal CLI', () => {
         expect(await query(id, 'test_results')).toMatchObject({ iteration: 0, passing: false });
 
         await temporal('workflow', 'signal', '--workflow-id', id, '--name', 'resume');
-        const result = (await handle.result());
+        const result = await handle.result();
         expect(result.outcome).toBe('completed');
         expect(agent.invocations()[1]!.prompt).toContain('Keep it simple.');
         expect(agent.invocations()[1]!.model).toBe('large');

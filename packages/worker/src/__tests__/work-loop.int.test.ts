@@ -2,7 +2,14 @@ import { type WorkflowFailedError } from '@temporalio/client';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BROKEN_MATH, FIXED_MATH, createFixtureProject, isProcessAlive, scriptAgent } from '@aidp/testing';
-import { eventually, recordHistory, testConfig, workLoopHarness, type RawConfig, type WorkLoopHarness } from '@aidp/testing/work-loop-harness';
+import {
+  eventually,
+  recordHistory,
+  testConfig,
+  workLoopHarness,
+  type RawConfig,
+  type WorkLoopHarness,
+} from '@aidp/testing/work-loop-harness';
 import {
   currentStateQuery,
   escalateModelSignal,
@@ -45,7 +52,7 @@ describe('WorkLoopWorkflow', () => {
     });
     await withHarness({ agent: { command: agent.command, tiers: ['small', 'large'] } }, async (h) => {
       const handle = await h.start({ projectDir: project.dir, stepName: 'fix-tests', task: 'Make the tests pass.' });
-      const result = (await handle.result());
+      const result = await handle.result();
 
       expect(result.outcome).toBe('completed');
       expect(result.iterations).toBe(2);
@@ -71,7 +78,10 @@ describe('WorkLoopWorkflow', () => {
       expect(readFileSync(join(runDir, 'PROMPT.md'), 'utf8')).toBe(prompt2);
       expect(readFileSync(join(runDir, 'iter-1', 'checks', 'test.log'), 'utf8')).toMatch(/not ok|fail/i);
       expect(readFileSync(join(runDir, 'iter-2', 'agent.log'), 'utf8')).toContain('iteration 2');
-      const checkpoints = readFileSync(join(runDir, 'checkpoints.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+      const checkpoints = readFileSync(join(runDir, 'checkpoints.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown);
       expect(checkpoints.at(-1)).toMatchObject({ reason: 'final', iteration: 2, commit: result.commits[0] });
 
       const calls = agent.invocations();
@@ -92,7 +102,7 @@ describe('WorkLoopWorkflow', () => {
       writeFileSync(join(project.dir, 'src', 'math.js'), FIXED_MATH);
       project.git('commit', '-qam', 'fix');
       const handle = await h.start({ projectDir: project.dir, stepName: 'noop', task: 'Nothing to do.' });
-      const result = (await handle.result());
+      const result = await handle.result();
       expect(result.outcome).toBe('already_passing');
       expect(result.iterations).toBe(0);
       expect(agent.invocations()).toHaveLength(0);
@@ -105,14 +115,16 @@ describe('WorkLoopWorkflow', () => {
     const agent = scriptAgent({ default: { write: { 'src/math.js': FIXED_MATH } } });
     await withHarness({ agent: { command: agent.command }, temporal: { retry: { maximum_attempts: 0 } } }, async (h) => {
       const handle = await h.start({ projectDir: project.dir, stepName: 'unlimited', task: 'Fix add.' });
-      const result = (await handle.result());
+      const result = await handle.result();
       expect(result.outcome).toBe('completed');
     });
   });
 
   it('fails with MaxIterationsReached, carrying the partial result, when the checks never pass', async () => {
     const project = createFixtureProject();
-    const agent = scriptAgent({ default: { write: { 'notes.txt': 'thinking\n' }, cost: { usd: 0.25, inputTokens: 100, outputTokens: 10 } } });
+    const agent = scriptAgent({
+      default: { write: { 'notes.txt': 'thinking\n' }, cost: { usd: 0.25, inputTokens: 100, outputTokens: 10 } },
+    });
     await withHarness({ agent: { command: agent.command }, work_loop: { max_iterations: 2, checkpoint_interval: 1 } }, async (h) => {
       const handle = await h.start({ projectDir: project.dir, stepName: 'hopeless', task: 'Fix it.' });
       const err = await handle.result().catch((e: unknown) => e);
@@ -166,17 +178,21 @@ describe('WorkLoopWorkflow', () => {
       const handle = await h.start({ projectDir: project.dir, stepName: 'pausable', task: 'Fix it.' });
       await eventually(() => agent.invocations().length === 1, 30_000, 'the first agent run');
       await handle.signal(pauseSignal);
-      const paused = await eventually(async () => {
-        const p = await handle.query(progressQuery);
-        return p.state === 'paused' && p.iteration === 1 ? p : null;
-      }, 30_000, 'the run to hold at its next safe point');
+      const paused = await eventually(
+        async () => {
+          const p = await handle.query(progressQuery);
+          return p.state === 'paused' && p.iteration === 1 ? p : null;
+        },
+        30_000,
+        'the run to hold at its next safe point',
+      );
       expect(paused.paused).toBe(true);
       // While paused, no agent run starts.
       await new Promise((r) => setTimeout(r, 2500));
       expect(agent.invocations()).toHaveLength(1);
       expect(await handle.query(currentStateQuery)).toBe('paused');
       await handle.signal(resumeSignal);
-      const result = (await handle.result());
+      const result = await handle.result();
       expect(result.outcome).toBe('completed');
       expect(agent.invocations()).toHaveLength(2);
       // A pause waits on a condition, not a polling timer.
@@ -200,7 +216,7 @@ describe('WorkLoopWorkflow', () => {
       await eventually(() => agent.invocations().length === 1, 30_000, 'the first agent run');
       await handle.signal(injectInstructionSignal, 'Use the + operator, not -.');
       expect((await handle.query(progressQuery)).pendingInstructions).toBe(1);
-      const result = (await handle.result());
+      const result = await handle.result();
       expect(result.iterations).toBe(3);
       const prompts = agent.invocations().map((c) => c.prompt);
       expect(prompts[0]).not.toContain('Use the + operator');
@@ -228,7 +244,7 @@ describe('WorkLoopWorkflow', () => {
         const handle = await h.start({ projectDir: project.dir, stepName: 'escalating', task: 'Fix it.' });
         await eventually(() => agent.invocations().length === 1, 30_000, 'the first agent run');
         await handle.signal(escalateModelSignal);
-        const result = (await handle.result());
+        const result = await handle.result();
         expect(agent.invocations().map((c) => c.model)).toEqual(['small', 'medium', 'medium', 'medium', 'large']);
         expect(result.escalations).toEqual([
           { afterIteration: 0, fromTier: 0, toTier: 1, reason: 'signal' },
@@ -250,7 +266,7 @@ describe('WorkLoopWorkflow', () => {
       { agent: { command: agent.command, tiers: ['small', 'large'] }, work_loop: { max_iterations: 6, escalate_on_no_progress: 2 } },
       async (h) => {
         const handle = await h.start({ projectDir: project.dir, stepName: 'stalled', task: 'Fix it.' });
-        const result = (await handle.result());
+        const result = await handle.result();
         // Iterations 1, 2 and 3 leave one failing check: after two more without progress, the tier goes up.
         expect(result.escalations).toEqual([{ afterIteration: 3, fromTier: 0, toTier: 1, reason: 'no_progress' }]);
         expect(agent.invocations().map((c) => c.model)).toEqual(['small', 'small', 'small', 'large']);
@@ -298,7 +314,7 @@ describe('WorkLoopWorkflow', () => {
       await eventually(async () => (await handle.query(currentStateQuery)) === 'paused', 30_000, 'pause');
       expect((await handle.query(progressQuery)).pendingInstructions).toBe(1);
       await handle.signal(resumeSignal);
-      const result = (await handle.result());
+      const result = await handle.result();
       expect(result.outcome).toBe('completed');
       expect(result.iterations).toBe(4);
       expect(result.cost.usd).toBeCloseTo(0.1);
@@ -329,7 +345,7 @@ describe('a worker embedded in another service', () => {
     try {
       await harness.run(async () => {
         const handle = await harness.start({ projectDir: project.dir, stepName: 'embedded', task: 'Fix it.' });
-        const result = (await handle.result());
+        const result = await handle.result();
         expect(result.outcome).toBe('already_passing');
         expect(checked).toHaveLength(1);
         expect(agent.invocations()).toHaveLength(0);

@@ -3,7 +3,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildWorkLoopInput } from '@aidp/client';
-import { FIXED_MATH, createFixtureProject, isProcessAlive, scriptAgent, startWorkerProcess, temporalAddress, uniqueName, type WorkerProcess } from '@aidp/testing';
+import {
+  FIXED_MATH,
+  createFixtureProject,
+  isProcessAlive,
+  scriptAgent,
+  startWorkerProcess,
+  temporalAddress,
+  uniqueName,
+  type WorkerProcess,
+} from '@aidp/testing';
 import { eventually, testConfig } from '@aidp/testing/work-loop-harness';
 import type { WorkLoopResult } from '@aidp/workflows/contracts';
 

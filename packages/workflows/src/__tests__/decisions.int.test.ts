@@ -52,7 +52,8 @@ let running: Promise<void>;
 
 beforeAll(async () => {
   const address = process.env.TEMPORAL_ADDRESS;
-  if (!address) throw new Error('TEMPORAL_ADDRESS is not set: run this file through jest\'s "integration" project, which starts a dev server');
+  if (!address)
+    throw new Error('TEMPORAL_ADDRESS is not set: run this file through jest\'s "integration" project, which starts a dev server');
   env = await TestWorkflowEnvironment.createFromExistingServer({ address });
   const noop = () => undefined;
   const workflowBundle = await bundleWorkflowCode({
@@ -315,7 +316,11 @@ function session(key: string) {
   return {
     client,
     startLoop: (input: WorkLoopInput) =>
-      client.workflow.start<typeof WorkLoopWorkflow>('WorkLoopWorkflow', { workflowId: workflowId(input.stepName), taskQueue: TASK_QUEUE, args: [input] }),
+      client.workflow.start<typeof WorkLoopWorkflow>('WorkLoopWorkflow', {
+        workflowId: workflowId(input.stepName),
+        taskQueue: TASK_QUEUE,
+        args: [input],
+      }),
     /** Starts a work loop with a pause already sent. */
     startLoopPaused: (input: WorkLoopInput) =>
       client.workflow.signalWithStart<typeof WorkLoopWorkflow, []>('WorkLoopWorkflow', {
@@ -326,7 +331,11 @@ function session(key: string) {
         signalArgs: [],
       }),
     startIssue: (input: IssueToPrInput) =>
-      client.workflow.start<typeof IssueToPrWorkflow>('IssueToPrWorkflow', { workflowId: workflowId(`issue-${input.issueNumber}`), taskQueue: TASK_QUEUE, args: [input] }),
+      client.workflow.start<typeof IssueToPrWorkflow>('IssueToPrWorkflow', {
+        workflowId: workflowId(`issue-${input.issueNumber}`),
+        taskQueue: TASK_QUEUE,
+        args: [input],
+      }),
   };
 }
 
@@ -516,25 +525,28 @@ describe('the workflows, steered and failed with stub activities', () => {
     });
   });
 
-  it.concurrent('escalate_after failed agent runs in a row move up a tier, up to the strongest, until max_iterations ends the run', async () => {
-    const s = scenario();
-    const stubs: Partial<StubActivities> = {
-      runAgent: (input) => agentRun(input, { ok: false, exitCode: 1, changedFiles: [], summary: 'crashed' }),
-    };
-    await s.run(stubs, async ({ startLoop }) => {
-      const handle = await startLoop(workLoopInput('auto-escalated', { maxIterations: 6, escalation: { escalateAfter: 2 } }));
-      const failure = await failureOfRun(handle);
-      expect(failure.type).toBe('MaxIterationsReached');
-      expect(failure.message).toBe('the checks still fail after 6 of 6 iterations; the last agent run failed with exit code 1');
-      expect(s.calls.of('runAgent').map((r) => r.model)).toEqual(['small', 'small', 'medium', 'medium', 'large', 'large']);
-      const partial = failure.details[0] as WorkLoopResult;
-      expect(partial.escalations).toEqual([
-        { afterIteration: 2, fromTier: 0, toTier: 1, reason: 'consecutive_failures' },
-        { afterIteration: 4, fromTier: 1, toTier: 2, reason: 'consecutive_failures' },
-      ]);
-      expect(partial.model).toEqual({ provider: 'stub', model: 'large', tier: 2 });
-    });
-  });
+  it.concurrent(
+    'escalate_after failed agent runs in a row move up a tier, up to the strongest, until max_iterations ends the run',
+    async () => {
+      const s = scenario();
+      const stubs: Partial<StubActivities> = {
+        runAgent: (input) => agentRun(input, { ok: false, exitCode: 1, changedFiles: [], summary: 'crashed' }),
+      };
+      await s.run(stubs, async ({ startLoop }) => {
+        const handle = await startLoop(workLoopInput('auto-escalated', { maxIterations: 6, escalation: { escalateAfter: 2 } }));
+        const failure = await failureOfRun(handle);
+        expect(failure.type).toBe('MaxIterationsReached');
+        expect(failure.message).toBe('the checks still fail after 6 of 6 iterations; the last agent run failed with exit code 1');
+        expect(s.calls.of('runAgent').map((r) => r.model)).toEqual(['small', 'small', 'medium', 'medium', 'large', 'large']);
+        const partial = failure.details[0] as WorkLoopResult;
+        expect(partial.escalations).toEqual([
+          { afterIteration: 2, fromTier: 0, toTier: 1, reason: 'consecutive_failures' },
+          { afterIteration: 4, fromTier: 1, toTier: 2, reason: 'consecutive_failures' },
+        ]);
+        expect(partial.model).toEqual({ provider: 'stub', model: 'large', tier: 2 });
+      });
+    },
+  );
 
   // -- limits --
 
@@ -593,81 +605,95 @@ describe('the workflows, steered and failed with stub activities', () => {
 
   // -- continue-as-new --
 
-  it.concurrent('continue-as-new carries the iteration, queued instructions, cost and escalations into the next run, and the queries keep answering', async () => {
-    const s = scenario();
-    const gates: Record<number, Gate> = { 1: s.gate(), 2: s.gate() };
-    const stubs: Partial<StubActivities> = {
-      runAgent: async (input) => {
-        await gates[input.iteration]?.pass();
-        return agentRun(input);
-      },
-      runChecks: checksPassFrom(3),
-    };
-    await s.run(stubs, async ({ startLoop, client }) => {
-      // So few history events that every iteration boundary continues as new.
-      const handle = await startLoop(workLoopInput('long', { continueAsNew: { maxHistoryEvents: 20 } }));
-      await gates[1]!.reached;
-      await handle.signal(injectInstructionSignal, 'Keep the public API.');
-      await handle.signal(escalateModelSignal);
-      const before = await until('the steering to be applied', async () => {
-        const p = await handle.query(progressQuery);
-        return p.pendingInstructions === 1 && p.model.tier === 1 ? p : null;
+  it.concurrent(
+    'continue-as-new carries the iteration, queued instructions, cost and escalations into the next run, and the queries keep answering',
+    async () => {
+      const s = scenario();
+      const gates: Record<number, Gate> = { 1: s.gate(), 2: s.gate() };
+      const stubs: Partial<StubActivities> = {
+        runAgent: async (input) => {
+          await gates[input.iteration]?.pass();
+          return agentRun(input);
+        },
+        runChecks: checksPassFrom(3),
+      };
+      await s.run(stubs, async ({ startLoop, client }) => {
+        // So few history events that every iteration boundary continues as new.
+        const handle = await startLoop(workLoopInput('long', { continueAsNew: { maxHistoryEvents: 20 } }));
+        await gates[1]!.reached;
+        await handle.signal(injectInstructionSignal, 'Keep the public API.');
+        await handle.signal(escalateModelSignal);
+        const before = await until('the steering to be applied', async () => {
+          const p = await handle.query(progressQuery);
+          return p.pendingInstructions === 1 && p.model.tier === 1 ? p : null;
+        });
+        const runBefore = (await handle.describe()).runId;
+        gates[1]!.open();
+
+        await gates[2]!.reached;
+        // Another run of the chain now, which answers for all of it.
+        expect((await handle.describe()).runId).not.toBe(runBefore);
+        const after = await handle.query(progressQuery);
+        expect(after).toMatchObject({ state: 'apply_patch', iteration: 1, pendingInstructions: 0, startedAt: before.startedAt });
+        expect(after.cost.usd).toBeCloseTo(0.1);
+        expect(after.model).toEqual({ provider: 'stub', model: 'medium', tier: 1 });
+        expect(await handle.query(iterationCountQuery)).toBe(1);
+        expect(s.calls.of('createPrompt').map((p) => p.instructions)).toEqual([[], ['Keep the public API.']]);
+        gates[2]!.open();
+
+        const result: WorkLoopResult = await handle.result();
+        expect(result.outcome).toBe('completed');
+        expect(result.iterations).toBe(3);
+        expect(result.cost.usd).toBeCloseTo(0.3);
+        expect(result.escalations).toEqual([{ afterIteration: 0, fromTier: 0, toTier: 1, reason: 'signal' }]);
+        expect(s.calls.of('createPrompt').map((p) => p.instructions)).toEqual([[], ['Keep the public API.'], []]);
+        expect(s.calls.of('runAgent').map((r) => r.model)).toEqual(['small', 'medium', 'medium']);
+        // One workspace for the whole chain.
+        expect(s.calls.of('prepareWorkspace')).toHaveLength(1);
+        expect((await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe(
+          'CONTINUED_AS_NEW',
+        );
+        expect(await handle.query(iterationCountQuery)).toBe(3);
       });
-      const runBefore = (await handle.describe()).runId;
-      gates[1]!.open();
+    },
+  );
 
-      await gates[2]!.reached;
-      // Another run of the chain now, which answers for all of it.
-      expect((await handle.describe()).runId).not.toBe(runBefore);
-      const after = await handle.query(progressQuery);
-      expect(after).toMatchObject({ state: 'apply_patch', iteration: 1, pendingInstructions: 0, startedAt: before.startedAt });
-      expect(after.cost.usd).toBeCloseTo(0.1);
-      expect(after.model).toEqual({ provider: 'stub', model: 'medium', tier: 1 });
-      expect(await handle.query(iterationCountQuery)).toBe(1);
-      expect(s.calls.of('createPrompt').map((p) => p.instructions)).toEqual([[], ['Keep the public API.']]);
-      gates[2]!.open();
-
-      const result: WorkLoopResult = await handle.result();
-      expect(result.outcome).toBe('completed');
-      expect(result.iterations).toBe(3);
-      expect(result.cost.usd).toBeCloseTo(0.3);
-      expect(result.escalations).toEqual([{ afterIteration: 0, fromTier: 0, toTier: 1, reason: 'signal' }]);
-      expect(s.calls.of('createPrompt').map((p) => p.instructions)).toEqual([[], ['Keep the public API.'], []]);
-      expect(s.calls.of('runAgent').map((r) => r.model)).toEqual(['small', 'medium', 'medium']);
-      // One workspace for the whole chain.
-      expect(s.calls.of('prepareWorkspace')).toHaveLength(1);
-      expect((await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
-      expect(await handle.query(iterationCountQuery)).toBe(3);
-    });
-  });
-
-  it.concurrent('a session’s reported totals are carried across continue-as-new, so each run of the session counts only its own part', async () => {
-    const s = scenario();
-    // A CLI that reports the whole session's figures (claude, codex): 1000 input tokens a run, cumulative.
-    const totalsAfter = (n: number): CostSummary => ({ usd: 0.01 * n, inputTokens: 1000 * n, outputTokens: 100 * n });
-    const stubs: Partial<StubActivities> = {
-      runAgent: (input) => {
-        const totals = totalsAfter(input.iteration);
-        const previous = input.sessionTotals ?? { usd: 0, inputTokens: 0, outputTokens: 0 };
-        const cost = { usd: totals.usd - previous.usd, inputTokens: totals.inputTokens - previous.inputTokens, outputTokens: totals.outputTokens - previous.outputTokens };
-        return agentRun(input, { sessionId: 'session-1', sessionTotals: totals, cost });
-      },
-      runChecks: checksPassFrom(3),
-    };
-    await s.run(stubs, async ({ startLoop, client }) => {
-      const handle = await startLoop(workLoopInput('totals', { continueAsNew: { maxHistoryEvents: 20 } }));
-      const result: WorkLoopResult = await handle.result();
-      expect(result.iterations).toBe(3);
-      expect(s.calls.of('runAgent').map((r) => [r.sessionId, r.sessionTotals])).toEqual([
-        [undefined, undefined],
-        ['session-1', totalsAfter(1)],
-        ['session-1', totalsAfter(2)],
-      ]);
-      expect(result.cost.inputTokens).toBe(3000);
-      expect(result.cost.usd).toBeCloseTo(0.03);
-      expect((await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
-    });
-  });
+  it.concurrent(
+    'a session’s reported totals are carried across continue-as-new, so each run of the session counts only its own part',
+    async () => {
+      const s = scenario();
+      // A CLI that reports the whole session's figures (claude, codex): 1000 input tokens a run, cumulative.
+      const totalsAfter = (n: number): CostSummary => ({ usd: 0.01 * n, inputTokens: 1000 * n, outputTokens: 100 * n });
+      const stubs: Partial<StubActivities> = {
+        runAgent: (input) => {
+          const totals = totalsAfter(input.iteration);
+          const previous = input.sessionTotals ?? { usd: 0, inputTokens: 0, outputTokens: 0 };
+          const cost = {
+            usd: totals.usd - previous.usd,
+            inputTokens: totals.inputTokens - previous.inputTokens,
+            outputTokens: totals.outputTokens - previous.outputTokens,
+          };
+          return agentRun(input, { sessionId: 'session-1', sessionTotals: totals, cost });
+        },
+        runChecks: checksPassFrom(3),
+      };
+      await s.run(stubs, async ({ startLoop, client }) => {
+        const handle = await startLoop(workLoopInput('totals', { continueAsNew: { maxHistoryEvents: 20 } }));
+        const result: WorkLoopResult = await handle.result();
+        expect(result.iterations).toBe(3);
+        expect(s.calls.of('runAgent').map((r) => [r.sessionId, r.sessionTotals])).toEqual([
+          [undefined, undefined],
+          ['session-1', totalsAfter(1)],
+          ['session-1', totalsAfter(2)],
+        ]);
+        expect(result.cost.inputTokens).toBe(3000);
+        expect(result.cost.usd).toBeCloseTo(0.03);
+        expect((await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe(
+          'CONTINUED_AS_NEW',
+        );
+      });
+    },
+  );
 
   // -- the parts of a decomposed issue --
 
@@ -786,7 +812,8 @@ describe('the workflows, steered and failed with stub activities', () => {
       throw ApplicationFailure.nonRetryable(LOST, 'WorkspaceLost');
     };
     await s.run({ [activity]: lost }, async ({ startLoop, startIssue }) => {
-      const handle = workflowType === 'WorkLoopWorkflow' ? await startLoop(workLoopInput(`lost-${activity}`)) : await startIssue(issueInput());
+      const handle =
+        workflowType === 'WorkLoopWorkflow' ? await startLoop(workLoopInput(`lost-${activity}`)) : await startIssue(issueInput());
       const failure = await failureOfRun(handle);
       expect(failure.type).toBe('WorkspaceLost');
       expect(failure.message).toBe(LOST);

@@ -12,7 +12,12 @@ describe('issue flow names', () => {
   });
 
   it('splits a sub-task again only with two or more parts and below the depth limit', () => {
-    const parts = { subTasks: [{ title: 'a', detail: '' }, { title: 'b', detail: '' }] };
+    const parts = {
+      subTasks: [
+        { title: 'a', detail: '' },
+        { title: 'b', detail: '' },
+      ],
+    };
     expect(shouldDecompose(parts, 1, 3)).toBe(true);
     expect(shouldDecompose(parts, 3, 3)).toBe(false);
     expect(shouldDecompose({ subTasks: [{ title: 'a', detail: '' }] }, 1, 3)).toBe(false);
@@ -24,7 +29,14 @@ describe('the pull request body', () => {
     const body = pullRequestBody({
       analysis: { issueNumber: 7, title: 'Fix add' },
       changedFiles: ['src/math.js'],
-      checks: { iteration: 2, passing: true, checks: [{ name: 'test', required: true, passed: true, exitCode: 0, durationMs: 1, outputTail: '', logPath: '', timedOut: false }, { name: 'lint', required: false, passed: false, exitCode: 1, durationMs: 1, outputTail: '', logPath: '', timedOut: false }] },
+      checks: {
+        iteration: 2,
+        passing: true,
+        checks: [
+          { name: 'test', required: true, passed: true, exitCode: 0, durationMs: 1, outputTail: '', logPath: '', timedOut: false },
+          { name: 'lint', required: false, passed: false, exitCode: 1, durationMs: 1, outputTail: '', logPath: '', timedOut: false },
+        ],
+      },
       iterations: 2,
       cost: { usd: 0.1234, inputTokens: 10, outputTokens: 5 },
       children: [],

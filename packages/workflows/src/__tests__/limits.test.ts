@@ -67,7 +67,9 @@ describe('step names', () => {
 
   it(`is at most ${STEP_NAME_MAX_BYTES} bytes of UTF-8`, () => {
     expect(validateStepName('s'.repeat(STEP_NAME_MAX_BYTES))).toBeUndefined();
-    expect(validateStepName('s'.repeat(STEP_NAME_MAX_BYTES + 1))).toBe(`is too long: ${STEP_NAME_MAX_BYTES + 1} bytes (at most ${STEP_NAME_MAX_BYTES} bytes)`);
+    expect(validateStepName('s'.repeat(STEP_NAME_MAX_BYTES + 1))).toBe(
+      `is too long: ${STEP_NAME_MAX_BYTES + 1} bytes (at most ${STEP_NAME_MAX_BYTES} bytes)`,
+    );
     // 34 characters, but 102 bytes.
     expect(validateStepName('€'.repeat(34))).toBe('is too long: 102 bytes (at most 100 bytes)');
   });
@@ -111,7 +113,7 @@ describe('workflow ids', () => {
 });
 
 describe('namespaces', () => {
-  it('are printable ASCII, as a gRPC header must be, and at most the server\'s 1000 bytes', () => {
+  it("are printable ASCII, as a gRPC header must be, and at most the server's 1000 bytes", () => {
     expect(validateNamespace('default')).toBeUndefined();
     expect(validateNamespace('prod.a1b2c')).toBeUndefined();
     expect(validateNamespace('')).toBe('is empty');
@@ -140,7 +142,10 @@ describe('texts', () => {
   it('are measured in UTF-8 bytes, as they travel', () => {
     for (const text of ['', 'abc', 'é', '€', '😀', 'a\ud800', 'mixed é € 😀 text']) {
       const lone = /[\ud800-\udfff]/.test(text.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''));
-      expect([text, utf8ByteLength(text)]).toEqual([text, lone ? Buffer.byteLength(text.replace(/[\ud800-\udfff]/g, '\ufffd')) : Buffer.byteLength(text)]);
+      expect([text, utf8ByteLength(text)]).toEqual([
+        text,
+        lone ? Buffer.byteLength(text.replace(/[\ud800-\udfff]/g, '\ufffd')) : Buffer.byteLength(text),
+      ]);
     }
   });
 });

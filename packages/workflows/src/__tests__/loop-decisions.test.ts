@@ -16,7 +16,16 @@ const results = (passing: boolean) => ({
   iteration: 1,
   passing,
   checks: [
-    { name: 'test', required: true, passed: passing, exitCode: passing ? 0 : 1, durationMs: 5, outputTail: '', logPath: '', timedOut: false },
+    {
+      name: 'test',
+      required: true,
+      passed: passing,
+      exitCode: passing ? 0 : 1,
+      durationMs: 5,
+      outputTail: '',
+      logPath: '',
+      timedOut: false,
+    },
     { name: 'lint', required: false, passed: false, exitCode: 1, durationMs: 5, outputTail: '', logPath: '', timedOut: false },
   ],
 });
@@ -50,8 +59,12 @@ describe('work loop decisions', () => {
     expect(stopReason({ ...stop, lastAgentRun: { ok: false, timedOut: true, exitCode: null } })?.message).toBe(
       'the checks still fail after 3 of 3 iterations; the last agent run timed out after 600 s (agent.timeout) and was killed',
     );
-    expect(stopReason({ ...stop, lastAgentRun: { ok: false, timedOut: false, exitCode: 2 } })?.message).toContain('failed with exit code 2');
-    expect(stopReason({ ...stop, lastAgentRun: { ok: true, timedOut: false, exitCode: 0 } })?.message).toBe('the checks still fail after 3 of 3 iterations');
+    expect(stopReason({ ...stop, lastAgentRun: { ok: false, timedOut: false, exitCode: 2 } })?.message).toContain(
+      'failed with exit code 2',
+    );
+    expect(stopReason({ ...stop, lastAgentRun: { ok: true, timedOut: false, exitCode: 0 } })?.message).toBe(
+      'the checks still fail after 3 of 3 iterations',
+    );
   });
 
   it('never blames the checks when there are none: the agent did not report completion', () => {
@@ -102,7 +115,7 @@ describe('work loop decisions', () => {
   });
 });
 
-describe('the activities\' retry policy', () => {
+describe("the activities' retry policy", () => {
   it('leaves maximumAttempts out for "unlimited" (0), which Temporal would refuse', () => {
     const base = { initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 10_000 };
     expect(activityRetryPolicy({ ...base, maximumAttempts: 0 })).toEqual(base);

@@ -8,14 +8,18 @@ import { join } from 'node:path';
 // already in flight fails here; make such a change with patched() instead, or re-record on purpose.
 
 const dir = join(__dirname, 'histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 /**
  * A decomposed run derives its children's ids from its own, so it replays under the id it was recorded
  * with: the one its first child's id starts with.
  */
 function recordedWorkflowId(history: { events: Array<Record<string, { workflowId?: string }>> }): string | undefined {
-  const child = history.events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)?.startChildWorkflowExecutionInitiatedEventAttributes;
+  const child = history.events.find(
+    (e) => e.startChildWorkflowExecutionInitiatedEventAttributes,
+  )?.startChildWorkflowExecutionInitiatedEventAttributes;
   return child?.workflowId?.replace(/\.sub-\d+$/, '');
 }
 

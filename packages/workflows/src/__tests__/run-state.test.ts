@@ -54,7 +54,15 @@ const policy = { provider: 'claude', escalateAfter: 3, tierCount: 3 };
 
 describe('run state transitions', () => {
   it('starts fresh, or from a carried state of a run that continued before the state was one value', () => {
-    expect(fresh()).toMatchObject({ phase: 'initializing', iteration: 0, tier: 0, generation: 1, children: [], childIterations: 0, startedAt: T0 });
+    expect(fresh()).toMatchObject({
+      phase: 'initializing',
+      iteration: 0,
+      tier: 0,
+      generation: 1,
+      children: [],
+      childIterations: 0,
+      startedAt: T0,
+    });
     // The shape runs carried before: no phase, update time, children or child iterations.
     const carried = {
       iteration: 7,
@@ -74,7 +82,16 @@ describe('run state transitions', () => {
       generation: 2,
     } satisfies WorkLoopCarriedState;
     const state = initialRunState(carried, 3, T1);
-    expect(state).toMatchObject({ phase: 'next_patch', iteration: 7, tier: 2, paused: true, generation: 2, children: [], childIterations: 0, updatedAt: T1 });
+    expect(state).toMatchObject({
+      phase: 'next_patch',
+      iteration: 7,
+      tier: 2,
+      paused: true,
+      generation: 2,
+      children: [],
+      childIterations: 0,
+      updatedAt: T1,
+    });
     expect(state.pendingInstructions).not.toBe(carried.pendingInstructions);
   });
 
@@ -148,13 +165,22 @@ describe('run state transitions', () => {
   });
 
   it('rolls a finished child up into the run — keeping the changed-file list within its cap', () => {
-    let state = sideWorkDone(fresh(), { cost: { usd: 1, inputTokens: 0, outputTokens: 0 }, changedFiles: Array.from({ length: 150 }, (_, i) => `mine-${i}`) }, T1);
+    let state = sideWorkDone(
+      fresh(),
+      { cost: { usd: 1, inputTokens: 0, outputTokens: 0 }, changedFiles: Array.from({ length: 150 }, (_, i) => `mine-${i}`) },
+      T1,
+    );
     state = childStarted(state, { workflowId: 'p.sub-1', subIssueId: '1', title: 'part' }, T1);
     state = childStarted(state, { workflowId: 'p.sub-2', subIssueId: '2', title: 'other' }, T1);
     state = childFinished(
       state,
       'p.sub-1',
-      { outcome: 'completed', iterations: 4, cost: { usd: 2, inputTokens: 5, outputTokens: 6 }, changedFiles: Array.from({ length: 150 }, (_, i) => `child-${i}`) },
+      {
+        outcome: 'completed',
+        iterations: 4,
+        cost: { usd: 2, inputTokens: 5, outputTokens: 6 },
+        changedFiles: Array.from({ length: 150 }, (_, i) => `child-${i}`),
+      },
       T1,
     );
     state = childStopped(state, 'p.sub-2', 'failed', T1);
@@ -174,7 +200,11 @@ describe('run state transitions', () => {
       workflowType: 'WorkLoopWorkflow',
       subject: { kind: 'step', stepName: 'fix' },
       maxIterations: 10,
-      tiers: [{ provider: 'claude', model: 'small' }, { provider: 'claude', model: 'big' }, { provider: 'claude', model: 'huge' }],
+      tiers: [
+        { provider: 'claude', model: 'small' },
+        { provider: 'claude', model: 'big' },
+        { provider: 'claude', model: 'huge' },
+      ],
     });
     expect(progress).toMatchObject({ iteration: 5, maxIterations: 10, model: { provider: 'claude', model: 'small', tier: 0 } });
     expect(progress.lastChecks).toEqual({ passing: false, total: 2, failedChecks: ['test'] });

@@ -100,7 +100,8 @@ export function validateNamespace(name: string): string | undefined {
   if (tooLong) return tooLong;
   for (let i = 0; i < name.length; i++) {
     const unit = name.charCodeAt(i);
-    if (unit < 0x20 || unit > 0x7e) return `contains a character other than printable ASCII (U+${unit.toString(16).toUpperCase().padStart(4, '0')})`;
+    if (unit < 0x20 || unit > 0x7e)
+      return `contains a character other than printable ASCII (U+${unit.toString(16).toUpperCase().padStart(4, '0')})`;
   }
   return undefined;
 }

@@ -83,9 +83,7 @@ export interface ChildProgress {
 
 /** What the run works on: a work-loop step, an issue, or a sub-issue. */
 export type ProgressSubject =
-  | { kind: 'step'; stepName: string }
-  | { kind: 'issue'; repo: string; issueNumber: number }
-  | { kind: 'sub_issue'; subIssueId: string };
+  { kind: 'step'; stepName: string } | { kind: 'issue'; repo: string; issueNumber: number } | { kind: 'sub_issue'; subIssueId: string };
 
 /** The `progress` query's answer: everything a person watching a run wants at a glance. */
 export interface Progress {

@@ -83,8 +83,7 @@ function parse(check: string, text: string): ParsedFailure[] {
       out.push(failureAt(check, 'test', 'test failed', undefined, test));
       continue;
     }
-    for (const m of own)
-      out.push(failureAt(check, 'test', cleanMessage(m.lines), m.loc.file ? m.loc : undefined, test));
+    for (const m of own) out.push(failureAt(check, 'test', cleanMessage(m.lines), m.loc.file ? m.loc : undefined, test));
   }
   return out;
 }

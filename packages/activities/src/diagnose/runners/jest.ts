@@ -25,17 +25,13 @@ function parse(check: string, text: string): ParsedFailure[] {
     const body = linesUntil(
       lines,
       i + 1,
-      (l) =>
-        /^\s{0,4}● /.test(l) ||
-        /^\s*(FAIL|PASS)\s+\S/.test(l) ||
-        /^(Test Suites|Summary of all failing tests)/.test(l),
+      (l) => /^\s{0,4}● /.test(l) || /^\s*(FAIL|PASS)\s+\S/.test(l) || /^(Test Suites|Summary of all failing tests)/.test(l),
     );
     i += body.length;
     const messageLines = linesUntil(body, 0, (l) => /^\s*(>\s*)?\d+\s*\|/.test(l) || isStackLine(l));
     const name = head[1].trim();
     const suiteLevel = name === 'Test suite failed to run';
-    const loc =
-      firstUserFrame(body) ?? firstPathLineCol(messageLines) ?? (suiteFile ? { file: suiteFile } : undefined);
+    const loc = firstUserFrame(body) ?? firstPathLineCol(messageLines) ?? (suiteFile ? { file: suiteFile } : undefined);
     out.push(
       failureAt(
         check,

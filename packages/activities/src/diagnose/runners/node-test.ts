@@ -40,8 +40,7 @@ function parseTapYaml(block: string[]): Map<string, string> {
       continue;
     }
     let value = raw;
-    if (value.startsWith("'") && value.endsWith("'") && value.length >= 2)
-      value = value.slice(1, -1).replace(/''/g, "'");
+    if (value.startsWith("'") && value.endsWith("'") && value.length >= 2) value = value.slice(1, -1).replace(/''/g, "'");
     else if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
       try {
         value = JSON.parse(value) as string;
@@ -164,15 +163,7 @@ function parseSpec(check: string, text: string): ParsedFailure[] {
     let loc = firstUserFrame(body);
     if (!loc) loc = declared.get(name)?.shift();
     if (!loc && fileOnly) loc = { file: cleanPath(name) };
-    out.push(
-      failureAt(
-        check,
-        fileOnly ? 'suite' : 'test',
-        message,
-        loc,
-        fileOnly ? undefined : [...parents, name].join(' > '),
-      ),
-    );
+    out.push(failureAt(check, fileOnly ? 'suite' : 'test', message, loc, fileOnly ? undefined : [...parents, name].join(' > ')));
   }
   return out;
 }

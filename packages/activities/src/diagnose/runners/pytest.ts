@@ -15,8 +15,7 @@ function parse(check: string, text: string): ParsedFailure[] {
     const m = /^(FAILED|ERROR) (.+?)(?: - (.*))?$/.exec(line);
     if (m?.[1] && m[2]) summary.push({ kind: m[1], nodeid: m[2].trim(), message: m[3] });
   }
-  const nodeidFor = (header: string): string | undefined =>
-    summary.find((s) => s.nodeid.split('::').slice(1).join('.') === header)?.nodeid;
+  const nodeidFor = (header: string): string | undefined => summary.find((s) => s.nodeid.split('::').slice(1).join('.') === header)?.nodeid;
 
   const location = /^((?:[A-Za-z]:)?[^\s:]+?\.py):(\d+):(?: (.*))?$/;
   let section: string | undefined;

@@ -30,7 +30,6 @@ function parse(check: string, text: string): ParsedFailure[] {
 
 export const tsc: RunnerParser = {
   runner: 'tsc',
-  detect: (t) =>
-    /^.+\(\d+,\d+\): error TS\d+: /m.test(t) || /^.+:\d+:\d+ - error TS\d+: /m.test(t) || /^error TS\d+: /m.test(t),
+  detect: (t) => /^.+\(\d+,\d+\): error TS\d+: /m.test(t) || /^.+:\d+:\d+ - error TS\d+: /m.test(t) || /^error TS\d+: /m.test(t),
   parse,
 };

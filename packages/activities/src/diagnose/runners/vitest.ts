@@ -20,11 +20,7 @@ function parse(check: string, text: string): ParsedFailure[] {
     const line = lines[i] ?? '';
     const head = /^\s*FAIL\s+(\S+)(?:\s+\[.*\])?(?:\s+>\s+(.+))?\s*$/.exec(line);
     if (!head?.[1]) continue;
-    const body = linesUntil(
-      lines,
-      i + 1,
-      (l) => isSeparator(l) || /^\s*FAIL\s+\S/.test(l) || /^\s*Test Files\s/.test(l),
-    );
+    const body = linesUntil(lines, i + 1, (l) => isSeparator(l) || /^\s*FAIL\s+\S/.test(l) || /^\s*Test Files\s/.test(l));
     i += body.length;
     const messageLines = linesUntil(body, 0, (l) => /^\s*❯\s/.test(l) || isCodeFrame(l) || isStackLine(l));
     let loc: Location | undefined;
@@ -53,16 +49,13 @@ function parse(check: string, text: string): ParsedFailure[] {
     const failed = /^\s*×\s+(.+?)(?:\s+\d+m?s)?\s*$/.exec(line);
     if (!failed?.[1]) continue;
     const next = /^\s*→\s+(.*)$/.exec(lines[i + 1] ?? '');
-    out.push(
-      failureAt(check, 'test', cleanMessage(next?.[1] ?? 'failed'), file ? { file } : undefined, failed[1]),
-    );
+    out.push(failureAt(check, 'test', cleanMessage(next?.[1] ?? 'failed'), file ? { file } : undefined, failed[1]));
   }
   return out;
 }
 
 export const vitest: RunnerParser = {
   runner: 'vitest',
-  detect: (t) =>
-    /⎯ Failed (Tests|Suites) \d+ ⎯/.test(t) || (/^\s*RUN\s+v\d+\.\d+/m.test(t) && /^\s*Test Files\s+\d/m.test(t)),
+  detect: (t) => /⎯ Failed (Tests|Suites) \d+ ⎯/.test(t) || (/^\s*RUN\s+v\d+\.\d+/m.test(t) && /^\s*Test Files\s+\d/m.test(t)),
   parse,
 };

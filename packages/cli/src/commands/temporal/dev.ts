@@ -45,12 +45,12 @@ export class TemporalDevCommand extends TemporalCommand {
     const uiPort = parsePort(this.uiPort, '--ui-port');
     if (!this.headless && uiPort === port) throw new UsageError(`--ui-port: must differ from --port (both are ${port})`);
     if (this.ip !== 'localhost' && isIP(this.ip) === 0) {
-      throw new UsageError(`--ip: expected an IP address of this machine, such as 127.0.0.1 (or 0.0.0.0 for all), got ${JSON.stringify(this.ip)}`);
+      throw new UsageError(
+        `--ip: expected an IP address of this machine, such as 127.0.0.1 (or 0.0.0.0 for all), got ${JSON.stringify(this.ip)}`,
+      );
     }
     const host = isIP(this.ip) === 6 ? `[${this.ip}]` : this.ip;
-    const { config } = await this.loadConfig([
-      { path: 'temporal.target_host', value: `${host}:${port}`, flag: '--port' },
-    ]);
+    const { config } = await this.loadConfig([{ path: 'temporal.target_host', value: `${host}:${port}`, flag: '--port' }]);
     const { installAidpRuntime, startDevServer, runWorker } = await import('@aidp/worker');
     // Zero setup: a metrics port taken by another worker costs the metrics, not the dev server.
     const runtime = await installAidpRuntime(config, { ifMetricsAddressInUse: 'skip' });

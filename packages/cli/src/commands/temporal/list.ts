@@ -33,7 +33,8 @@ export class TemporalListCommand extends TemporalCommand {
     const status = this.status as (typeof STATUSES)[number];
     if (!STATUSES.includes(status)) throw new UsageError(`--status: expected one of ${STATUSES.join(', ')}, got ${quoted(this.status)}`);
     const type = this.type as (typeof TYPES)[number] | undefined;
-    if (type !== undefined && !TYPES.includes(type)) throw new UsageError(`--type: expected one of ${TYPES.join(', ')}, got ${quoted(type)}`);
+    if (type !== undefined && !TYPES.includes(type))
+      throw new UsageError(`--type: expected one of ${TYPES.join(', ')}, got ${quoted(type)}`);
     const limit = Number(this.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a positive integer, got ${quoted(this.limit)}`);
 
@@ -41,10 +42,22 @@ export class TemporalListCommand extends TemporalCommand {
       const runs = await client.list({ status, type, limit });
       // Phase and iteration come from the runs themselves; only running ones are asked.
       const progress = await Promise.all(
-        runs.map((r) => (r.status === 'RUNNING' ? client.getHandle(r.workflowId).progress().catch(() => null) : Promise.resolve(null))),
+        runs.map((r) =>
+          r.status === 'RUNNING'
+            ? client
+                .getHandle(r.workflowId)
+                .progress()
+                .catch(() => null)
+            : Promise.resolve(null),
+        ),
       );
       if (this.json) {
-        const out = runs.map((r, i) => ({ ...r, startTime: r.startTime.toISOString(), closeTime: r.closeTime?.toISOString() ?? null, progress: progress[i] }));
+        const out = runs.map((r, i) => ({
+          ...r,
+          startTime: r.startTime.toISOString(),
+          closeTime: r.closeTime?.toISOString() ?? null,
+          progress: progress[i],
+        }));
         this.context.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return 0;
       }
@@ -60,7 +73,9 @@ export class TemporalListCommand extends TemporalCommand {
         progress[i] ? `${progress[i].iteration}/${progress[i].maxIterations}` : '-',
         r.startTime.toISOString().replace('T', ' ').slice(0, 19),
         duration(r.durationMs),
-        [r.issue ?? (progress[i] ? subjectText(progress[i]) : undefined), r.pullRequest ?? progress[i]?.pullRequest?.url].filter(Boolean).join(' ') || '-',
+        [r.issue ?? (progress[i] ? subjectText(progress[i]) : undefined), r.pullRequest ?? progress[i]?.pullRequest?.url]
+          .filter(Boolean)
+          .join(' ') || '-',
       ]);
       this.context.stdout.write(table(['ID', 'TYPE', 'STATUS', 'STATE', 'ITERATION', 'STARTED', 'DURATION', 'SUBJECT'], rows));
       return 0;

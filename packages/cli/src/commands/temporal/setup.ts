@@ -34,7 +34,10 @@ export class TemporalSetupCommand extends AidpCommand {
         'Temporal Cloud with an API key read from $TEMPORAL_API_KEY',
         '$0 temporal setup --mode cloud --namespace prod.a1b2c --api-key-env TEMPORAL_API_KEY --yes',
       ],
-      ['Write a file without testing the connection', '$0 temporal setup --config deploy/aidp.yml --mode self-hosted --address temporal:7233 --no-verify --yes'],
+      [
+        'Write a file without testing the connection',
+        '$0 temporal setup --config deploy/aidp.yml --mode self-hosted --address temporal:7233 --no-verify --yes',
+      ],
     ],
   });
 
@@ -49,8 +52,12 @@ export class TemporalSetupCommand extends AidpCommand {
   tlsCa = Option.String('--tls-ca', { description: 'CA certificate file (PEM) of a private CA' });
   tlsCert = Option.String('--tls-cert', { description: 'Client certificate file (PEM) for mTLS; needs --tls-key' });
   tlsKey = Option.String('--tls-key', { description: 'Client key file (PEM) for mTLS; needs --tls-cert' });
-  tlsServerName = Option.String('--tls-server-name', { description: 'Server name to verify the certificate against, when it differs from the host' });
-  apiKeyEnv = Option.String('--api-key-env', { description: 'Cloud: the NAME of the environment variable holding the API key (never the key)' });
+  tlsServerName = Option.String('--tls-server-name', {
+    description: 'Server name to verify the certificate against, when it differs from the host',
+  });
+  apiKeyEnv = Option.String('--api-key-env', {
+    description: 'Cloud: the NAME of the environment variable holding the API key (never the key)',
+  });
   verify = Option.Boolean('--verify', true, { description: 'Test the connection before writing (--no-verify skips the test)' });
   yes = Option.Boolean('-y,--yes', false, { description: 'Write without asking for confirmation' });
 

@@ -1,5 +1,12 @@
 import { Command, Option, UsageError } from 'clipanion';
-import { INSTRUCTION_MAX_BYTES, SIGNALS, formatBytes, validateInstruction, validateWorkflowId, type SignalName } from '@aidp/workflows/contracts';
+import {
+  INSTRUCTION_MAX_BYTES,
+  SIGNALS,
+  formatBytes,
+  validateInstruction,
+  validateWorkflowId,
+  type SignalName,
+} from '@aidp/workflows/contracts';
 import { TemporalCommand } from '../../base-command.js';
 import { CliError } from '../../errors.js';
 import { quoted, readTextInput, refuse } from '../../input.js';
@@ -36,7 +43,10 @@ ${signalBullets()}
     `,
     examples: [
       ['Pause a run', '$0 temporal signal aidp-workloop-fix-tests-1a2b3c4d pause'],
-      ['Tell the agent something', '$0 temporal signal aidp-workloop-fix-tests-1a2b3c4d inject_instruction "Use the existing helper in utils.ts"'],
+      [
+        'Tell the agent something',
+        '$0 temporal signal aidp-workloop-fix-tests-1a2b3c4d inject_instruction "Use the existing helper in utils.ts"',
+      ],
       ['Send a longer instruction from a file', '$0 temporal signal aidp-workloop-fix-tests-1a2b3c4d inject_instruction --file notes.md'],
       ['Send the output of another program', 'git diff | $0 temporal signal aidp-workloop-fix-tests-1a2b3c4d inject_instruction -'],
       ['Switch to a stronger model', '$0 temporal signal aidp-workloop-fix-tests-1a2b3c4d escalate_model'],
@@ -46,18 +56,23 @@ ${signalBullets()}
   workflowId = Option.String({ name: 'workflow-id' });
   signal = Option.String({ name: 'signal' });
   args = Option.Rest({ name: 'argument' });
-  file = Option.String('--file', { description: `inject_instruction: read the text from this file (- for standard input); at most ${formatBytes(INSTRUCTION_MAX_BYTES)}` });
+  file = Option.String('--file', {
+    description: `inject_instruction: read the text from this file (- for standard input); at most ${formatBytes(INSTRUCTION_MAX_BYTES)}`,
+  });
 
   async run(): Promise<number> {
     refuse('workflow id', validateWorkflowId(this.workflowId));
     const spec = Object.hasOwn(SIGNALS, this.signal) ? SIGNALS[this.signal as SignalName] : undefined;
     if (!spec) throw new UsageError(`unknown signal ${quoted(this.signal)}; the signals are:\n${signalList()}`);
     if (!spec.argument && (this.args.length > 0 || this.file !== undefined)) {
-      throw new UsageError(`${this.signal} takes no argument, got ${quoted(this.file !== undefined ? `--file ${this.file}` : this.args.join(' '))}`);
+      throw new UsageError(
+        `${this.signal} takes no argument, got ${quoted(this.file !== undefined ? `--file ${this.file}` : this.args.join(' '))}`,
+      );
     }
     let text: string | undefined;
     if (spec.argument) {
-      if (this.file !== undefined && this.args.length > 0) throw new UsageError(`${this.signal}: give the ${spec.argument} or --file, not both`);
+      if (this.file !== undefined && this.args.length > 0)
+        throw new UsageError(`${this.signal}: give the ${spec.argument} or --file, not both`);
       if (this.file === undefined && this.args.length === 0) {
         const hint = commandLine(['aidp', 'temporal', 'signal'], [this.workflowId, this.signal, `<${spec.argument}>`]);
         throw new UsageError(`${this.signal} needs its ${spec.argument}: ${hint}, or --file <path>, or - for standard input`);

@@ -22,9 +22,7 @@ export function pullRoutes(host: RouteHost): Route[] {
       handle: ({ repo, query, path }) => {
         const state = query.state ?? 'open';
         if (!['open', 'closed', 'all'].includes(state)) {
-          return validationFailed(`${DOCS}#list-pull-requests`, [
-            { resource: 'PullRequest', field: 'state', code: 'invalid' },
-          ]);
+          return validationFailed(`${DOCS}#list-pull-requests`, [{ resource: 'PullRequest', field: 'state', code: 'invalid' }]);
         }
         let pulls = [...repo.pulls.values()].filter((p) => state === 'all' || p.state === state);
         // GitHub ignores a `head` without the `owner:` prefix rather than matching the branch name.
@@ -36,8 +34,7 @@ export function pullRoutes(host: RouteHost): Route[] {
         if (query.base) pulls = pulls.filter((p) => p.base === query.base);
         const sort = query.sort ?? 'created';
         const direction = query.direction ?? (sort === 'created' ? 'desc' : 'asc');
-        const key = (p: DoublePull): string =>
-          (sort === 'updated' ? p.updatedAt : p.createdAt) + String(p.number).padStart(10, '0');
+        const key = (p: DoublePull): string => (sort === 'updated' ? p.updatedAt : p.createdAt) + String(p.number).padStart(10, '0');
         pulls.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
         if (direction === 'desc') pulls.reverse();
         const page = paginate(pulls, query, host.url, path);
@@ -67,9 +64,7 @@ export function pullRoutes(host: RouteHost): Route[] {
           return validationFailed(docs, [{ resource: 'PullRequest', field: 'title', code: 'missing_field' }]);
         }
         if (head === input.base) return noCommitsBetween(docs, input.base, head);
-        const existing = [...repo.pulls.values()].find(
-          (p) => p.state === 'open' && p.head === head && p.base === input.base,
-        );
+        const existing = [...repo.pulls.values()].find((p) => p.state === 'open' && p.head === head && p.base === input.base);
         if (existing) return alreadyExists(docs, repo, head);
         const pull = host.createPull(repo, {
           title: input.title,
@@ -104,9 +99,7 @@ export function pullRoutes(host: RouteHost): Route[] {
         const input = (body ?? {}) as { title?: string; body?: string; state?: 'open' | 'closed'; base?: string };
         const base = input.base ?? pull.base;
         if (input.state === 'open' && pull.state === 'closed') {
-          const other = [...repo.pulls.values()].find(
-            (p) => p !== pull && p.state === 'open' && p.head === pull.head && p.base === base,
-          );
+          const other = [...repo.pulls.values()].find((p) => p !== pull && p.state === 'open' && p.head === pull.head && p.base === base);
           if (other) return alreadyExists(docs, repo, pull.head);
         }
         if (base === pull.head) return noCommitsBetween(docs, base, pull.head);

@@ -27,7 +27,10 @@ export class StartIssueCommand extends TemporalCommand {
     `,
     examples: [
       ['Work on issue 42 of the origin repository and watch it', '$0 temporal start issue 42 --follow'],
-      ['Another repository, a ready (not draft) PR against develop', '$0 temporal start issue 7 --repo acme/widgets --base develop --ready'],
+      [
+        'Another repository, a ready (not draft) PR against develop',
+        '$0 temporal start issue 7 --repo acme/widgets --base develop --ready',
+      ],
     ],
   });
 
@@ -36,7 +39,9 @@ export class StartIssueCommand extends TemporalCommand {
   base = Option.String('--base', { description: 'Branch the pull request targets (default: github.base_branch, else the default branch)' });
   draft = Option.Boolean('--draft', { description: 'Open the pull request as a draft (github.draft)' });
   ready = Option.Boolean('--ready', { description: 'Open the pull request ready for review' });
-  maxIterations = Option.String('--max-iterations', { description: `Stop after this many agent iterations, 1 to ${MAX_ITERATIONS_LIMIT} (work_loop.max_iterations)` });
+  maxIterations = Option.String('--max-iterations', {
+    description: `Stop after this many agent iterations, 1 to ${MAX_ITERATIONS_LIMIT} (work_loop.max_iterations)`,
+  });
   projectDir = Option.String('--project-dir', { description: 'The project checkout (default: the current directory)' });
   follow = Option.Boolean('--follow', false, { description: 'Show the run live until it ends; exit with its outcome' });
 
@@ -60,7 +65,11 @@ export class StartIssueCommand extends TemporalCommand {
         draft: this.ready ? false : this.draft ? true : undefined,
         maxIterations,
       });
-      return await reportStarted(this.context, client, handle, { what: `IssueToPrWorkflow for issue #${issueNumber}`, follow: this.follow, colors: this.cli.enableColors === true });
+      return await reportStarted(this.context, client, handle, {
+        what: `IssueToPrWorkflow for issue #${issueNumber}`,
+        follow: this.follow,
+        colors: this.cli.enableColors === true,
+      });
     });
   }
 }

@@ -47,17 +47,24 @@ export class StartWorkLoopCommand extends TemporalCommand {
 
   step = Option.String({ name: 'step' });
   task = Option.String('--task', { description: 'The objective, in words (instead of the step in aidp.yml)' });
-  taskFile = Option.String('--task-file', { description: `Read the objective from this file (- for standard input); at most ${formatBytes(TASK_MAX_BYTES)}` });
-  maxIterations = Option.String('--max-iterations', { description: `Stop after this many agent iterations, 1 to ${MAX_ITERATIONS_LIMIT} (work_loop.max_iterations)` });
+  taskFile = Option.String('--task-file', {
+    description: `Read the objective from this file (- for standard input); at most ${formatBytes(TASK_MAX_BYTES)}`,
+  });
+  maxIterations = Option.String('--max-iterations', {
+    description: `Stop after this many agent iterations, 1 to ${MAX_ITERATIONS_LIMIT} (work_loop.max_iterations)`,
+  });
   branch = Option.String('--branch', { description: 'The branch to work on (default: aidp/<step>)' });
   inPlace = Option.Boolean('--in-place', false, { description: 'Work in the checkout as it is: no worktree, no branch, no commits' });
   projectDir = Option.String('--project-dir', { description: 'The project to work on (default: the current directory)' });
-  workflowId = Option.String('--workflow-id', { description: `Id for the run, at most ${NEW_WORKFLOW_ID_MAX_BYTES} bytes (default: aidp-workloop-<step>-<random>)` });
+  workflowId = Option.String('--workflow-id', {
+    description: `Id for the run, at most ${NEW_WORKFLOW_ID_MAX_BYTES} bytes (default: aidp-workloop-<step>-<random>)`,
+  });
   follow = Option.Boolean('--follow', false, { description: 'Show the run live until it ends; exit with its outcome' });
 
   async run(): Promise<number> {
     if (this.task !== undefined && this.taskFile !== undefined) throw new UsageError('give --task or --task-file, not both');
-    if (this.branch !== undefined && this.inPlace) throw new UsageError('give --branch or --in-place, not both: --in-place works on the branch checked out');
+    if (this.branch !== undefined && this.inPlace)
+      throw new UsageError('give --branch or --in-place, not both: --in-place works on the branch checked out');
     refuse('step name', validateStepName(this.step));
     if (this.workflowId !== undefined) refuse('--workflow-id', validateNewWorkflowId(this.workflowId));
     if (this.branch !== undefined) refuse('--branch', validateBranchName(this.branch));
@@ -80,7 +87,11 @@ export class StartWorkLoopCommand extends TemporalCommand {
         },
         { workflowId: this.workflowId },
       );
-      return await reportStarted(this.context, client, handle, { what: `WorkLoopWorkflow for step "${this.step}"`, follow: this.follow, colors: this.cli.enableColors === true });
+      return await reportStarted(this.context, client, handle, {
+        what: `WorkLoopWorkflow for step "${this.step}"`,
+        follow: this.follow,
+        colors: this.cli.enableColors === true,
+      });
     });
   }
 }
