@@ -2,14 +2,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import {
-  ACTIVITY_FAILURES,
-  AGENT_AUTH_FAILED,
-  AGENT_NOT_FOUND,
-  AGENT_RATE_LIMITED,
-  type RunAgentInput,
-  type RunAgentResult,
-} from '@aidp/workflows/contracts';
+import { ACTIVITY_FAILURES, type RunAgentInput, type RunAgentResult } from '@aidp/workflows/contracts';
 import { adapterFor, type AgentInvocation, type AgentReport } from './agents/index.js';
 import { perRunFigures } from './agents/session-totals.js';
 import { agentEnvironment, redactSecrets, secretValues } from './environment.js';
@@ -46,7 +39,7 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
   const ctx = Context.current();
   const adapter = adapterFor(input.agent);
   if (!adapter) {
-    throw ApplicationFailure.nonRetryable(`unknown agent provider "${input.agent.provider}"`, AGENT_NOT_FOUND);
+    throw ApplicationFailure.nonRetryable(`unknown agent provider "${input.agent.provider}"`, ACTIVITY_FAILURES.AgentNotFound);
   }
   const prompt = readFileSync(input.promptPath, 'utf8');
   const invocationFor = (sessionId: string | undefined): AgentInvocation =>
@@ -57,7 +50,7 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
   if (!executable) {
     throw ApplicationFailure.nonRetryable(
       'agent.command is empty: set it in aidp.yml to the agent CLI and its arguments, e.g. ["my-agent", "--prompt-file", "{promptFile}"]',
-      AGENT_NOT_FOUND,
+      ACTIVITY_FAILURES.AgentNotFound,
     );
   }
   const iterDir = join(input.runDir, input.label ?? `iter-${input.iteration}`);
@@ -122,7 +115,7 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
     const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not executable' : outcome.spawnError.message;
     throw ApplicationFailure.nonRetryable(
       `agent command "${executable}" ${why}: ${adapter.installHint} (it runs in ${input.workspace})`,
-      AGENT_NOT_FOUND,
+      ACTIVITY_FAILURES.AgentNotFound,
     );
   }
   if (outcome.cancelled) throw new CancelledFailure('the agent run was cancelled; its processes were killed');
@@ -147,13 +140,16 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
     if (failure !== 'transient') ctx.log.warn('agent failed', { ...ended, failure, logPath });
     const detail = redactSecrets(lastLines(outcome.tail, 5), secrets);
     if (failure === 'not_installed') {
-      throw ApplicationFailure.nonRetryable(`agent "${executable}" is not installed: ${adapter.installHint}\n${detail}`, AGENT_NOT_FOUND);
+      throw ApplicationFailure.nonRetryable(
+        `agent "${executable}" is not installed: ${adapter.installHint}\n${detail}`,
+        ACTIVITY_FAILURES.AgentNotFound,
+      );
     }
     if (failure === 'auth') {
       const vars = adapter.credentialEnv.length ? ` (${adapter.credentialEnv.join(', ')}; pass them with agent.env)` : '';
       throw ApplicationFailure.nonRetryable(
         `agent "${executable}" refused its credentials: log it in or set its key${vars}\n${detail}`,
-        AGENT_AUTH_FAILED,
+        ACTIVITY_FAILURES.AgentAuthFailed,
       );
     }
     if (failure === 'config') {
@@ -163,7 +159,7 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
       );
     }
     if (failure === 'rate_limit') {
-      throw ApplicationFailure.retryable(`agent "${executable}" hit a rate limit or quota\n${detail}`, AGENT_RATE_LIMITED);
+      throw ApplicationFailure.retryable(`agent "${executable}" hit a rate limit or quota\n${detail}`, ACTIVITY_FAILURES.AgentRateLimited);
     }
   }
 

@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { STEP_ALREADY_RUNNING, WORKSPACE_LOST, type PrepareWorkspaceInput, type PrepareWorkspaceResult } from '@aidp/workflows/contracts';
+import { ACTIVITY_FAILURES, type PrepareWorkspaceInput, type PrepareWorkspaceResult } from '@aidp/workflows/contracts';
 import { commitAll, git, GitError, isGitWorkTree, Repo } from './git.js';
 
 /** `<projectDir>/.aidp/runs/<workflowId>`: where a run keeps prompts, logs and checkpoints. */
@@ -117,7 +117,7 @@ function workspaceLost(workspace: string, branch: string, why: string): Applicat
     `the run's workspace ${workspace} ${why}. AIDP stopped without committing anything from it, and the ` +
       `project's own checkout was not touched; the run's earlier checkpoints are on branch ${branch}. ` +
       `Look at the folder for the agent's last changes, then start the step again: the new run continues on ${branch}.`,
-    WORKSPACE_LOST,
+    ACTIVITY_FAILURES.WorkspaceLost,
   );
 }
 
@@ -225,7 +225,7 @@ async function takeOverBranch(projectDir: string, branch: string, holder: Worktr
     throw ApplicationFailure.nonRetryable(
       `run ${owner} is still working on branch ${branch}: follow it (aidp temporal status ${owner} --follow) or cancel it ` +
         `(aidp temporal cancel ${owner}) before starting the step again`,
-      STEP_ALREADY_RUNNING,
+      ACTIVITY_FAILURES.StepAlreadyRunning,
     );
   }
   const gitDir = gitDirOf(holder.path);

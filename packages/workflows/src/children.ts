@@ -1,7 +1,6 @@
 // Decomposition, shared by IssueToPrWorkflow and SubIssueWorkflow: one SubIssueWorkflow child per
 // sub-task, all in parallel, then their branches merged into this run's branch.
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
@@ -13,7 +12,6 @@ import {
 } from '@temporalio/workflow';
 import {
   RUN_FAILURES,
-  WORKSPACE_LOST,
   isRunFailureType,
   type ChildSummary,
   type LoopSettings,
@@ -116,23 +114,17 @@ export async function mergeChildren(run: FixForwardRun, children: ChildSummary[]
   await run.safePoint();
   const ws = run.state.workspace!;
   const { provider, model } = run.model();
-  let merged;
-  try {
-    merged = await run.agentic.mergeBranches({
-      workspace: ws.workspace,
-      runDir: ws.runDir,
-      branches: children.map((c) => c.branch),
-      resolveWith: { agent: { ...run.settings.agent, provider }, model },
-    });
-  } catch (err) {
-    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === WORKSPACE_LOST) {
-      return run.fail(WORKSPACE_LOST, err.cause.message);
-    }
-    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
-      return run.fail('NeedsHuman', `merging the sub-tasks' branches failed: ${err.cause.message}`);
-    }
-    throw err;
-  }
+  const merged = await run.guard(
+    () =>
+      run.agentic.mergeBranches({
+        workspace: ws.workspace,
+        runDir: ws.runDir,
+        branches: children.map((c) => c.branch),
+        resolveWith: { agent: { ...run.settings.agent, provider }, model },
+      }),
+    'NeedsHuman',
+    "merging the sub-tasks' branches failed",
+  );
   run.apply((s) => sideWorkDone(s, { cost: merged.cost }, nowIso()));
   if (merged.conflict) {
     onConflict(merged.conflict.files);

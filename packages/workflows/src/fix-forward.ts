@@ -273,9 +273,9 @@ export class FixForwardRun {
   /**
    * Runs an activity call; when it fails non-retryably for a reason that ends the run (see
    * `runFailureFor`), the run fails with that reason — or with `as`, when given — and the activity's
-   * message. Other failures propagate as they are.
+   * message (after `what`, when given, for the `as` case). Other failures propagate as they are.
    */
-  async guard<T>(call: () => Promise<T>, as?: RunFailureType): Promise<T> {
+  async guard<T>(call: () => Promise<T>, as?: RunFailureType, what?: string): Promise<T> {
     try {
       return await call();
     } catch (err) {
@@ -283,8 +283,9 @@ export class FixForwardRun {
       if (cause?.nonRetryable) {
         const reason = isActivityFailureType(cause.type) ? runFailureFor(cause.type) : null;
         // The agent and the workspace name their own reason; otherwise the caller's, when it gives one.
-        const type = reason === 'AgentUnavailable' || reason === 'WorkspaceLost' ? reason : (as ?? reason);
-        if (type) this.fail(type, cause.message);
+        const own = reason === 'AgentUnavailable' || reason === 'WorkspaceLost';
+        const type = own ? reason : (as ?? reason);
+        if (type) this.fail(type, !own && as && what ? `${what}: ${cause.message}` : cause.message);
       }
       throw err;
     }
@@ -335,7 +336,7 @@ export class FixForwardRun {
     if (this.settings.checks.length === 0) return false;
     await this.safePoint();
     const results = await this.runChecks({ workspace: ws.workspace, runDir: ws.runDir, iteration: 0, checks: this.settings.checks });
-    this.current = { ...this.current, lastResults: results };
+    this.apply((s) => checksRan(s, results, nowIso()));
     if (results.passing) return true;
     const diagnosis = await this.quick.diagnoseFailure({ iteration: 0, results });
     this.apply((s) => initiallyDiagnosed(s, diagnosis));

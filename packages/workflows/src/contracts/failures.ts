@@ -169,10 +169,3 @@ export const ISSUE_FAILURES = [
   RUN_FAILURES.SubIssueFailed,
 ] as const;
 export type IssueFailureType = (typeof ISSUE_FAILURES)[number];
-
-/** Activity failure types by their old constant names. */
-export const AGENT_NOT_FOUND = ACTIVITY_FAILURES.AgentNotFound;
-export const AGENT_AUTH_FAILED = ACTIVITY_FAILURES.AgentAuthFailed;
-export const AGENT_RATE_LIMITED = ACTIVITY_FAILURES.AgentRateLimited;
-export const WORKSPACE_LOST = ACTIVITY_FAILURES.WorkspaceLost;
-export const STEP_ALREADY_RUNNING = ACTIVITY_FAILURES.StepAlreadyRunning;
