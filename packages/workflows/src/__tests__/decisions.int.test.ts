@@ -1,6 +1,7 @@
 import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { eventually } from '@aidp/testing/work-loop-harness';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -368,21 +369,9 @@ function scenario(options: { subTasks?: SubTask[] } = {}) {
   };
 }
 
-/** Polls `probe` until it returns something truthy. */
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: string | undefined;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      // A query can come before the run's first workflow task has finished.
-      last = String(err);
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last: ${last})` : ''}`);
-    await sleep(25);
-  }
+/** Polls `probe` until it returns something truthy (the shared `eventually`, named first). */
+function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  return eventually(probe, timeoutMs, what);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,4 +1,5 @@
-import type { RunAgentResult, TestResults, WorkLoopCarriedState } from '../contracts';
+import type { TestResults, WorkLoopCarriedState } from '../contracts';
+import { agentRun } from './agent-run';
 import {
   agentRan,
   carriedOver,
@@ -22,24 +23,6 @@ import {
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-01T00:01:00.000Z';
 const fresh = () => initialRunState(undefined, 3, T0);
-
-function agentRun(overrides: Partial<RunAgentResult> = {}): RunAgentResult {
-  return {
-    ok: true,
-    exitCode: 0,
-    signal: null,
-    timedOut: false,
-    durationMs: 5,
-    summary: 'did it',
-    changedFiles: ['a.ts'],
-    completionMarker: false,
-    cost: { usd: 0.5, inputTokens: 100, outputTokens: 10 },
-    provider: 'claude',
-    model: 'small',
-    logPath: '/x/agent.log',
-    ...overrides,
-  };
-}
 
 const failing: TestResults = {
   iteration: 1,

@@ -1,4 +1,5 @@
 import type { RunAgentResult } from '../contracts';
+import { agentRun as baseRun } from './agent-run';
 import { agentRan, carriedOver, currentModel, initialRunState, escalated } from '../run-state';
 
 // Per-run figures of CLIs that report the whole session's totals (claude, codex): the totals a run
@@ -13,22 +14,9 @@ const TIERS = [
 ];
 const policy = { provider: 'claude', escalateAfter: 3, tierCount: 2 };
 
+// A claude run of the haiku tier that changed nothing.
 function agentRun(overrides: Partial<RunAgentResult> = {}): RunAgentResult {
-  return {
-    ok: true,
-    exitCode: 0,
-    signal: null,
-    timedOut: false,
-    durationMs: 5,
-    summary: 'did it',
-    changedFiles: [],
-    completionMarker: false,
-    cost: { usd: 0.01026, inputTokens: 3600, outputTokens: 180 },
-    provider: 'claude',
-    model: 'haiku',
-    logPath: '/x/agent.log',
-    ...overrides,
-  };
+  return baseRun({ changedFiles: [], cost: { usd: 0.01026, inputTokens: 3600, outputTokens: 180 }, model: 'haiku', ...overrides });
 }
 
 describe('session totals in the run state', () => {
