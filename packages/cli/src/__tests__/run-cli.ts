@@ -12,8 +12,17 @@ export interface CliRun {
 
 /** Runs `aidp <args>` in `cwd` with exactly `env` (plus PATH and HOME) and captures its streams. */
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return runCaptured(process.execPath, [AIDP_BIN, ...args], options);
+}
+
+/** Runs any program as `runCli` runs the CLI: exactly `env` (plus PATH and HOME), streams captured. */
+export function runCaptured(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [AIDP_BIN, ...args], {
+    const child = spawn(command, args, {
       cwd: options.cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection, Client } from '@temporalio/client';
@@ -12,7 +11,7 @@ import {
   uniqueName,
   type WorkerProcess,
 } from '@aidp/testing';
-import { AIDP_BIN, runCli, type CliRun } from './run-cli';
+import { AIDP_BIN, runCaptured, runCli, type CliRun } from './run-cli';
 
 // `aidp temporal status` of a run that has ended says how it ended, and its exit code says the same:
 // 0 for a run that reached its goal, 1 for one that failed, was cancelled or terminated. The built CLI,
@@ -125,19 +124,7 @@ describe('aidp temporal status of an ended run', () => {
 
 /** Runs a printed hint in bash, `aidp` being the built CLI, and returns what it printed. */
 function runHint(cwd: string, hint: string): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn('bash', ['-c', `aidp() { "${process.execPath}" "${AIDP_BIN}" "$@"; }\n${hint}`], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runCaptured('bash', ['-c', `aidp() { "${process.execPath}" "${AIDP_BIN}" "$@"; }\n${hint}`], { cwd, env: { NO_COLOR: '1' } });
 }
 
 describe('the hints the CLI prints', () => {
