@@ -6,9 +6,9 @@ import { ACTIVITY_FAILURES, type RunAgentInput, type RunAgentResult } from '@aid
 import { adapterFor, type AgentInvocation, type AgentReport } from './agents/index.js';
 import { perRunFigures } from './agents/session-totals.js';
 import { agentEnvironment, redactSecrets, secretValues } from './environment.js';
-import { changedBetween, isGitWorkTree, snapshotTree } from './git.js';
+import { changedBetween, snapshotTree } from './git.js';
 import { lastLines, runProcess } from './process.js';
-import { workspaceRepo } from './prepare-workspace.js';
+import { findWorkspaceRepo, workspaceRepo } from './prepare-workspace.js';
 
 const MAX_CHANGED_FILES = 200;
 /** How much of one agent run's output its log keeps when `agent.max_output_bytes` is not given. */
@@ -56,7 +56,7 @@ export async function executeAgent(input: RunAgentInput): Promise<{ result: RunA
   const iterDir = join(input.runDir, input.label ?? `iter-${input.iteration}`);
   mkdirSync(iterDir, { recursive: true });
   // A worktree is checked before the agent runs and again after: git is pinned to it throughout.
-  const repo = (await isGitWorkTree(input.workspace)) ? await workspaceRepo(input.runDir, input.workspace) : undefined;
+  const repo = await findWorkspaceRepo(input.runDir, input.workspace);
   const indexFile = join(iterDir, '.snapshot-index');
   // The work tree as this iteration found it, kept across attempts: a retry (after a worker crash, or
   // a server that never heard the first attempt finish) diffs against the same starting point, so the

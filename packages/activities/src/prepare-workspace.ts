@@ -142,10 +142,13 @@ export async function verifyWorkspace(record: WorkspaceRecord): Promise<Repo> {
   }
   if (head !== `refs/heads/${branch}`)
     throw lost(`was switched to ${head.replace(/^refs\/heads\//, 'branch ')} instead of the run's branch ${branch}`);
+  // Reads the index against HEAD's tree without touching the work tree (git status would stat every
+  // tracked file, on every check). Exit 1 with nothing said only means staged differences.
   try {
-    await repo.run(['status', '--porcelain', '--untracked-files=no']);
+    await repo.run(['diff-index', '--cached', '--quiet', 'HEAD']);
   } catch (err) {
-    throw lost(`has a damaged git index (${err instanceof GitError ? err.stderr.trim().split('\n')[0] : String(err)})`);
+    const said = err instanceof GitError ? err.stderr.trim() : String(err);
+    if (said) throw lost(`has a damaged git index (${said.split('\n')[0]})`);
   }
   return repo;
 }
@@ -156,9 +159,14 @@ export async function verifyWorkspace(record: WorkspaceRecord): Promise<Repo> {
  * before workspaces were recorded — git as found from the folder.
  */
 export async function workspaceRepo(runDir: string, workspace: string): Promise<Repo> {
+  return (await findWorkspaceRepo(runDir, workspace)) ?? Repo.discover(workspace);
+}
+
+/** {@link workspaceRepo}, or undefined for a workspace in no git repository (an in-place run outside git). */
+export async function findWorkspaceRepo(runDir: string, workspace: string): Promise<Repo | undefined> {
   const record = readRecord(runDir);
   if (record && samePath(record.workspace, workspace)) return await verifyWorkspace(record);
-  return Repo.discover(workspace);
+  return (await isGitWorkTree(workspace)) ? Repo.discover(workspace) : undefined;
 }
 
 interface WorktreeEntry {
