@@ -142,13 +142,12 @@ export async function verifyWorkspace(record: WorkspaceRecord): Promise<Repo> {
   }
   if (head !== `refs/heads/${branch}`)
     throw lost(`was switched to ${head.replace(/^refs\/heads\//, 'branch ')} instead of the run's branch ${branch}`);
-  // Reads the index against HEAD's tree without touching the work tree (git status would stat every
-  // tracked file, on every check). Exit 1 with nothing said only means staged differences.
+  // Reads the index: a damaged one fails. (diff-index --cached is cheaper but exits 1 for any staged
+  // change, which a merge in progress always has.)
   try {
-    await repo.run(['diff-index', '--cached', '--quiet', 'HEAD']);
+    await repo.run(['status', '--porcelain', '--untracked-files=no']);
   } catch (err) {
-    const said = err instanceof GitError ? err.stderr.trim() : String(err);
-    if (said) throw lost(`has a damaged git index (${said.split('\n')[0]})`);
+    throw lost(`has a damaged git index (${err instanceof GitError ? err.stderr.trim().split('\n')[0] : String(err)})`);
   }
   return repo;
 }
