@@ -48,7 +48,18 @@ export function renderPrompt(input: CreatePromptInput): string {
   }
   out.push('## How this run works', '');
   out.push(`- Work in ${input.workspace}. Change files there; AIDP commits your work, do not commit or push yourself.`);
-  if (input.completionByMarker) {
+  if (input.part) {
+    out.push('- This is one part of a larger issue; the other parts are done on other branches and merged with it later.');
+    if (input.part.rule === 'part_checks') {
+      out.push(`- The part is done when its own checks pass: ${input.part.checks.map((c) => `\`${c}\``).join(', ')}.`);
+    } else {
+      out.push('- When your part is fully done, print a line `STATUS: COMPLETE` on its own.');
+    }
+    out.push(
+      '- It counts as done only if nothing that passed when the part started fails. Tests that failed then and are not',
+      "  about your part belong to other parts: leave them. Do not weaken, skip or delete tests or checks.",
+    );
+  } else if (input.completionByMarker) {
     out.push('- No checks are configured: when the task is fully done, print a line `STATUS: COMPLETE` on its own.');
   } else {
     out.push("- After you finish, AIDP runs the project's checks. The task is done when they pass; only their exit codes count.");

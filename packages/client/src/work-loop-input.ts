@@ -92,6 +92,7 @@ export function loopSettings(config: AidpConfig, checks: CheckSpec[], maxIterati
     budget: {
       maxCostUsd: loop.max_cost_usd,
       maxDurationMs: loop.max_wall_clock === undefined ? undefined : loop.max_wall_clock * 1000,
+      partsShare: loop.parts_budget_share,
     },
     checks,
     agent: {

@@ -78,6 +78,8 @@ export const LIMITS = Object.freeze({
   attempts: { min: 0, max: 10_000 },
   backoffCoefficient: { min: 1, max: 100 },
   costUsd: { max: 1_000_000 },
+  /** A share of a budget. */
+  share: { min: 0.05, max: 1 },
   /** Seconds. */
   temporalDuration: { min: 0.001, max: 3650 * 86_400 },
   /** Seconds. */
@@ -422,6 +424,13 @@ const WorkLoopSchema = v.strictObject(
     ),
     max_cost_usd: v.optional(described(positiveNumberUpTo(LIMITS.costUsd.max), 'Budget in US dollars, from the cost the agent reports.')),
     max_wall_clock: v.optional(duration('Wall-clock budget for one loop.')),
+    parts_budget_share: v.optional(
+      described(
+        numberIn(LIMITS.share),
+        'A decomposed issue: the share of what is left of max_cost_usd that its parts may spend together (split evenly between them); the rest is kept for merging the parts and the loop on the merged result.',
+      ),
+      0.6,
+    ),
     workspace: v.optional(
       described(picklist(WORKSPACE_MODES), '"worktree": a git worktree on a run branch; "in-place": the checkout as it is, no commits.'),
       'worktree',

@@ -13,6 +13,7 @@ import {
 import {
   RUN_FAILURES,
   isRunFailureType,
+  type ChecksBaseline,
   type ChildSummary,
   type LoopSettings,
   type RunFailureType,
@@ -21,7 +22,8 @@ import {
   type SubTask,
 } from './contracts/index.js';
 import { nowIso, type FixForwardRun } from './fix-forward.js';
-import { childFinished, childStarted, childStopped, sideWorkDone } from './run-state.js';
+import { partsBudget } from './loop-decisions.js';
+import { childFinished, childStarted, childStopped, partsStarting, sideWorkDone } from './run-state.js';
 import { childSubIssueId, childSummary, childWorkflowId } from './issue-logic.js';
 
 export interface DecomposeRequest {
@@ -34,6 +36,12 @@ export interface DecomposeRequest {
   issue: SubIssueInput['issue'];
   projectDir: string;
   loop: LoopSettings;
+  /**
+   * The checks on this run's branch as the parts start: each part is judged against them by its own
+   * goal, and may spend only its share of the budget. Absent in runs started before parts had goals
+   * of their own (their parts must make every check pass, with the whole budget each).
+   */
+  baseline?: ChecksBaseline;
 }
 
 /** The reason a child failed, as the parent's own failure. */
@@ -54,6 +62,7 @@ export async function runChildren(run: FixForwardRun, request: DecomposeRequest)
   await run.safePoint();
   const parentId = workflowInfo().workflowId;
   const branch = run.state.workspace!.branch!;
+  const loop = request.baseline ? partLoopSettings(run, request.loop, request.subTasks.length) : request.loop;
   const started = await Promise.all(
     request.subTasks.map(async (subTask, index) => {
       const workflowId = childWorkflowId(parentId, index);
@@ -67,7 +76,8 @@ export async function runChildren(run: FixForwardRun, request: DecomposeRequest)
         maxDepth: request.maxDepth,
         projectDir: request.projectDir,
         parentBranch: branch,
-        loop: request.loop,
+        loop,
+        ...(request.baseline ? { baseline: request.baseline } : {}),
       };
       // Started by its wire name: importing the workflow itself would make sub-issue.ts and this module
       // import each other.
@@ -99,10 +109,25 @@ export async function runChildren(run: FixForwardRun, request: DecomposeRequest)
       }
       run.runningChildren.delete(workflowId);
       run.apply((s) => childFinished(s, workflowId, result, nowIso()));
+      // A part judged by its own goal that changed nothing and removed no failure did nothing at all.
+      if (result.goal && result.outcome === 'no_changes' && result.goal.removed.length === 0) {
+        return run.fail(RUN_FAILURES.SubIssueFailed, `sub-task ${subIssueId} "${title}" changed nothing and removed no failure`);
+      }
       return childSummary(workflowId, result);
     }),
   );
   return summaries;
+}
+
+/**
+ * The loop settings of each part: the parts share their part of what is left of the budget evenly
+ * (see `partsBudget`), and the share is kept in the state for progress.
+ */
+function partLoopSettings(run: FixForwardRun, loop: LoopSettings, parts: number): LoopSettings {
+  const together = partsBudget(loop.budget, run.state.cost.usd);
+  run.apply((s) => partsStarting(s, together, nowIso()));
+  if (together === null) return loop;
+  return { ...loop, budget: { ...loop.budget, maxCostUsd: together / parts } };
 }
 
 /**

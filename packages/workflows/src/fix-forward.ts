@@ -36,6 +36,8 @@ import {
   runFailureFor,
   testResultsQuery,
   type AidpActivities,
+  type CheckSpec,
+  type ChecksBaseline,
   type Escalation,
   type LoopSettings,
   type ModelSelection,
@@ -46,10 +48,12 @@ import {
   type RunFailureType,
   type RunState,
   type TestResults,
+  type PartGoal,
   type WorkLoopCarriedState,
   type WorkflowPhase,
   type WorkspaceMode,
 } from './contracts/index.js';
+import { baselineOf, judgePart, partDiagnosis, partRule, type PartGoalSpec } from './part-goal.js';
 import { NO_COST, activityRetryPolicy, failedRequiredChecks, goalReached, shouldContinueAsNew, stopReason } from './loop-decisions.js';
 import {
   agentRan,
@@ -63,6 +67,7 @@ import {
   initiallyDiagnosed,
   instructionQueued,
   instructionsDelivered,
+  partJudged,
   pauseRequested,
   phaseEntered,
   progressOf,
@@ -362,6 +367,60 @@ export class FixForwardRun {
     return results;
   }
 
+  /** The checks as they are before the parts start, for the parts to judge themselves by (empty: none configured). */
+  async baseline(): Promise<ChecksBaseline> {
+    if (this.settings.checks.length === 0) return { checks: [] };
+    const results = await this.checksOn(this.settings.checks);
+    this.apply((s) => checksRan(s, results, nowIso()));
+    return baselineOf(results);
+  }
+
+  /**
+   * Judges this run as a part of a decomposed run (see part-goal.ts): its own checks when it has some,
+   * then every check against the baseline. The verdict is kept in the state; a part that is not done
+   * gets a diagnosis for its next prompt. True when it is done.
+   */
+  async judgePart(part: PartGoalSpec, reportedComplete: boolean): Promise<boolean> {
+    let partChecks: TestResults | null = null;
+    if (part.checks.length > 0) {
+      partChecks = await this.checksOn(part.checks);
+      this.apply((s) => checksRan(s, partChecks!, nowIso()));
+      if (!partChecks.passing) {
+        const verdict = this.judged(part, { partChecks, all: null, reportedComplete });
+        await this.diagnose(verdict);
+        return false;
+      }
+    }
+    const all = this.settings.checks.length > 0 ? await this.checksOn(this.settings.checks) : null;
+    if (all) {
+      this.metrics.checkFailures.add(failedRequiredChecks(all).length);
+      this.apply((s) => checksRan(s, all, nowIso()));
+    }
+    const verdict = this.judged(part, { partChecks, all, reportedComplete });
+    if (!verdict.met && all && !all.passing) await this.diagnose(verdict);
+    return verdict.met;
+  }
+
+  private judged(part: PartGoalSpec, runs: Parameters<typeof judgePart>[1]): PartGoal {
+    const verdict = judgePart(part, runs);
+    this.apply((s) => partJudged(s, verdict, nowIso()));
+    log.info('part judged', {
+      rule: verdict.rule,
+      met: verdict.met,
+      removed: verdict.removed.length,
+      left: verdict.left.length,
+      broken: verdict.broken.length,
+    });
+    return verdict;
+  }
+
+  /** One run of the given checks on the workspace, in phase `test`. */
+  private async checksOn(checks: CheckSpec[]): Promise<TestResults> {
+    const ws = this.state.workspace!;
+    await this.safePoint();
+    return await this.runChecks({ workspace: ws.workspace, runDir: ws.runDir, iteration: this.state.iteration, checks });
+  }
+
   async checkpoint(reason: 'interval' | 'final', summary: string, mode: WorkspaceMode): Promise<void> {
     const ws = this.state.workspace!;
     await this.safePoint();
@@ -392,7 +451,12 @@ export class FixForwardRun {
    */
   async loop(
     task: LoopTask,
-    options: { mode: WorkspaceMode; continueAsNew: (state: WorkLoopCarriedState) => Promise<never> },
+    options: {
+      mode: WorkspaceMode;
+      continueAsNew: (state: WorkLoopCarriedState) => Promise<never>;
+      /** A part of a decomposed run: done by its own goal, not by every check passing. */
+      part?: PartGoalSpec;
+    },
   ): Promise<void> {
     const budget = this.settings.budget;
     for (;;) {
@@ -405,6 +469,7 @@ export class FixForwardRun {
         elapsedMs: nowMs() - Date.parse(state.startedAt),
         maxDurationMs: budget?.maxDurationMs,
         completionByMarker: this.settings.checks.length === 0,
+        ...(options.part && state.part?.pending ? { partPending: state.part.pending } : {}),
         lastAgentRun: state.previousAgentRun,
         agentTimeoutMs: this.settings.agent.timeoutMs,
       });
@@ -434,7 +499,7 @@ export class FixForwardRun {
         await options.continueAsNew(this.snapshot());
       }
 
-      if (await this.runIteration(task)) {
+      if (await this.runIteration(task, options.part)) {
         await this.checkpoint('final', `${task.stepName}: done after ${this.state.iteration} iteration(s)`, options.mode);
         return;
       }
@@ -460,14 +525,20 @@ export class FixForwardRun {
     });
   }
 
-  /** One iteration: prompt, agent, checks, diagnosis. True when the goal is reached. */
-  private async runIteration(task: LoopTask): Promise<boolean> {
-    const promptPath = await this.writePrompt(task);
+  /** One iteration: prompt, agent, checks, diagnosis. True when the goal (a part's own, for a part) is reached. */
+  private async runIteration(task: LoopTask, part: PartGoalSpec | undefined): Promise<boolean> {
+    const promptPath = await this.writePrompt(task, part);
     const agentRun = await this.runTheAgent(promptPath);
     if (!agentRun.ok) {
       // Fix-forward: a failed agent run counts (see agentRan) and the loop goes on.
       this.logIteration(agentRun, false);
       return false;
+    }
+    if (part) {
+      this.setPhase('test');
+      const done = await this.judgePart(part, agentRun.completionMarker);
+      this.logIteration(agentRun, done);
+      return done;
     }
     await this.runTheChecks();
     const done = goalReached(this.settings.checks, this.state.lastResults, agentRun.completionMarker);
@@ -477,7 +548,7 @@ export class FixForwardRun {
   }
 
   /** `initializing`/`next_patch`: the prompt for the next iteration, carrying the queued instructions. */
-  private async writePrompt(task: LoopTask): Promise<string> {
+  private async writePrompt(task: LoopTask, part: PartGoalSpec | undefined): Promise<string> {
     const ws = this.state.workspace!;
     const next = this.state.iteration + 1;
     this.setPhase(next === 1 ? 'initializing' : 'next_patch');
@@ -496,6 +567,7 @@ export class FixForwardRun {
       diagnosis: this.state.diagnosis,
       previousAgentRun: this.state.previousAgentRun,
       completionByMarker: this.settings.checks.length === 0,
+      ...(part ? { part: { rule: partRule(part), checks: part.checks.map((c) => c.command) } } : {}),
     });
     this.apply((s) => instructionsDelivered(s, delivering.length));
     if (delivering.length > 0) log.info('instructions delivered to the agent', { iteration: next, count: delivering.length });
@@ -558,11 +630,15 @@ export class FixForwardRun {
     this.apply((s) => checksRan(s, results, nowIso()));
   }
 
-  /** `diagnose`: what failed, for the next prompt; no progress for long enough escalates. */
-  private async diagnose(): Promise<void> {
+  /**
+   * `diagnose`: what failed (in the latest check run), for the next prompt; for a part, focused by its
+   * verdict. No progress for long enough escalates.
+   */
+  private async diagnose(verdict?: PartGoal): Promise<void> {
     this.setPhase('diagnose');
     await this.safePoint();
-    const diagnosis = await this.quick.diagnoseFailure({ iteration: this.state.iteration, results: this.state.lastResults! });
+    const found = await this.quick.diagnoseFailure({ iteration: this.state.iteration, results: this.state.lastResults! });
+    const diagnosis = verdict ? partDiagnosis(found, verdict) : found;
     const policy = { escalateOnNoProgress: this.settings.escalation.escalateOnNoProgress, tierCount: this.tiers.length };
     this.applyEscalating((s) => diagnosed(s, diagnosis, policy, nowIso()));
   }

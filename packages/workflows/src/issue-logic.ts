@@ -1,6 +1,6 @@
 // The issue flow's decisions and texts, as pure functions: names of branches and children, whether a
 // sub-task splits again, what a sub-task's agent is told, and the pull request's title and body.
-import type { ChildSummary, CostSummary, IssueAnalysis, Plan, SubTask, TestResults } from './contracts/index.js';
+import type { ChildSummary, CostSummary, IssueAnalysis, PartGoal, Plan, SubTask, TestResults } from './contracts/index.js';
 
 /** The issue's branch. */
 export function issueBranch(issueNumber: number): string {
@@ -117,6 +117,7 @@ export function childSummary(
     iterations: number;
     cost: CostSummary;
     finalChecks: TestResults | null;
+    goal?: PartGoal;
   },
 ): ChildSummary {
   return {
@@ -128,5 +129,6 @@ export function childSummary(
     iterations: result.iterations,
     cost: result.cost,
     passing: result.finalChecks?.passing ?? null,
+    ...(result.goal ? { goal: result.goal } : {}),
   };
 }

@@ -1,7 +1,7 @@
 // IssueToPrWorkflow: a GitHub issue in, a tested pull request out. analyzing → planning →
 // implementing (the fix-forward loop, or one SubIssueWorkflow per part) → testing → creating_pr →
 // completed. Runs in Temporal's sandbox like every workflow of this package.
-import { continueAsNew, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import {
   type ChildSummary,
   type IssueAnalysis,
@@ -15,6 +15,9 @@ import { FixForwardRun, nowIso } from './fix-forward.js';
 import { issueBranch, issueTask, pullRequestBody, pullRequestTitle } from './issue-logic.js';
 import { failedRequiredChecks } from './loop-decisions.js';
 import { issueFound, pullRequestOpened, sideWorkDone, totalIterations } from './run-state.js';
+
+/** The patch id of parts judged by their own goals (see `patched`). */
+const PARTS_HAVE_GOALS = 'parts-have-goals';
 
 export async function IssueToPrWorkflow(input: IssueToPrInput): Promise<IssueToPrResult> {
   const repo = input.github.repo;
@@ -90,12 +93,16 @@ export async function IssueToPrWorkflow(input: IssueToPrInput): Promise<IssueToP
           analysis: analysis!,
           agent: { ...input.loop.agent, provider },
           model,
+          checks: input.loop.checks,
         }),
       );
       run.apply((s) => sideWorkDone(s, plan!, nowIso()));
 
       // ---- implementing: parts in parallel, merged; or the loop on the whole issue ----
       if (plan.decompose && plan.subTasks.length >= 2 && input.maxDepth > 0) {
+        // Each part is judged by its own goal against the checks as they are now (runs that started
+        // before parts had goals of their own made every part pass every check, and replay so).
+        const baseline = patched(PARTS_HAVE_GOALS) ? await run.baseline() : undefined;
         children = await runChildren(run, {
           subTasks: plan.subTasks,
           subIssueId: null,
@@ -104,6 +111,7 @@ export async function IssueToPrWorkflow(input: IssueToPrInput): Promise<IssueToP
           issue: { repo, issueNumber: input.issueNumber, title: analysis.title, task: analysis.task },
           projectDir: input.projectDir,
           loop: input.loop,
+          ...(baseline ? { baseline } : {}),
         });
         await mergeChildren(run, children, (files) => (conflicts = files));
         run.setPhase('testing');

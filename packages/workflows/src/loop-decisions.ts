@@ -23,6 +23,8 @@ export interface Usage {
   maxDurationMs?: number;
   /** True when the run has no checks and completes on the agent's `STATUS: COMPLETE` line. */
   completionByMarker?: boolean;
+  /** A part of a decomposed run: why it is not done yet (see `PartGoal.pending`). */
+  partPending?: string;
   /** The last agent run, to say how it ended when the run stops. */
   lastAgentRun?: { ok: boolean; timedOut: boolean; exitCode: number | null } | null;
   agentTimeoutMs?: number;
@@ -45,7 +47,9 @@ export function stopReason(usage: Usage): { type: WorkLoopFailureType; message: 
     return {
       type: 'MaxIterationsReached',
       message:
-        (usage.completionByMarker
+        (usage.partPending !== undefined
+          ? `the part is not done after ${usage.iteration} of ${usage.maxIterations} iterations: ${usage.partPending}`
+          : usage.completionByMarker
           ? `the agent did not report completion (a line "STATUS: COMPLETE") in ${usage.iteration} of ${usage.maxIterations} iterations`
           : `the checks still fail after ${usage.iteration} of ${usage.maxIterations} iterations`) + lastAgentRunNote(usage),
     };
@@ -90,6 +94,17 @@ export function addCost(a: CostSummary, b: CostSummary): CostSummary {
 }
 
 export const NO_COST: CostSummary = { usd: 0, inputTokens: 0, outputTokens: 0 };
+
+/**
+ * What the parts of a decomposed run may spend together: their share of what is left of the cost
+ * budget (null when there is none). The rest is kept for merging and the loop on the merged result.
+ */
+export function partsBudget(budget: { maxCostUsd?: number; partsShare?: number } | undefined, spentUsd: number): number | null {
+  if (budget?.maxCostUsd === undefined) return null;
+  return Math.max(0, budget.maxCostUsd - spentUsd) * (budget.partsShare ?? DEFAULT_PARTS_SHARE);
+}
+
+export const DEFAULT_PARTS_SHARE = 0.6;
 
 /** What the workflow knows about its run, to decide on continue-as-new. */
 export interface RunClock {

@@ -10,6 +10,7 @@ import type {
   Escalation,
   LoopSettings,
   ModelSelection,
+  PartGoal,
   PrepareWorkspaceResult,
   Progress,
   ProgressSubject,
@@ -176,6 +177,16 @@ export function sideWorkDone(state: RunState, work: { cost: CostSummary; changed
   };
 }
 
+/** A part judged itself after a run of its checks (see part-goal.ts). */
+export function partJudged(state: RunState, verdict: PartGoal, now: string): RunState {
+  return { ...state, part: verdict, updatedAt: now };
+}
+
+/** The parts of a decomposed run are about to start, with what they may spend together. */
+export function partsStarting(state: RunState, partsBudgetUsd: number | null, now: string): RunState {
+  return { ...state, partsBudgetUsd, updatedAt: now };
+}
+
 export function childStarted(state: RunState, child: { workflowId: string; subIssueId: string; title: string }, now: string): RunState {
   return { ...state, children: [...state.children, { ...child, state: 'running' }], updatedAt: now };
 }
@@ -188,7 +199,7 @@ function updateChild(children: ChildProgress[], workflowId: string, change: Part
 export function childFinished(
   state: RunState,
   workflowId: string,
-  result: { outcome: string; iterations: number; cost: CostSummary; changedFiles: string[] },
+  result: { outcome: string; iterations: number; cost: CostSummary; changedFiles: string[]; goal?: PartGoal },
   now: string,
 ): RunState {
   return {
@@ -198,6 +209,7 @@ export function childFinished(
       outcome: result.outcome,
       iterations: result.iterations,
       cost: result.cost,
+      ...(result.goal ? { goal: result.goal } : {}),
     }),
     childIterations: state.childIterations + result.iterations,
     cost: addCost(state.cost, result.cost),
@@ -250,6 +262,17 @@ export function progressOf(
     branch: state.workspace?.branch ?? null,
     workspace: state.workspace?.workspace ?? null,
     children: state.children,
+    ...(state.part ? { part: state.part } : {}),
+    ...(state.partsBudgetUsd !== undefined
+      ? {
+          decomposition: {
+            partsBudgetUsd: state.partsBudgetUsd,
+            partsCostUsd: state.children.reduce((sum, c) => sum + (c.cost?.usd ?? 0), 0),
+            partsIterations: state.childIterations,
+            ownIterations: state.iteration,
+          },
+        }
+      : {}),
     ...(state.issue ? { issue: state.issue } : {}),
     ...(state.pullRequest ? { pullRequest: state.pullRequest } : {}),
     startedAt: state.startedAt,

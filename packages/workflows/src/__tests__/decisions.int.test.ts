@@ -196,7 +196,8 @@ function stubActivities(calls: Calls, subTasks: SubTask[], overrides: Partial<St
     createPrompt: (input) => ({ promptPath: `${input.runDir}/iter-${input.iteration}/PROMPT.md`, bytes: 100 }),
     runAgent: (input) => {
       changed.add(input.workspace);
-      return agentRun(input);
+      // A part is done by the agent's word (and nothing broken): the agent gives it.
+      return agentRun(input, { completionMarker: input.workspace.includes('.sub-') });
     },
     runChecks: (input) => checkResults(input, changed.has(input.workspace)),
     diagnoseFailure: (input) => ({ iteration: input.iteration, failedChecks: ['test'], failures: [], omitted: 0, summary: 'test failed' }),
@@ -701,7 +702,10 @@ describe('the workflows, steered and failed with stub activities', () => {
       const handle = await startIssue(issueInput({ maxIterations: 1 }));
       const failure = await failureOfRun(handle);
       expect(failure.type).toBe('MaxIterationsReached');
-      expect(failure.message).toBe('sub-task 2 "Second part" failed: the checks still fail after 1 of 1 iterations');
+      expect(failure.message).toBe(
+        'sub-task 2 "Second part" failed: the part is not done after 1 of 1 iterations: ' +
+          'it broke something that passed when it started: test (the whole check)',
+      );
       expect((failure.details[0] as IssueToPrResult).outcome).toBe('incomplete');
       expect(await handle.query(currentStateQuery)).toBe('failed');
       const part = (n: number) => client.workflow.getHandle(`${handle.workflowId}.sub-${n}`);

@@ -1,6 +1,6 @@
 // The activities' contracts: every activity's input and result. Layer: above the shared value types
 // (types.ts), below the workflows' inputs and results (work-loop.ts, issue.ts).
-import type { CheckResult, CostSummary, TestResults } from './types.js';
+import type { CheckResult, CostSummary, PartRule, TestResults } from './types.js';
 
 // The activity interfaces the workflows call through `proxyActivities<AidpActivities>()`. The
 // activities package implements them (`satisfies AidpActivities`). Inputs and results are plain JSON and
@@ -93,6 +93,11 @@ export interface CreatePromptInput {
   previousAgentRun: PreviousAgentRun | null;
   /** True when completion is decided by the agent's `STATUS: COMPLETE` line (no checks configured). */
   completionByMarker: boolean;
+  /**
+   * A part of a decomposed run: the rule it is judged by (see `PartRule`) and, for `part_checks`, the
+   * commands of its own checks. The prompt then explains how the part is done.
+   */
+  part?: { rule: PartRule; checks: string[] };
 }
 
 export interface CreatePromptResult {
@@ -204,12 +209,26 @@ export interface GitHubTarget {
   tokenEnv: string;
 }
 
+/**
+ * A part's own check: a configured check narrowed to the part's test files and test names. AIDP builds
+ * the command from the configured one; the plan only names the check, the files (which must exist) and
+ * a name pattern (from a small character set), so issue text can never choose a command.
+ */
+export interface PartCheck extends CheckSpec {
+  /** The configured check it narrows. */
+  check: string;
+  files: string[];
+  tests?: string;
+}
+
 /** One unit of work of a plan; a sub-task may list smaller ones of its own. */
 export interface SubTask {
   title: string;
   /** What to do, in words (may be empty). */
   detail: string;
   subTasks?: SubTask[];
+  /** The part's own checks, when the plan gave them (see `PartRule`). */
+  checks?: PartCheck[];
 }
 
 /** What `analyzeIssue` found: small, for history; the issue's full text is in `issueFile`. */
@@ -269,6 +288,8 @@ export interface CreatePlanInput {
   analysis: IssueAnalysis;
   agent: AgentSpec;
   model: string;
+  /** The configured checks: a plan may narrow them for a part (absent: the plan names none). */
+  checks?: CheckSpec[];
 }
 
 export interface MergeBranchesInput {

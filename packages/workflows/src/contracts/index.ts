@@ -30,7 +30,11 @@ export type {
   ChildProgress,
   ProgressSubject,
   Progress,
+  ChecksBaseline,
+  PartRule,
+  PartGoal,
 } from './types.js';
+export { failureId, PART_LIST_CAP } from './failure-id.js';
 export type {
   WorkspaceMode,
   PrepareWorkspaceInput,
@@ -49,6 +53,7 @@ export type {
   RecordCheckpointInput,
   RecordCheckpointResult,
   GitHubTarget,
+  PartCheck,
   SubTask,
   IssueAnalysis,
   Plan,

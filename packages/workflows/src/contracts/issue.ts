@@ -1,7 +1,7 @@
 // Workflow inputs and results of the issue flow (IssueToPrWorkflow, SubIssueWorkflow). Layer: above
 // the activity contracts (activities.ts) and the loop's contracts (work-loop.ts), which it imports.
 import type { GitHubTarget, IssueAnalysis, Plan, PullRequestRef, SubTask } from './activities.js';
-import type { CostSummary, ModelSelection, TestResults } from './types.js';
+import type { ChecksBaseline, CostSummary, ModelSelection, PartGoal, TestResults } from './types.js';
 import type { Escalation, LoopSettings, WorkLoopCarriedState } from './work-loop.js';
 
 /**
@@ -43,6 +43,8 @@ export interface ChildSummary {
   iterations: number;
   cost: CostSummary;
   passing: boolean | null;
+  /** How the part judged itself (parts started with a baseline). */
+  goal?: PartGoal;
 }
 
 /** The result of IssueToPrWorkflow (and the partial result in a failure's details). */
@@ -79,6 +81,12 @@ export interface SubIssueInput {
   /** The parent's branch: this run's branch starts there and is merged back into it. */
   parentBranch: string;
   loop: LoopSettings;
+  /**
+   * The checks on the parent's branch when the parts started: the part is judged against them (see
+   * `PartRule`). Absent in runs started before parts had goals of their own: such a part must make
+   * every check pass.
+   */
+  baseline?: ChecksBaseline;
   carried?: IssueCarriedState;
 }
 
@@ -93,6 +101,8 @@ export interface SubIssueResult {
   cost: CostSummary;
   changedFiles: string[];
   children: ChildSummary[];
+  /** How the part judged itself at its end (parts started with a baseline). */
+  goal?: PartGoal;
 }
 
 /**

@@ -52,6 +52,13 @@ export interface CheckResult {
   outputTail: string;
   logPath: string;
   timedOut: boolean;
+  /**
+   * A failed check's failures, one id each (see `failureId`), when its output could be read failure by
+   * failure (jest, vitest, node:test, pytest, go test, tsc, eslint, …) and they are few enough to list;
+   * absent when it could not, and for a check that passed. Decomposed runs compare them to see what a
+   * part fixed and whether it broke anything.
+   */
+  failures?: string[];
 }
 
 /** The latest run of the checks, as answered by the `test_results` query. */
@@ -69,6 +76,38 @@ export interface CheckSummary {
   failedChecks: string[];
 }
 
+/**
+ * The checks as they were when the parts of a decomposed run started, as a part judges itself against
+ * them: which checks passed, and each failing check's failures (absent when they could not be listed).
+ */
+export interface ChecksBaseline {
+  checks: Array<{ name: string; required: boolean; passed: boolean; failures?: string[] }>;
+}
+
+/**
+ * How a part of a decomposed run decides it is done:
+ * - `part_checks`: the checks the plan gave the part (configured checks narrowed to its tests) pass,
+ *   and nothing that passed when it started fails;
+ * - `no_regression`: the agent reports the part complete, the failures the part names are gone, and
+ *   nothing that passed when it started fails.
+ */
+export type PartRule = 'part_checks' | 'no_regression';
+
+/** A part's verdict on itself after its latest check run. Lists are capped (see `PART_LIST_CAP`). */
+export interface PartGoal {
+  rule: PartRule;
+  /** True once the part is done by its rule. */
+  met: boolean;
+  /** Failures of the starting point that no longer fail. */
+  removed: string[];
+  /** Failures of the starting point that still fail (other parts' work, or not yet done). */
+  left: string[];
+  /** What passed at the starting point and fails now: a part with any is not done. */
+  broken: string[];
+  /** Why it is not done yet, in words (absent once met). */
+  pending?: string;
+}
+
 /** A child run of a decomposed issue, as its parent knows it. */
 export interface ChildProgress {
   workflowId: string;
@@ -79,6 +118,8 @@ export interface ChildProgress {
   title?: string;
   iterations?: number;
   cost?: CostSummary;
+  /** How the part judged itself when it finished. */
+  goal?: PartGoal;
 }
 
 /** What the run works on: a work-loop step, an issue, or a sub-issue. */
@@ -101,6 +142,13 @@ export interface Progress {
   branch: string | null;
   workspace: string | null;
   children: ChildProgress[];
+  /** A part of a decomposed run: how it judges itself, as of its latest check run. */
+  part?: PartGoal;
+  /**
+   * A decomposed run: what its parts may spend together (null: no cost budget), what they spent and
+   * iterated, and the iterations of its own loop on the merged result.
+   */
+  decomposition?: { partsBudgetUsd: number | null; partsCostUsd: number; partsIterations: number; ownIterations: number };
   /** Issue runs: the issue's title and page, once fetched. */
   issue?: { title: string; url: string };
   /** Issue runs: the pull request, once opened. */

@@ -1,7 +1,7 @@
 // The fix-forward loop's contracts: its settings, WorkLoopWorkflow's input and result, and the state a
 // run carries across continue-as-new. Layer: above activities.ts and types.ts; issue.ts builds on it.
 import type { AgentSpec, CheckSpec, Diagnosis, PrepareWorkspaceResult, PreviousAgentRun, WorkspaceMode } from './activities.js';
-import type { ChildProgress, CostSummary, ModelSelection, TestResults, WorkflowPhase } from './types.js';
+import type { ChildProgress, CostSummary, ModelSelection, PartGoal, TestResults, WorkflowPhase } from './types.js';
 
 /** A model the agent can use; `agent.tiers` lists them from cheapest to strongest. */
 export interface ModelTier {
@@ -35,6 +35,12 @@ export interface Budget {
   maxCostUsd?: number;
   /** Wall-clock limit of the whole run, measured in workflow time. */
   maxDurationMs?: number;
+  /**
+   * A decomposed run: the share of what is left of `maxCostUsd` that its parts may spend together
+   * (split evenly between them); the rest is kept for merging and the loop on the merged result.
+   * Default 0.6.
+   */
+  partsShare?: number;
 }
 
 /** When to continue-as-new. */
@@ -122,6 +128,10 @@ export interface RunState {
   /** Decomposed runs: the children, and the iterations of those that finished. */
   children: ChildProgress[];
   childIterations: number;
+  /** Decomposed runs: what the parts may spend together (null: no cost budget), once they started. */
+  partsBudgetUsd?: number | null;
+  /** A part of a decomposed run: its verdict on itself after its latest check run. */
+  part?: PartGoal;
   /** Issue runs: the issue, once fetched, and the pull request, once opened. */
   issue?: { title: string; url: string };
   pullRequest?: { number: number; url: string };
