@@ -1,4 +1,4 @@
-// A stand-in for an agent CLI, shared by the adapter tests (agents-*.test.ts). Each adapter test ends
+// A stand-in for an agent CLI, shared by the adapter tests (agents.test.ts). Each adapter test ends
 // with one run "against a real process": a small Node script, named like the CLI, is made executable
 // in a temporary directory put first on PATH, and started with the argv and stdin the adapter built,
 // the way runAgent starts the real one. The script records what it was given (argv, stdin, working
@@ -71,6 +71,11 @@ const FIXTURES = join(__dirname, 'fixtures', 'agents');
 /** A captured output of one CLI, from fixtures/agents/<agent>/<file>. */
 export function readFixture(agent: string, file: string): string {
   return readFileSync(join(FIXTURES, agent, file), 'utf8');
+}
+
+/** Like readFixture, but '' when there is no such file (the CLI printed nothing there). */
+export function readFixtureIfAny(agent: string, file: string): string {
+  return existsSync(join(FIXTURES, agent, file)) ? readFixture(agent, file) : '';
 }
 
 /**
