@@ -24,7 +24,7 @@ const shared = {
     // Sources import siblings as './x.js' (NodeNext); under jest they resolve to './x.ts'.
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@aidp/(config|workflows|activities|client|worker|cli|testing)$': '<rootDir>/packages/$1/src',
-    '^@aidp/workflows/contracts$': '<rootDir>/packages/workflows/src/contracts',
+    '^@aidp/(workflows|client)/contracts$': '<rootDir>/packages/$1/src/contracts',
     '^@aidp/testing/(.*)$': '<rootDir>/packages/testing/src/$1',
     '^@aidp/worker/(.*)$': '<rootDir>/packages/worker/src/$1',
   },

@@ -1,6 +1,6 @@
 import type { BaseContext } from 'clipanion';
 import type { AidpClient, AidpRunHandle } from '@aidp/client';
-import type { IssueToPrResult, SubIssueResult, WorkLoopResult } from '@aidp/workflows/contracts';
+import type { IssueToPrResult, SubIssueResult, WorkLoopResult } from '@aidp/client/contracts';
 import { modelText, paint, progressLine, progressPanel, usd } from './render.js';
 import { commandLine } from './shell-quote.js';
 

@@ -1,12 +1,12 @@
 import { UsageError, type BaseContext } from 'clipanion';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MAX_ITERATIONS_LIMIT, formatBytes, validateMaxIterations } from '@aidp/workflows/contracts';
+import { MAX_ITERATIONS_LIMIT, formatBytes, validateMaxIterations } from '@aidp/client/contracts';
 import { CliError } from './errors.js';
 
 // What the commands read from the user — flags, files, standard input — checked against the input
-// limits of `@aidp/workflows/contracts` before the CLI connects to anything, so a mistake costs no
-// round trip and reads as one line naming the flag.
+// limits of the workflow contracts (`@aidp/client/contracts`) before the CLI connects to anything, so a
+// mistake costs no round trip and reads as one line naming the flag.
 
 /** Throws a usage error `<label> <problem>` when a contracts validator found a problem. */
 export function refuse(label: string, problem: string | undefined): void {

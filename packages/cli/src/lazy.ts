@@ -1,7 +1,6 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the point of this file: see below */
 import type * as ClientModule from '@aidp/client';
 import type * as ConfigModule from '@aidp/config';
-import type * as ProtoUtilsModule from '@temporalio/common/lib/proto-utils.js';
 
 // Modules the commands load when they run rather than when the CLI starts, so `--help` stays instant.
 // Loaded with `require`: this package is CommonJS, where `import()` takes a detour through Node's ES
@@ -17,13 +16,4 @@ export function configModule(): typeof ConfigModule {
 /** `@aidp/client`. */
 export function clientModule(): typeof ClientModule {
   return require('@aidp/client') as typeof ClientModule;
-}
-
-/**
- * Temporal's converter of histories to the JSON of `temporal workflow show --output json`. The SDK
- * (1.24) exports `historyToJSON` from this module only, not from `@temporalio/common`'s entry point;
- * this is the one place the CLI reaches past an SDK package's entry point.
- */
-export function protoUtilsModule(): typeof ProtoUtilsModule {
-  return require('@temporalio/common/lib/proto-utils.js') as typeof ProtoUtilsModule;
 }

@@ -1,4 +1,4 @@
-import type { ModelSelection, Progress } from '@aidp/workflows/contracts';
+import type { ModelSelection, Progress } from '@aidp/client/contracts';
 
 /** Colours, or none (not a terminal, or NO_COLOR). */
 export interface Paint {

@@ -1,4 +1,7 @@
 import type { WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
+// The SDK (1.24) exports `historyToJSON` from this module only, not from `@temporalio/common`'s entry
+// point; this is the one import that reaches past an SDK package's entry point.
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import {
   currentStateQuery,
   failureOf,
@@ -28,6 +31,17 @@ export interface FollowOptions {
   intervalMs?: number;
   /** Stops following when aborted. */
   signal?: AbortSignal;
+}
+
+/** A run's history as {@link AidpRunHandle.exportHistory} gives it. */
+export interface HistoryExport {
+  /**
+   * The history as JSON, in the format of `temporal workflow show --output json`, which
+   * `Worker.runReplayHistory` and the Temporal UI read.
+   */
+  json: string;
+  /** How many events it holds. */
+  eventCount: number;
 }
 
 /**
@@ -112,6 +126,12 @@ export class AidpRunHandle<R = WorkLoopResult> {
   /** The full history of the latest run (for audit and replay). */
   fetchHistory(): ReturnType<WorkflowHandle['fetchHistory']> {
     return this.call(() => this.handle.fetchHistory());
+  }
+
+  /** The full history of the latest run as JSON, for a file to audit or to replay. */
+  async exportHistory(): Promise<HistoryExport> {
+    const history = await this.fetchHistory();
+    return { json: historyToJSON(history), eventCount: history.events?.length ?? 0 };
   }
 
   /**

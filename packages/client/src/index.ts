@@ -6,7 +6,7 @@
 export { AidpClient } from './client.js';
 export type { AidpClientOptions, StartOptions, ListOptions, RunSummary } from './client.js';
 export { AidpRunHandle } from './handle.js';
-export type { FollowOptions } from './handle.js';
+export type { FollowOptions, HistoryExport } from './handle.js';
 export {
   AidpConnectionError,
   AidpPermissionDeniedError,
@@ -22,47 +22,6 @@ export type { WorkLoopRequest } from './work-loop-input.js';
 export { buildIssueToPrInput, repoFromRemoteUrl, resolveRepo } from './issue-input.js';
 export type { IssueToPrRequest } from './issue-input.js';
 export { temporalUiBase, runUiUrl } from './ui.js';
-export {
-  pauseSignal,
-  resumeSignal,
-  injectInstructionSignal,
-  escalateModelSignal,
-  currentStateQuery,
-  iterationCountQuery,
-  progressQuery,
-  testResultsQuery,
-  SIGNALS,
-  QUERIES,
-  WORKFLOW_TYPES,
-  issueWorkflowId,
-  WORKFLOW_ID_MAX_BYTES,
-  NEW_WORKFLOW_ID_MAX_BYTES,
-  STEP_NAME_MAX_BYTES,
-  BRANCH_NAME_MAX_BYTES,
-  TASK_MAX_BYTES,
-  INSTRUCTION_MAX_BYTES,
-  MAX_ITERATIONS_LIMIT,
-  validateWorkflowId,
-  validateNewWorkflowId,
-  validateNamespace,
-  validateBranchName,
-  validateStepName,
-  validateTaskText,
-  validateInstruction,
-  validateMaxIterations,
-} from '@aidp/workflows/contracts';
-export type {
-  Progress,
-  TestResults,
-  WorkflowPhase,
-  SignalName,
-  QueryName,
-  WorkflowTypeName,
-  WorkLoopInput,
-  WorkLoopResult,
-  IssueToPrInput,
-  IssueToPrResult,
-  SubIssueInput,
-  SubIssueResult,
-  ChildProgress,
-} from '@aidp/workflows/contracts';
+// The wire contracts, re-exported whole (also on their own, without the Temporal client, as
+// `@aidp/client/contracts`).
+export * from './contracts.js';

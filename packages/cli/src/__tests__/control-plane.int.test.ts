@@ -128,6 +128,7 @@ describe('aidp temporal start workloop / status / signal / list / history', () =
     const history = await aidp('temporal', 'history', id, '--output', file);
     expect(history.code).toBe(0);
     const events = (JSON.parse(readFileSync(file, 'utf8')) as { events: { eventType: string }[] }).events;
+    expect(history.stdout).toBe(`Wrote ${events.length} events to ${file}.\n`);
     expect(events[0]!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
     expect(events.filter((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toHaveLength(4);
     expect(events.at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');

@@ -1,4 +1,4 @@
-import type { Progress } from '@aidp/workflows/contracts';
+import type { Progress } from '@aidp/client/contracts';
 import { modelText, paint, progressLine, progressPanel, usd } from '../render.js';
 
 // What a person watching a run sees of the agent: the model the CLI reported running (an alias such

@@ -1,4 +1,4 @@
-import type { Progress } from '@aidp/workflows/contracts';
+import type { Progress } from '@aidp/client/contracts';
 import { paint, progressLine, progressPanel } from '../render.js';
 
 const progress: Progress = {

@@ -30,6 +30,10 @@ describe('AidpClient', () => {
         expect(await run.iterationCount()).toBe(2);
         expect((await run.testResults())?.passing).toBe(true);
         expect((await run.describe()).status.name).toBe('COMPLETED');
+        const history = await run.exportHistory();
+        const events = (JSON.parse(history.json) as { events: { eventType: string }[] }).events;
+        expect(events).toHaveLength(history.eventCount);
+        expect(events.at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
         // Delivered to exactly one prompt.
         expect(agent.invocations().filter((c) => c.prompt.includes('from the client'))).toHaveLength(1);
 

@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { createInterface } from 'node:readline/promises';
-import { validateWorkflowId } from '@aidp/workflows/contracts';
+import { validateWorkflowId } from '@aidp/client/contracts';
 import { TemporalCommand } from '../../base-command.js';
 import { isTerminal } from '../../follow.js';
 import { refuse } from '../../input.js';

@@ -1,11 +1,10 @@
 import { Command, Option } from 'clipanion';
 import { accessSync, constants, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { validateWorkflowId } from '@aidp/workflows/contracts';
+import { validateWorkflowId } from '@aidp/client/contracts';
 import { TemporalCommand } from '../../base-command.js';
 import { CliError } from '../../errors.js';
 import { reason, refuse } from '../../input.js';
-import { protoUtilsModule } from '../../lazy.js';
 
 /** `aidp temporal history <id>`: a run's full event history. */
 export class TemporalHistoryCommand extends TemporalCommand {
@@ -33,16 +32,15 @@ export class TemporalHistoryCommand extends TemporalCommand {
     refuse('workflow id', validateWorkflowId(this.workflowId));
     if (this.output !== undefined) checkWritable(this.output);
     return await this.withClient(async (client) => {
-      const history = await client.getHandle(this.workflowId).fetchHistory();
-      const { historyToJSON } = protoUtilsModule();
-      const json = `${historyToJSON(history)}\n`;
+      const history = await client.getHandle(this.workflowId).exportHistory();
+      const json = `${history.json}\n`;
       if (this.output) {
         try {
           writeFileSync(this.output, json);
         } catch (error) {
           throw new CliError(`--output: cannot write ${resolve(this.output)}: ${reason(error)}`);
         }
-        this.context.stdout.write(`Wrote ${history.events?.length ?? 0} events to ${this.output}.\n`);
+        this.context.stdout.write(`Wrote ${history.eventCount} events to ${this.output}.\n`);
       } else {
         this.context.stdout.write(json);
       }

@@ -6,7 +6,7 @@ import {
   validateInstruction,
   validateWorkflowId,
   type SignalName,
-} from '@aidp/workflows/contracts';
+} from '@aidp/client/contracts';
 import { TemporalCommand } from '../../base-command.js';
 import { CliError } from '../../errors.js';
 import { quoted, readTextInput, refuse } from '../../input.js';

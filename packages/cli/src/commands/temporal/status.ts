@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { validateWorkflowId } from '@aidp/workflows/contracts';
+import { validateWorkflowId } from '@aidp/client/contracts';
 import { TemporalCommand } from '../../base-command.js';
 import { followRun, printOutcome, runOutcome } from '../../follow.js';
 import { refuse } from '../../input.js';

@@ -1,12 +1,10 @@
 import { Command, Option, UsageError } from 'clipanion';
-import { resolve } from 'node:path';
-import { MAX_ITERATIONS_LIMIT, validateBranchName } from '@aidp/workflows/contracts';
-import { TemporalCommand } from '../../../base-command.js';
-import { reportStarted } from '../../../follow.js';
+import { validateBranchName } from '@aidp/client/contracts';
 import { maxIterationsOption, quoted, refuse } from '../../../input.js';
+import { StartCommand } from './start-command.js';
 
 /** `aidp temporal start issue <n>`: a GitHub issue in, a tested pull request out. */
-export class StartIssueCommand extends TemporalCommand {
+export class StartIssueCommand extends StartCommand {
   static override paths = [['temporal', 'start', 'issue']];
 
   static override usage = Command.Usage({
@@ -39,11 +37,6 @@ export class StartIssueCommand extends TemporalCommand {
   base = Option.String('--base', { description: 'Branch the pull request targets (default: github.base_branch, else the default branch)' });
   draft = Option.Boolean('--draft', { description: 'Open the pull request as a draft (github.draft)' });
   ready = Option.Boolean('--ready', { description: 'Open the pull request ready for review' });
-  maxIterations = Option.String('--max-iterations', {
-    description: `Stop after this many agent iterations, 1 to ${MAX_ITERATIONS_LIMIT} (work_loop.max_iterations)`,
-  });
-  projectDir = Option.String('--project-dir', { description: 'The project checkout (default: the current directory)' });
-  follow = Option.Boolean('--follow', false, { description: 'Show the run live until it ends; exit with its outcome' });
 
   async run(): Promise<number> {
     const issueNumber = Number(this.issue.replace(/^#/, ''));
@@ -56,20 +49,15 @@ export class StartIssueCommand extends TemporalCommand {
       throw new UsageError(`--repo: expected owner/name, got ${quoted(this.repo)}`);
     }
     if (this.base !== undefined) refuse('--base', validateBranchName(this.base));
-    return await this.withClient(async (client) => {
-      const handle = await client.startIssueToPr({
+    return await this.startAndReport(`IssueToPrWorkflow for issue #${issueNumber}`, (client) =>
+      client.startIssueToPr({
         issueNumber,
-        projectDir: resolve(this.projectDir ?? process.cwd()),
+        projectDir: this.project(),
         repo: this.repo,
         baseBranch: this.base,
         draft: this.ready ? false : this.draft ? true : undefined,
         maxIterations,
-      });
-      return await reportStarted(this.context, client, handle, {
-        what: `IssueToPrWorkflow for issue #${issueNumber}`,
-        follow: this.follow,
-        colors: this.cli.enableColors === true,
-      });
-    });
+      }),
+    );
   }
 }

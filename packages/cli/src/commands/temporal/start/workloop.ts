@@ -1,5 +1,4 @@
 import { Command, Option, UsageError } from 'clipanion';
-import { resolve } from 'node:path';
 import {
   MAX_ITERATIONS_LIMIT,
   NEW_WORKFLOW_ID_MAX_BYTES,
@@ -10,13 +9,12 @@ import {
   validateNewWorkflowId,
   validateStepName,
   validateTaskText,
-} from '@aidp/workflows/contracts';
-import { TemporalCommand } from '../../../base-command.js';
-import { reportStarted } from '../../../follow.js';
+} from '@aidp/client/contracts';
 import { maxIterationsOption, readTextInput, refuse } from '../../../input.js';
+import { StartCommand } from './start-command.js';
 
 /** `aidp temporal start workloop <step>`: starts the fix-forward loop on one step. */
-export class StartWorkLoopCommand extends TemporalCommand {
+export class StartWorkLoopCommand extends StartCommand {
   static override paths = [['temporal', 'start', 'workloop']];
 
   static override usage = Command.Usage({
@@ -50,16 +48,11 @@ export class StartWorkLoopCommand extends TemporalCommand {
   taskFile = Option.String('--task-file', {
     description: `Read the objective from this file (- for standard input); at most ${formatBytes(TASK_MAX_BYTES)}`,
   });
-  maxIterations = Option.String('--max-iterations', {
-    description: `Stop after this many agent iterations, 1 to ${MAX_ITERATIONS_LIMIT} (work_loop.max_iterations)`,
-  });
   branch = Option.String('--branch', { description: 'The branch to work on (default: aidp/<step>)' });
   inPlace = Option.Boolean('--in-place', false, { description: 'Work in the checkout as it is: no worktree, no branch, no commits' });
-  projectDir = Option.String('--project-dir', { description: 'The project to work on (default: the current directory)' });
   workflowId = Option.String('--workflow-id', {
     description: `Id for the run, at most ${NEW_WORKFLOW_ID_MAX_BYTES} bytes (default: aidp-workloop-<step>-<random>)`,
   });
-  follow = Option.Boolean('--follow', false, { description: 'Show the run live until it ends; exit with its outcome' });
 
   async run(): Promise<number> {
     if (this.task !== undefined && this.taskFile !== undefined) throw new UsageError('give --task or --task-file, not both');
@@ -75,10 +68,10 @@ export class StartWorkLoopCommand extends TemporalCommand {
       task = await readTextInput(this.context, '--task-file', this.taskFile, TASK_MAX_BYTES);
       refuse(`--task-file ${this.taskFile}`, validateTaskText(task));
     }
-    return await this.withClient(async (client) => {
-      const handle = await client.startWorkLoop(
+    return await this.startAndReport(`WorkLoopWorkflow for step "${this.step}"`, (client) =>
+      client.startWorkLoop(
         {
-          projectDir: resolve(this.projectDir ?? process.cwd()),
+          projectDir: this.project(),
           stepName: this.step,
           task,
           maxIterations,
@@ -86,12 +79,7 @@ export class StartWorkLoopCommand extends TemporalCommand {
           branch: this.branch,
         },
         { workflowId: this.workflowId },
-      );
-      return await reportStarted(this.context, client, handle, {
-        what: `WorkLoopWorkflow for step "${this.step}"`,
-        follow: this.follow,
-        colors: this.cli.enableColors === true,
-      });
-    });
+      ),
+    );
   }
 }
