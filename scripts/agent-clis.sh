@@ -6,12 +6,8 @@
 # Progress goes to stderr; stdout carries only the folder:  BIN=$(scripts/agent-clis.sh)
 # Exits 1, naming what is missing and the install log, when a CLI cannot be installed.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ ! -f "$root/packages/testing/lib/agent-clis.js" ]; then
-  echo "@aidp/testing is not built yet: run 'pnpm install && pnpm build' first (or scripts/setup.sh)." >&2
-  exit 1
-fi
-exec node -e '
+source "$(dirname "${BASH_SOURCE[0]}")/helpers/built.sh"
+run_with_built testing agent-clis '
 const clis = require(process.argv[1]);
 clis
   .ensureAgentClis({ onInstallStart: (dir, names) => console.error(`Installing the agent CLIs ${names.join(", ")} into ${dir} (once; about a minute)...`) })
@@ -23,4 +19,4 @@ clis
     console.log(clis.agentClisBinDir());
   })
   .catch((err) => { console.error(err.message); process.exit(1); });
-' "$root/packages/testing/lib/agent-clis.js"
+'

@@ -5,14 +5,10 @@
 # (resolveTemporalCli) so `aidp temporal dev` and this script agree; this needs a build (pnpm build).
 # Progress goes to stderr; stdout carries only the path:  TEMPORAL=$(scripts/temporal-cli.sh)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ ! -f "$root/packages/worker/lib/index.js" ]; then
-  echo "@aidp/worker is not built yet: run 'pnpm install && pnpm build' first (or scripts/setup.sh)." >&2
-  exit 1
-fi
-exec node -e '
+source "$(dirname "${BASH_SOURCE[0]}")/helpers/built.sh"
+run_with_built worker index '
 require(process.argv[1])
   .resolveTemporalCli({ onBuildStart: (dir) => console.error(`Building the Temporal CLI into ${dir} (once; a few minutes)...`) })
   .then((cli) => console.log(cli.path))
   .catch((err) => { console.error(err.message); process.exit(1); });
-' "$root/packages/worker/lib/index.js"
+'

@@ -6,15 +6,11 @@
 # @aidp/testing (resolveTemporalServer) so the tests and this script agree; this needs a build.
 # Progress goes to stderr; stdout carries only the folder:  BIN=$(scripts/temporal-server.sh)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ ! -f "$root/packages/testing/lib/temporal-server.js" ]; then
-  echo "@aidp/testing is not built yet: run 'pnpm install && pnpm build' first (or scripts/setup.sh)." >&2
-  exit 1
-fi
-exec node -e '
+source "$(dirname "${BASH_SOURCE[0]}")/helpers/built.sh"
+run_with_built testing temporal-server '
 const { dirname } = require("node:path");
 require(process.argv[1])
   .resolveTemporalServer({ onBuildStart: (dir) => console.error(`Building the Temporal server into ${dir} (once; ten minutes or more on two cores)...`) })
   .then((found) => console.log(dirname(found.server)))
   .catch((err) => { console.error(err.message); process.exit(1); });
-' "$root/packages/testing/lib/temporal-server.js"
+'

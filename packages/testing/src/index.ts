@@ -33,8 +33,8 @@ export type {
   ToolAction,
 } from './model-server/index.js';
 export { repositoryState, dirtyCheckout } from './repository-state.js';
-export { startWorkerProcess, AIDP_BIN } from './worker-process.js';
-export type { WorkerProcess } from './worker-process.js';
+export { startWorkerProcess, writeKillableWorkerConfig, AIDP_BIN } from './worker-process.js';
+export type { WorkerProcess, KillableWorkerConfig } from './worker-process.js';
 export { startGitHubDouble } from './github/double.js';
 export type { GitHubDouble, GitHubDoubleOptions, RecordedRequest, RequestMatch, CannedReply, NewIssue, NewPull } from './github/double.js';
 export type { DoubleIssue, DoublePull, DoubleComment } from './github/resources.js';

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,32 @@ import { freePort } from '@aidp/worker';
 import { AIDP_BIN, runCli } from './run-cli';
 
 // The commands that talk to Temporal, run as a user would.
+
+interface DevRun {
+  child: ChildProcess;
+  /** What it printed so far, standard output and error together. */
+  output(): string;
+  /** Its exit code once it has ended. */
+  exited: Promise<number | null>;
+}
+
+/** Starts `aidp temporal dev --headless <args>` and waits (up to a minute) for its worker to poll. */
+async function startDev(cwd: string, args: string[]): Promise<DevRun> {
+  const child = spawn(process.execPath, [AIDP_BIN, 'temporal', 'dev', '--headless', ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', r));
+  const deadline = Date.now() + 60_000;
+  while (!out.includes('Worker polling') && Date.now() < deadline && child.exitCode === null) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => out, exited };
+}
 
 describe('aidp temporal worker', () => {
   it('says it cannot reach the server, with the checks to try, and exits 1', async () => {
@@ -42,21 +68,9 @@ describe('aidp temporal dev', () => {
   it('starts a dev server and a worker, and stops both cleanly on Ctrl+C', async () => {
     const port = await freePort();
     const cwd = mkdtempSync(join(tmpdir(), 'aidp-dev-'));
-    const child = spawn(process.execPath, [AIDP_BIN, 'temporal', 'dev', '--port', String(port), '--headless'], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<number | null>((r) => child.on('close', r));
-    const deadline = Date.now() + 60_000;
-    while (!out.includes('Worker polling') && Date.now() < deadline && child.exitCode === null) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(out).toContain(`Temporal dev server at 127.0.0.1:${port}`);
-    expect(out).toContain('Worker polling task queue "aidp-workflows" in namespace "default"');
+    const dev = await startDev(cwd, ['--port', String(port)]);
+    expect(dev.output()).toContain(`Temporal dev server at 127.0.0.1:${port}`);
+    expect(dev.output()).toContain('Worker polling task queue "aidp-workflows" in namespace "default"');
 
     // A second dev server on the same port is refused with a clear message.
     const clash = await runCli(['temporal', 'dev', '--port', String(port), '--headless'], {
@@ -66,9 +80,9 @@ describe('aidp temporal dev', () => {
     expect(clash.code).toBe(1);
     expect(clash.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
 
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(out).toContain('Stopped the worker and the dev server.');
+    dev.child.kill('SIGINT');
+    expect(await dev.exited).toBe(0);
+    expect(dev.output()).toContain('Stopped the worker and the dev server.');
   }, 90_000);
 });
 
@@ -82,28 +96,17 @@ describe('aidp temporal dev --db-file', () => {
     // matters here that the server remembers it.
     writeFileSync(join(cwd, 'aidp.yml'), JSON.stringify({ agent: { command: ['sleep', '600'] } }));
 
-    const startDev = async () => {
-      const child = spawn(process.execPath, [AIDP_BIN, 'temporal', 'dev', '--port', String(port), '--headless', '--db-file', dbFile], {
-        cwd,
-        env: { ...process.env, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-      const deadline = Date.now() + 60_000;
-      while (!out.includes('Worker polling') && Date.now() < deadline && child.exitCode === null)
-        await new Promise((r) => setTimeout(r, 100));
-      expect(out).toContain('Worker polling');
-      return child;
+    const startWithDb = async () => {
+      const dev = await startDev(cwd, ['--port', String(port), '--db-file', dbFile]);
+      expect(dev.output()).toContain('Worker polling');
+      return dev;
     };
-    const stop = async (child: ReturnType<typeof spawn>) => {
-      const closed = new Promise((r) => child.on('close', r));
-      child.kill('SIGTERM');
-      await closed;
+    const stop = async (dev: DevRun) => {
+      dev.child.kill('SIGTERM');
+      await dev.exited;
     };
 
-    const first = await startDev();
+    const first = await startWithDb();
     const started = await runCli(
       [
         'temporal',
@@ -123,7 +126,7 @@ describe('aidp temporal dev --db-file', () => {
     expect(started.code).toBe(0);
     await stop(first);
 
-    const second = await startDev();
+    const second = await startWithDb();
     try {
       const listed = await runCli(['temporal', 'list', '--status', 'all', '--json', '--address', address], { cwd });
       expect(listed.code).toBe(0);

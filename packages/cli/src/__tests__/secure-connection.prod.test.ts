@@ -37,10 +37,20 @@ async function runWorkLoop(config: AidpConfig): Promise<unknown> {
   }
 }
 
-/** Runs the built `aidp` CLI in a folder whose aidp.yml holds `yaml`. */
-function runCliWith(args: string[], yaml: string, env: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * Runs the built `aidp` CLI in a folder whose aidp.yml names the stack's server and trusts its CA,
+ * and says nothing else about how to connect.
+ */
+function runCliAgainst(stack: TemporalStack, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   const cwd = mkdtempSync(join(tmpdir(), 'aidp-secure-cli-'));
-  writeFileSync(join(cwd, 'aidp.yml'), yaml);
+  const yaml = [
+    'temporal:',
+    `  target_host: "${stack.server.address}"`,
+    '  tls:',
+    `    ca_file: "${stack.server.certificates!.caCert}"`,
+    '',
+  ];
+  writeFileSync(join(cwd, 'aidp.yml'), yaml.join('\n'));
   return runCli(args, { cwd, env: { NO_COLOR: '1', ...env } });
 }
 
@@ -160,15 +170,7 @@ describe('a server that requires client certificates (mTLS)', () => {
   });
 
   it('explains the refusal through the CLI, with exit code 1', async () => {
-    const yaml = [
-      'temporal:',
-      `  target_host: "${stack.server.address}"`,
-      '  tls:',
-      `    ca_file: "${stack.server.certificates!.caCert}"`,
-      '',
-    ].join('\n');
-
-    const result = await runCliWith(['temporal', 'list'], yaml);
+    const result = await runCliAgainst(stack, ['temporal', 'list']);
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`failed to connect to temporal server at ${stack.server.address}`);
@@ -221,15 +223,7 @@ describe('a server with JWT authorization', () => {
 
   it('says so through the CLI with exit code 1, and never prints the key', async () => {
     const token = issuer.sign({ permissions: ['team-b:admin'] });
-    const yaml = [
-      'temporal:',
-      `  target_host: "${stack.server.address}"`,
-      '  tls:',
-      `    ca_file: "${stack.server.certificates!.caCert}"`,
-      '',
-    ].join('\n');
-
-    const result = await runCliWith(['temporal', 'list'], yaml, { TEMPORAL_API_KEY: token });
+    const result = await runCliAgainst(stack, ['temporal', 'list'], { TEMPORAL_API_KEY: token });
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`permission denied for namespace default (on ${stack.server.address})`);

@@ -13,8 +13,16 @@ import { runCliWithin } from './run-cli-within';
 
 const project = () => mkdtempSync(join(tmpdir(), 'aidp-setup-found-'));
 
-async function listen(server: Server, port: number): Promise<void> {
+/** Starts `server` on a free port of 127.0.0.1 and gives its address. */
+async function listening(server: Server): Promise<string> {
+  const port = await freePort();
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return `127.0.0.1:${port}`;
+}
+
+/** `aidp temporal setup --yes` for the server at `address`, in a new project folder unless given one. */
+function setupFor(mode: string, address: string, cwd = project()) {
+  return runCliWithin(['temporal', 'setup', '--mode', mode, '--address', address, '--yes'], { cwd, limitMs: 30_000 });
 }
 
 /** A server that takes connections and never says anything. */
@@ -36,13 +44,11 @@ function silentServer(): { server: Server; close(): void } {
 
 describe('aidp temporal setup, with something else on the port', () => {
   it.each(['local', 'self-hosted'])('in %s mode, says an HTTP server is there and is not Temporal', async (mode) => {
-    const port = await freePort();
     const http = createHttpServer((_req, res) => res.end('hello'));
-    await listen(http, port);
     try {
+      const address = await listening(http);
       const dir = project();
-      const address = `127.0.0.1:${port}`;
-      const run = await runCliWithin(['temporal', 'setup', '--mode', mode, '--address', address, '--yes'], { cwd: dir, limitMs: 30_000 });
+      const run = await setupFor(mode, address, dir);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(
         `✖ something is listening on ${address}, but it is not a Temporal server (it did not answer Temporal's gRPC API)`,
@@ -58,15 +64,10 @@ describe('aidp temporal setup, with something else on the port', () => {
   });
 
   it('says a listener that accepts and stays silent is not Temporal either', async () => {
-    const port = await freePort();
     const silent = silentServer();
-    await listen(silent.server, port);
     try {
-      const address = `127.0.0.1:${port}`;
-      const run = await runCliWithin(['temporal', 'setup', '--mode', 'local', '--address', address, '--yes'], {
-        cwd: project(),
-        limitMs: 30_000,
-      });
+      const address = await listening(silent.server);
+      const run = await setupFor('local', address);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`✖ something is listening on ${address}, but it is not a Temporal server`);
       expect(run.stderr).toContain('  it is a program that accepted the connection and said nothing');
@@ -78,16 +79,11 @@ describe('aidp temporal setup, with something else on the port', () => {
 
   it('in local mode, says a server that wants TLS wants TLS, rather than that nothing answers', async () => {
     const certificates = createCertificates();
-    const port = await freePort();
     const tls = createTlsServer({ cert: readFileSync(certificates.serverCert), key: readFileSync(certificates.serverKey) });
     tls.on('tlsClientError', () => undefined);
-    await listen(tls, port);
     try {
-      const address = `127.0.0.1:${port}`;
-      const run = await runCliWithin(['temporal', 'setup', '--mode', 'local', '--address', address, '--yes'], {
-        cwd: project(),
-        limitMs: 30_000,
-      });
+      const address = await listening(tls);
+      const run = await setupFor('local', address);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`✖ failed to connect to temporal server at ${address}`);
       expect(run.stderr).toContain('the server requires TLS');
@@ -100,10 +96,7 @@ describe('aidp temporal setup, with something else on the port', () => {
 
   it('still says nothing answers when nothing listens', async () => {
     const address = `127.0.0.1:${await freePort()}`;
-    const run = await runCliWithin(['temporal', 'setup', '--mode', 'local', '--address', address, '--yes'], {
-      cwd: project(),
-      limitMs: 30_000,
-    });
+    const run = await setupFor('local', address);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`✖ Nothing answers at ${address}: no Temporal dev server is running there.`);
   });

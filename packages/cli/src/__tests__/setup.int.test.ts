@@ -9,27 +9,6 @@ import { runCli } from './run-cli';
 // `aidp temporal setup` as people and scripts use it: the built binary, a project folder with an
 // aidp.yml someone wrote by hand, and the shared dev server as the Temporal to connect to.
 
-/** An aidp.yml with comments, odd spacing and sections the wizard must leave alone. */
-const HAND_WRITTEN = [
-  '# AIDP for the payments service',
-  '',
-  'github:',
-  '  repo: acme/payments   # the origin remote is a mirror',
-  '',
-  '# Temporal: the old cluster',
-  'temporal:',
-  '  target_host: "old-cluster.internal:7233"   # behind the VPN',
-  '  namespace: payments',
-  '  api_key: ${OLD_KEY}',
-  '  worker:',
-  '    max_concurrent_activities: 4   # small box',
-  '',
-  '# agents',
-  'agent:',
-  '  provider: claude',
-  '',
-].join('\n');
-
 function project(aidpYml?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'aidp-setup-'));
   if (aidpYml !== undefined) writeFileSync(join(dir, 'aidp.yml'), aidpYml);
@@ -38,7 +17,10 @@ function project(aidpYml?: string): string {
 
 const fileIn = (dir: string) => readFileSync(join(dir, 'aidp.yml'), 'utf8');
 
-/** The hand-written file with its temporal section as the wizard should leave it. */
+/**
+ * An aidp.yml someone wrote, with comments, odd spacing and sections the wizard must leave alone,
+ * around a temporal section of these lines (and a `worker` block the wizard does not manage).
+ */
 function handWrittenWith(temporalLines: string[]): string {
   return [
     '# AIDP for the payments service',
@@ -58,6 +40,13 @@ function handWrittenWith(temporalLines: string[]): string {
     '',
   ].join('\n');
 }
+
+/** The file as the tests find it. */
+const HAND_WRITTEN = handWrittenWith([
+  '  target_host: "old-cluster.internal:7233"   # behind the VPN',
+  '  namespace: payments',
+  '  api_key: ${OLD_KEY}',
+]);
 
 describe('aidp temporal setup, from flags', () => {
   it('tests the connection to the server and writes a file that loads', async () => {

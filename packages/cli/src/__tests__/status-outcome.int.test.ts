@@ -43,6 +43,13 @@ function aidp(cwd: string, ...args: string[]): Promise<CliRun> {
   return runCli(args, { cwd, env: { NO_COLOR: '1' } });
 }
 
+/** Starts a work loop on `step` with `task` under a new id `status-<what>-…`, and gives the id. */
+async function startRun(cwd: string, what: string, step: string, task: string): Promise<string> {
+  const id = uniqueName(`status-${what}`);
+  expect((await aidp(cwd, 'temporal', 'start', 'workloop', step, '--task', task, '--workflow-id', id)).code).toBe(0);
+  return id;
+}
+
 async function untilClosed(cwd: string, id: string): Promise<string> {
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -65,8 +72,7 @@ afterAll(async () => {
 describe('aidp temporal status of an ended run', () => {
   it('shows why a failed run failed, its failure type and message, and exits 1', async () => {
     const cwd = failing();
-    const id = uniqueName('status-failed');
-    expect((await aidp(cwd, 'temporal', 'start', 'workloop', 'fails', '--task', 'Fix the tests.', '--workflow-id', id)).code).toBe(0);
+    const id = await startRun(cwd, 'failed', 'fails', 'Fix the tests.');
     expect(await untilClosed(cwd, id)).toBe('FAILED');
 
     const text = await aidp(cwd, 'temporal', 'status', id);
@@ -82,8 +88,7 @@ describe('aidp temporal status of an ended run', () => {
 
   it('says a cancelled run was cancelled, and exits 1', async () => {
     const cwd = stuck();
-    const id = uniqueName('status-cancelled');
-    expect((await aidp(cwd, 'temporal', 'start', 'workloop', 'stuck', '--task', 'Never finishes.', '--workflow-id', id)).code).toBe(0);
+    const id = await startRun(cwd, 'cancelled', 'stuck', 'Never finishes.');
     expect((await aidp(cwd, 'temporal', 'cancel', id, '--yes')).code).toBe(0);
     expect(await untilClosed(cwd, id)).toBe('CANCELLED');
     const run = await aidp(cwd, 'temporal', 'status', id);
@@ -93,8 +98,7 @@ describe('aidp temporal status of an ended run', () => {
 
   it('says a terminated run was terminated and why, and exits 1', async () => {
     const cwd = stuck();
-    const id = uniqueName('status-terminated');
-    expect((await aidp(cwd, 'temporal', 'start', 'workloop', 'stuck', '--task', 'Never finishes.', '--workflow-id', id)).code).toBe(0);
+    const id = await startRun(cwd, 'terminated', 'stuck', 'Never finishes.');
     const connection = await Connection.connect({ address: temporalAddress() });
     try {
       await new Client({ connection }).workflow.getHandle(id).terminate('stopped by the operator');
@@ -109,8 +113,7 @@ describe('aidp temporal status of an ended run', () => {
 
   it('shows the result of a run that reached its goal, and exits 0', async () => {
     const cwd = fixing();
-    const id = uniqueName('status-completed');
-    expect((await aidp(cwd, 'temporal', 'start', 'workloop', 'fixes', '--task', 'Fix the tests.', '--workflow-id', id)).code).toBe(0);
+    const id = await startRun(cwd, 'completed', 'fixes', 'Fix the tests.');
     expect(await untilClosed(cwd, id)).toBe('COMPLETED');
     const run = await aidp(cwd, 'temporal', 'status', id);
     expect(run.code).toBe(0);

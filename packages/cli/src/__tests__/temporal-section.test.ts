@@ -11,15 +11,8 @@ const selfHosted = (extra: Partial<TemporalSetupAnswers> = {}): TemporalSetupAns
   ...extra,
 });
 
-const cloudWithKey = (extra: Partial<TemporalSetupAnswers> = {}): TemporalSetupAnswers => ({
-  mode: 'cloud',
-  address: 'prod.a1b2c.tmprl.cloud:7233',
-  namespace: 'prod.a1b2c',
-  taskQueue: 'aidp-workflows',
-  tls: { kind: 'none' },
-  apiKeyEnv: 'TEMPORAL_API_KEY',
-  ...extra,
-});
+const cloudWithKey = (extra: Partial<TemporalSetupAnswers> = {}): TemporalSetupAnswers =>
+  selfHosted({ mode: 'cloud', address: 'prod.a1b2c.tmprl.cloud:7233', namespace: 'prod.a1b2c', apiKeyEnv: 'TEMPORAL_API_KEY', ...extra });
 
 // A file a person wrote: comments everywhere, odd spacing, quoting, sections before and after.
 const EXISTING = [
@@ -61,32 +54,12 @@ describe('updateTemporalSection', () => {
 
   it('changes only the managed values, keeping comments, quoting, spacing and other sections byte for byte', () => {
     const { text, changes } = updateTemporalSection(EXISTING, selfHosted({ address: 'prod.internal:7233', tls: { kind: 'system' } }));
+    // The managed values change where they stand, keeping their quoting and comments; new keys follow them.
     expect(text).toBe(
-      [
-        '# AIDP for the payments service',
-        '',
-        'github:',
-        '  repo: acme/payments   # the origin remote is a mirror',
-        '  draft:    false',
-        '',
-        '# Temporal: staging cluster for now',
-        'temporal:',
-        '  enabled: true',
-        '  # where the frontend is',
-        '  target_host: "prod.internal:7233"   # via the VPN',
-        "  namespace: 'team-a'",
-        '  task_queue: aidp-workflows',
-        '  tls: true',
-        '  worker:',
-        '    max_concurrent_activities: 4   # small box',
-        '  timeouts: { activity_heartbeat: 90s }',
-        '',
-        '# agents',
-        'agent:',
-        '  provider: claude',
-        '  tiers: [sonnet, opus]',
-        '',
-      ].join('\n'),
+      EXISTING.replace('target_host: "staging.internal:7233"', 'target_host: "prod.internal:7233"').replace(
+        "  namespace: 'payments'\n",
+        "  namespace: 'team-a'\n  task_queue: aidp-workflows\n  tls: true\n",
+      ),
     );
     expect(changes).toEqual([
       { key: 'temporal.target_host', before: 'staging.internal:7233', after: 'prod.internal:7233' },

@@ -30,18 +30,14 @@ export interface TemporalSetupAnswers {
   apiKeyEnv?: string;
 }
 
-/** What the file says today, as answers the wizard can offer as defaults. */
-export interface CurrentTemporalSetup {
+/**
+ * What the file says today, as answers the wizard can offer as defaults: `mode` is a guess from the
+ * address, TLS and API key (absent when there is no section), `apiKeyEnv` the variable named by
+ * `api_key: ${NAME}`.
+ */
+export interface CurrentTemporalSetup extends Partial<TemporalSetupAnswers> {
   /** Whether the file has a `temporal` section at all. */
   configured: boolean;
-  /** A guess from the address, TLS and API key; absent when there is no section. */
-  mode?: SetupMode;
-  address?: string;
-  namespace?: string;
-  taskQueue?: string;
-  tls?: SetupTls;
-  /** The variable named by `api_key: ${NAME}`. */
-  apiKeyEnv?: string;
   /** True when `api_key` holds a value that is not a `${NAME}` reference: a secret in the file. */
   apiKeyIsLiteral: boolean;
   /** `temporal.enabled` as written, when it is. */

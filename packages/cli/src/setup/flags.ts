@@ -3,7 +3,7 @@
  * a flag answers are not asked. Every mistake is a `UsageError` that names the flag.
  */
 import { UsageError } from 'clipanion';
-import { checkAddress, checkEnvVarName, checkName, SETUP_MODES, type SetupMode, type SetupTls } from './answers.js';
+import { checkAddress, checkEnvVarName, checkName, SETUP_MODES, type SetupMode, type TemporalSetupAnswers } from './answers.js';
 import type { SetupPaths } from './file-paths.js';
 
 /** The command line of `aidp temporal setup`, as given. */
@@ -25,14 +25,7 @@ export interface SetupFlags {
 }
 
 /** Answers given as flags, checked. Paths are as the file will hold them. */
-export interface Preset {
-  mode?: SetupMode;
-  address?: string;
-  namespace?: string;
-  taskQueue?: string;
-  tls?: SetupTls;
-  apiKeyEnv?: string;
-}
+export type Preset = Partial<TemporalSetupAnswers>;
 
 /** The answers the flags give; throws a `UsageError` for a flag that is wrong or that contradicts another. */
 export function presetFromFlags(flags: SetupFlags, paths: SetupPaths): Preset {

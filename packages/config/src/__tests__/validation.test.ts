@@ -170,58 +170,53 @@ describe('unknown keys', () => {
 });
 
 describe('rules across keys', () => {
-  it('requires a TLS client certificate and its key together', async () => {
-    expect(await linesFor({ temporal: { tls: { cert_file: '/c.pem' } } })).toEqual([
-      'aidp.yml: temporal.tls.key_file: missing: temporal.tls.cert_file is set, and a client certificate needs both cert_file and key_file',
-    ]);
-    expect(await linesFor({ temporal: { tls: { key_file: '/k.pem' } } })).toEqual([
-      'aidp.yml: temporal.tls.cert_file: missing: temporal.tls.key_file is set, and a client certificate needs both cert_file and key_file',
-    ]);
-  });
+  const TWO_CHECKS = [
+    { name: 'test', command: 'npm test' },
+    { name: 'lint', command: 'npm run lint' },
+  ];
 
-  it('rejects two checks with the same name', async () => {
-    expect(
-      await linesFor({
-        work_loop: {
-          checks: [
-            { name: 'test', command: 'npm test' },
-            { name: 'lint', command: 'npm run lint' },
-            { name: 'test', command: 'npm run test:unit' },
-          ],
-        },
-      }),
-    ).toEqual([
-      'aidp.yml: work_loop.checks[2].name: duplicate check name "test" (already used by work_loop.checks[0].name); check names must be unique',
-    ]);
-  });
-
-  it('rejects a step that lists a check that does not exist, suggesting the closest name', async () => {
-    expect(
-      await linesFor({
-        work_loop: {
-          checks: [
-            { name: 'test', command: 'npm test' },
-            { name: 'lint', command: 'npm run lint' },
-          ],
-          steps: { fix: { task: 'Fix it', checks: ['test', 'lnit', 'deploy'] } },
-        },
-      }),
-    ).toEqual([
-      'aidp.yml: work_loop.steps.fix.checks[1]: unknown check "lnit"; did you mean "lint"?',
-      'aidp.yml: work_loop.steps.fix.checks[2]: unknown check "deploy"; defined checks: test, lint',
-    ]);
-  });
-
-  it('says so when a step lists checks but none are defined', async () => {
-    expect(await linesFor({ work_loop: { steps: { fix: { task: 'Fix it', checks: ['test'] } } } })).toEqual([
-      'aidp.yml: work_loop.steps.fix.checks[0]: unknown check "test"; no checks are defined in work_loop.checks',
-    ]);
-  });
-
-  it('rejects a retry maximum interval shorter than the initial interval', async () => {
-    expect(await linesFor({ temporal: { retry: { initial_interval: '10s', maximum_interval: '5s' } } })).toEqual([
-      'aidp.yml: temporal.retry.maximum_interval: expected at least temporal.retry.initial_interval (10s), got 5s',
-    ]);
+  it.each<{ rule: string; raw: unknown; lines: string[] }>([
+    {
+      rule: 'a TLS client certificate needs its key',
+      raw: { temporal: { tls: { cert_file: '/c.pem' } } },
+      lines: [
+        'aidp.yml: temporal.tls.key_file: missing: temporal.tls.cert_file is set, and a client certificate needs both cert_file and key_file',
+      ],
+    },
+    {
+      rule: 'a TLS client key needs its certificate',
+      raw: { temporal: { tls: { key_file: '/k.pem' } } },
+      lines: [
+        'aidp.yml: temporal.tls.cert_file: missing: temporal.tls.key_file is set, and a client certificate needs both cert_file and key_file',
+      ],
+    },
+    {
+      rule: 'two checks cannot have the same name',
+      raw: { work_loop: { checks: [...TWO_CHECKS, { name: 'test', command: 'npm run test:unit' }] } },
+      lines: [
+        'aidp.yml: work_loop.checks[2].name: duplicate check name "test" (already used by work_loop.checks[0].name); check names must be unique',
+      ],
+    },
+    {
+      rule: 'a step lists only checks that exist, and the closest name is suggested',
+      raw: { work_loop: { checks: TWO_CHECKS, steps: { fix: { task: 'Fix it', checks: ['test', 'lnit', 'deploy'] } } } },
+      lines: [
+        'aidp.yml: work_loop.steps.fix.checks[1]: unknown check "lnit"; did you mean "lint"?',
+        'aidp.yml: work_loop.steps.fix.checks[2]: unknown check "deploy"; defined checks: test, lint',
+      ],
+    },
+    {
+      rule: 'a step that lists checks is told so when none are defined',
+      raw: { work_loop: { steps: { fix: { task: 'Fix it', checks: ['test'] } } } },
+      lines: ['aidp.yml: work_loop.steps.fix.checks[0]: unknown check "test"; no checks are defined in work_loop.checks'],
+    },
+    {
+      rule: 'the retry maximum interval is at least the initial interval',
+      raw: { temporal: { retry: { initial_interval: '10s', maximum_interval: '5s' } } },
+      lines: ['aidp.yml: temporal.retry.maximum_interval: expected at least temporal.retry.initial_interval (10s), got 5s'],
+    },
+  ])('$rule', async ({ raw, lines }) => {
+    expect(await linesFor(raw)).toEqual(lines);
   });
 
   it('accepts provider "command" without a command at load time (it is needed only when the agent runs)', () => {

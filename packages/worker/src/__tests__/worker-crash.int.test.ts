@@ -1,7 +1,4 @@
 import { Client, Connection } from '@temporalio/client';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { buildWorkLoopInput } from '@aidp/client';
 import {
   FIXED_MATH,
@@ -11,6 +8,7 @@ import {
   startWorkerProcess,
   temporalAddress,
   uniqueName,
+  writeKillableWorkerConfig,
   type WorkerProcess,
 } from '@aidp/testing';
 import { eventually, testConfig } from '@aidp/testing/work-loop-harness';
@@ -31,21 +29,7 @@ describe('a worker killed during an agent run', () => {
       },
     });
     const config = testConfig({ agent: { command: agent.command } }, taskQueue);
-    const dir = mkdtempSync(join(tmpdir(), 'aidp-crash-'));
-    const configFile = join(dir, 'aidp.yml');
-    writeFileSync(
-      configFile,
-      [
-        'temporal:',
-        `  target_host: "${temporalAddress()}"`,
-        `  task_queue: "${taskQueue}"`,
-        '  timeouts: { activity_heartbeat: 3 }',
-        '  retry: { initial_interval: 1, maximum_interval: 2 }',
-        '  worker: { shutdown_grace_period: 1 }',
-        'metrics: { enabled: false }',
-        '',
-      ].join('\n'),
-    );
+    const configFile = writeKillableWorkerConfig({ taskQueue });
 
     const connection = await Connection.connect({ address: temporalAddress() });
     const first = startWorkerProcess(configFile);
