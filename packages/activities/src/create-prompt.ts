@@ -57,7 +57,7 @@ export function renderPrompt(input: CreatePromptInput): string {
     }
     out.push(
       '- It counts as done only if nothing that passed when the part started fails. Tests that failed then and are not',
-      "  about your part belong to other parts: leave them. Do not weaken, skip or delete tests or checks.",
+      '  about your part belong to other parts: leave them. Do not weaken, skip or delete tests or checks.',
     );
   } else if (input.completionByMarker) {
     out.push('- No checks are configured: when the task is fully done, print a line `STATUS: COMPLETE` on its own.');

@@ -15,8 +15,16 @@
  * kept apart so unit tests that need only fixtures do not load Temporal's worker.
  */
 export { temporalAddress, uniqueName } from './temporal.js';
-export { createFixtureProject, createFixtureProjectWithOrigin, BROKEN_MATH, FIXED_MATH, FIXTURE_TEST_COMMAND } from './fixture-project.js';
-export type { FixtureProject, FixtureProjectWithOrigin } from './fixture-project.js';
+export {
+  createFixtureProject,
+  createFixtureProjectWithOrigin,
+  createPartsProjectWithOrigin,
+  PARTS_PROJECT,
+  BROKEN_MATH,
+  FIXED_MATH,
+  FIXTURE_TEST_COMMAND,
+} from './fixture-project.js';
+export type { FixtureProject, FixtureProjectWithOrigin, PartsProjectFunction } from './fixture-project.js';
 export { scriptAgent, SCRIPTED_AGENT } from './agent-script.js';
 export type { AgentStep, AgentRule, AgentInvocation, ScriptedAgent } from './agent-script.js';
 export { isProcessAlive } from './processes.js';

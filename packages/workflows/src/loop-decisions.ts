@@ -50,8 +50,8 @@ export function stopReason(usage: Usage): { type: WorkLoopFailureType; message: 
         (usage.partPending !== undefined
           ? `the part is not done after ${usage.iteration} of ${usage.maxIterations} iterations: ${usage.partPending}`
           : usage.completionByMarker
-          ? `the agent did not report completion (a line "STATUS: COMPLETE") in ${usage.iteration} of ${usage.maxIterations} iterations`
-          : `the checks still fail after ${usage.iteration} of ${usage.maxIterations} iterations`) + lastAgentRunNote(usage),
+            ? `the agent did not report completion (a line "STATUS: COMPLETE") in ${usage.iteration} of ${usage.maxIterations} iterations`
+            : `the checks still fail after ${usage.iteration} of ${usage.maxIterations} iterations`) + lastAgentRunNote(usage),
     };
   }
   if (usage.maxCostUsd !== undefined && usage.costUsd >= usage.maxCostUsd) {

@@ -87,7 +87,10 @@ export function failuresNamedBy(subTask: Pick<SubTask, 'title' | 'detail'>, base
   for (const check of baseline.checks) {
     for (const id of check.failures ?? []) {
       // An id is `<check>: <test name>`; the name alone is what an issue would quote.
-      const name = id.slice(check.name.length + 2).trim().toLowerCase();
+      const name = id
+        .slice(check.name.length + 2)
+        .trim()
+        .toLowerCase();
       if (name.length >= 4 && text.includes(name)) named.push(id);
     }
   }
@@ -145,12 +148,16 @@ export function partDiagnosis(diagnosis: Diagnosis, verdict: PartGoal): Diagnosi
       ...diagnosis,
       failures: failures.length > 0 ? failures : diagnosis.failures,
       omitted: failures.length > 0 ? Math.max(0, verdict.broken.length - failures.length) : diagnosis.omitted,
-      summary: clip(`Your changes broke what passed when this part started (${verdict.broken.length}): fix that first. ${diagnosis.summary}`),
+      summary: clip(
+        `Your changes broke what passed when this part started (${verdict.broken.length}): fix that first. ${diagnosis.summary}`,
+      ),
     };
   }
   return {
     ...diagnosis,
-    summary: clip(`These failed already when this part started: fix those your part is about, leave the rest to the other parts. ${diagnosis.summary}`),
+    summary: clip(
+      `These failed already when this part started: fix those your part is about, leave the rest to the other parts. ${diagnosis.summary}`,
+    ),
   };
 }
 

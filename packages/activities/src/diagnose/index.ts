@@ -5,6 +5,8 @@
  */
 export { diagnoseFailure } from './activity.js';
 export { diagnose, MAX_FAILURES, MAX_SUMMARY_LENGTH } from './diagnose.js';
+export { itemiseFailures } from './itemise.js';
+export type { ItemiseOptions } from './itemise.js';
 export { parseCheckOutput, parseFailures, detectRunners } from './parse.js';
 export type { ParsedOutput } from './parse.js';
 export type { Runner, FailureKind, ParsedFailure } from './runner.js';

@@ -1,7 +1,4 @@
 import { Client, Connection } from '@temporalio/client';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { buildIssueToPrInput, buildWorkLoopInput } from '@aidp/client';
 import {
   FIXED_MATH,
@@ -11,6 +8,7 @@ import {
   startGitHubDouble,
   startWorkerProcess,
   uniqueName,
+  writeKillableWorkerConfig,
   type AgentStep,
   type ScriptedAgent,
   type WorkerProcess,
@@ -92,21 +90,11 @@ async function startRun(taskQueue: string, agent: ScriptedAgent, stepName: strin
 
 /** The real `aidp temporal worker` command on the full server. */
 function startWorker(taskQueue: string): WorkerProcess {
-  const dir = mkdtempSync(join(tmpdir(), 'aidp-fault-'));
-  const configFile = join(dir, 'aidp.yml');
-  writeFileSync(
-    configFile,
-    [
-      'temporal:',
-      `  target_host: "${stack.server.address}"`,
-      `  task_queue: "${taskQueue}"`,
-      '  timeouts: { activity_heartbeat: 3 }',
-      '  retry: { initial_interval: 1, maximum_interval: 2 }',
-      '  worker: { shutdown_grace_period: 1, max_concurrent_activities: 20 }',
-      'metrics: { enabled: false }',
-      '',
-    ].join('\n'),
-  );
+  const configFile = writeKillableWorkerConfig({
+    address: stack.server.address,
+    taskQueue,
+    worker: { max_concurrent_activities: 20 },
+  });
   return startWorkerProcess(configFile);
 }
 
@@ -212,7 +200,12 @@ describe('faults on the full server with PostgreSQL', () => {
     gh.addIssue('acme/sturdy', { number: 5, title: 'Two parts', body: '## Sub-tasks\n- Part one\n- Part two\n' });
     const part = (n: number) => ({
       match: `Sub-task ${n} of the issue`,
-      step: { sleepMs: 2_000, write: { [`src/part${n}.js`]: `exports.n = ${n};\n`, 'src/math.js': FIXED_MATH } },
+      // Each part adds its piece and says it is done; only the first fixes the failing test.
+      step: {
+        sleepMs: 2_000,
+        complete: true,
+        write: { [`src/part${n}.js`]: `exports.n = ${n};\n`, ...(n === 1 ? { 'src/math.js': FIXED_MATH } : {}) },
+      },
     });
     const agent = scriptAgent({ rules: [part(1), part(2)], default: {} });
     const project = createFixtureProjectWithOrigin();

@@ -1,9 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AidpClient, buildIssueToPrInput, type AidpRunHandle } from '@aidp/client';
+import { buildIssueToPrInput } from '@aidp/client';
 import {
   FIXED_MATH,
   createFixtureProjectWithOrigin,
@@ -12,23 +11,17 @@ import {
   temporalAddress,
   uniqueName,
   startWorkerProcess,
-  type FixtureProjectWithOrigin,
-  type GitHubDouble,
-  type ScriptedAgent,
+  writeKillableWorkerConfig,
   type WorkerProcess,
 } from '@aidp/testing';
-import { eventually, recordHistory, testConfig, workLoopHarness, type WorkLoopHarness } from '@aidp/testing/work-loop-harness';
-import { issueWorkflowId, type IssueToPrResult, type Progress } from '@aidp/workflows/contracts';
+import { eventually, recordHistory, testConfig } from '@aidp/testing/work-loop-harness';
+import { issueWorkflowId, type IssueToPrResult } from '@aidp/workflows/contracts';
+import { REPO, TOKEN, TOKEN_ENV, closeAfterTest, failureOf, flow, runIssue } from './issue-flow';
 
 // The issue flow end to end on the dev server: a real worker, real git (a bare repository as origin),
 // the scripted agent through the real agent path, and GitHub played by the local REST double whose
-// every request and response is checked against GitHub's OpenAPI description.
-
-const REPO = 'acme/widgets';
-const TOKEN = 'ghs_issueFlowTestToken0123456789';
-const TOKEN_ENV = 'AIDP_TEST_ISSUE_FLOW_TOKEN';
-
-process.env[TOKEN_ENV] = TOKEN;
+// every request and response is checked against GitHub's OpenAPI description. Decomposition with parts
+// that each do only their share is in decomposition.int.test.ts.
 
 const PLAN_ANSWER = [
   'Here is the plan.',
@@ -40,64 +33,6 @@ const PLAN_ANSWER = [
 function projectWithOrigin() {
   const project = createFixtureProjectWithOrigin();
   return { project, bare: project.bare, origin: (...args: string[]) => project.origin(...args) };
-}
-
-interface Flow {
-  gh: GitHubDouble;
-  harness: WorkLoopHarness;
-  aidp: AidpClient;
-  agent: ScriptedAgent;
-  project: FixtureProjectWithOrigin;
-  bare: string;
-  origin: (...args: string[]) => string;
-}
-
-const open: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (open.length > 0) await open.pop()!();
-});
-
-async function flow(agent: ScriptedAgent, raw: Record<string, unknown> = {}, tokenEnv = TOKEN_ENV): Promise<Flow> {
-  const gh = await startGitHubDouble({ tokens: [TOKEN], repos: [{ owner: 'acme', name: 'widgets', defaultBranch: 'main' }] });
-  open.push(() => gh.close());
-  const { project, bare, origin } = projectWithOrigin();
-  const config = testConfig({
-    github: { repo: REPO, base_url: gh.url, token_env: tokenEnv, draft: true },
-    agent: { command: agent.command },
-    metrics: { enabled: false },
-    ...raw,
-  });
-  const harness = await workLoopHarness(config);
-  const aidp = await AidpClient.connect(config);
-  open.push(async () => {
-    await aidp.close();
-    await harness.close();
-  });
-  return { gh, harness, aidp, agent, project, bare, origin };
-}
-
-/** Runs the issue to its end while the worker polls; the progress is asked while the worker is still there. */
-async function runIssue(
-  f: Flow,
-  issueNumber: number,
-): Promise<{ handle: AidpRunHandle<IssueToPrResult>; result: IssueToPrResult; progress: Progress }> {
-  return await f.harness.run(async () => {
-    const handle = await f.aidp.startIssueToPr({ issueNumber, projectDir: f.project.dir });
-    const result = await handle.result();
-    return { handle, result, progress: await handle.progress() };
-  });
-}
-
-async function failureOf(f: Flow, issueNumber: number): Promise<{ type: string | undefined; message: string; workflowId: string }> {
-  return await f.harness.run(async () => {
-    const handle = await f.aidp.startIssueToPr({ issueNumber, projectDir: f.project.dir });
-    const err = await handle.result().then(
-      () => undefined,
-      (e: unknown) => e as { reason?: string; message: string },
-    );
-    expect(err).toBeDefined();
-    return { type: err!.reason, message: err!.message, workflowId: handle.workflowId };
-  });
 }
 
 describe('IssueToPrWorkflow', () => {
@@ -233,8 +168,10 @@ describe('IssueToPrWorkflow', () => {
         write: {
           [`src/part${n}.js`]: `'use strict';\nexports.part${n} = () => ${n};\n`,
           [`test/part${n}.test.js`]: `'use strict';\nconst test = require('node:test');\nconst assert = require('node:assert');\ntest('part ${n}', () => assert.strictEqual(require('../src/part${n}.js').part${n}(), ${n}));\n`,
-          'src/math.js': FIXED_MATH,
+          // Only the first part fixes what fails: the others add their own piece and break nothing.
+          ...(n === 1 ? { 'src/math.js': FIXED_MATH } : {}),
         },
+        complete: true,
       },
     });
     const agent = scriptAgent({
@@ -270,18 +207,21 @@ describe('IssueToPrWorkflow', () => {
     expect(result.children.map((c) => c.cost.usd)).toEqual([0.01, 0.01, 0.01]);
     expect(progress.children.map((c) => c.state)).toEqual(['completed', 'completed', 'completed']);
     f.gh.assertNoProblems();
-    await recordHistory(f.harness.client, handle.workflowId, 'issue-to-pr-three-children');
-    await recordHistory(f.harness.client, `${handle.workflowId}.sub-2`, 'sub-issue-completed');
+    await recordHistory(f.harness.client, handle.workflowId, 'issue-to-pr-three-parts');
+    await recordHistory(f.harness.client, `${handle.workflowId}.sub-2`, 'sub-issue-part-done');
   }, 180_000);
 
   it('splits a part again when it lists parts of its own, down to the depth limit', async () => {
-    const writes = (name: string) => ({ write: { [`src/${name}.js`]: `exports.${name} = true;\n`, 'src/math.js': FIXED_MATH } });
+    // Each part adds its own piece; the failing test is no part's: the issue run's own loop on the merged
+    // branch fixes it.
+    const writes = (name: string) => ({ write: { [`src/${name}.js`]: `exports.${name} = true;\n` }, complete: true });
     const agent = scriptAgent({
       rules: [
         { match: 'Sub-task 1\\.1 of the issue', step: writes('tokens') },
         { match: 'Sub-task 1\\.2 of the issue', step: writes('errors') },
         { match: 'Sub-task 1 of the issue', step: writes('parser') },
         { match: 'Sub-task 2 of the issue', step: writes('writer') },
+        { match: '# Issue #2[45]: ', step: { write: { 'src/math.js': FIXED_MATH } } },
       ],
       default: {},
     });
@@ -310,7 +250,8 @@ describe('IssueToPrWorkflow', () => {
     // Parts' branches stay local; only the issue's branch is pushed.
     expect(f.origin('branch', '--list', 'aidp/issue-24-sub-1-2')).toBe('');
     expect(f.project.git('branch', '--list', 'aidp/issue-24-sub-1-2')).toContain('aidp/issue-24-sub-1-2');
-    expect(nested.result.iterations).toBe(3);
+    // Three parts' iterations, and one of the issue run's own.
+    expect(nested.result.iterations).toBe(4);
 
     expect(shallow.result.outcome).toBe('completed');
     await expect(raw.getHandle(`${shallow.handle.workflowId}.sub-1.sub-1`).describe()).rejects.toMatchObject({
@@ -326,7 +267,7 @@ describe('IssueToPrWorkflow', () => {
   it('fails the parent with the reason of a failing child', async () => {
     const agent = scriptAgent({
       rules: [
-        { match: 'Sub-task 1 of the issue', step: { write: { 'src/math.js': FIXED_MATH } } },
+        { match: 'Sub-task 1 of the issue', step: { write: { 'src/math.js': FIXED_MATH }, complete: true } },
         {
           match: 'Sub-task 2 of the issue',
           step: { write: { 'test/broken.test.js': "require('node:test')('broken', () => { throw new Error('no'); });\n" } },
@@ -338,15 +279,17 @@ describe('IssueToPrWorkflow', () => {
     f.gh.addIssue(REPO, { number: 17, title: 'Two parts', body: '## Tasks\n- First part\n- Second part\n' });
     const failure = await failureOf(f, 17);
     expect(failure.type).toBe('MaxIterationsReached');
-    expect(failure.message).toContain('sub-task 2 "Second part" failed');
+    // The second part's own new test fails: it broke nothing that passed, yet its checks show a new failure.
+    expect(failure.message).toContain('sub-task 2 "Second part" failed: the part is not done after 2 of 2 iterations: it broke');
+    expect(failure.message).toContain('broken');
     expect(f.gh.pulls(REPO)).toHaveLength(0);
-    await recordHistory(f.harness.client, failure.workflowId, 'issue-to-pr-child-failed');
+    await recordHistory(f.harness.client, failure.workflowId, 'issue-to-pr-part-failed');
   }, 180_000);
 
   it('gives a merge conflict between parts one agent run to resolve it', async () => {
     const part = (n: number) => ({
       match: `Sub-task ${n} of the issue`,
-      step: { write: { 'src/shared.js': `exports.who = 'part ${n}';\n`, 'src/math.js': FIXED_MATH } },
+      step: { write: { 'src/shared.js': `exports.who = 'part ${n}';\n`, 'src/math.js': FIXED_MATH }, complete: true },
     });
     const agent = scriptAgent({
       rules: [
@@ -364,13 +307,13 @@ describe('IssueToPrWorkflow', () => {
     const resolve = agent.invocations().find((i) => i.prompt.includes('# Resolve a merge conflict'))!;
     expect(resolve.prompt).toContain('- src/shared.js');
     expect(f.gh.pulls(REPO)).toHaveLength(1);
-    await recordHistory(f.harness.client, handle.workflowId, 'issue-to-pr-conflict-resolved');
+    await recordHistory(f.harness.client, handle.workflowId, 'issue-to-pr-parts-conflict-resolved');
   }, 180_000);
 
   it('ends needing a person, with the conflicting files listed, when the agent cannot resolve the conflict', async () => {
     const part = (n: number) => ({
       match: `Sub-task ${n} of the issue`,
-      step: { write: { 'src/shared.js': `exports.who = 'part ${n}';\n`, 'src/math.js': FIXED_MATH } },
+      step: { write: { 'src/shared.js': `exports.who = 'part ${n}';\n`, 'src/math.js': FIXED_MATH }, complete: true },
     });
     const agent = scriptAgent({
       rules: [part(1), part(2), { match: '# Resolve a merge conflict', step: { say: 'I could not.' } }],
@@ -454,29 +397,20 @@ describe('IssueToPrWorkflow', () => {
 describe('IssueToPrWorkflow when the worker is killed right after the PR request', () => {
   it('still ends with one PR and one comment', async () => {
     const gh = await startGitHubDouble({ tokens: [TOKEN], repos: [{ owner: 'acme', name: 'widgets', defaultBranch: 'main' }] });
-    open.push(() => gh.close());
+    closeAfterTest(() => gh.close());
     const { project } = projectWithOrigin();
     gh.addIssue(REPO, { number: 21, title: 'Fix add' });
     const agent = scriptAgent({ default: { write: { 'src/math.js': FIXED_MATH } } });
     const taskQueue = uniqueName('issue-crash');
-    const dir = mkdtempSync(join(tmpdir(), 'aidp-issue-crash-'));
-    const configFile = join(dir, 'aidp.yml');
-    writeFileSync(
-      configFile,
-      [
-        'temporal:',
-        `  target_host: "${temporalAddress()}"`,
-        `  task_queue: "${taskQueue}"`,
-        '  timeouts: { activity_heartbeat: 2 }',
-        '  retry: { initial_interval: 1, maximum_interval: 2 }',
-        '  worker: { shutdown_grace_period: 1 }',
-        'metrics: { enabled: false }',
-        `github: { repo: "${REPO}", base_url: "${gh.url}", token_env: ${TOKEN_ENV} }`,
-        `agent: { provider: command, command: ${JSON.stringify(agent.command)} }`,
-        'work_loop: { checks: [{ name: test, command: "node --test test/", timeout: 60 }], max_iterations: 3 }',
-        '',
-      ].join('\n'),
-    );
+    const configFile = writeKillableWorkerConfig({
+      taskQueue,
+      heartbeatSeconds: 2,
+      sections: {
+        github: { repo: REPO, base_url: gh.url, token_env: TOKEN_ENV },
+        agent: { provider: 'command', command: agent.command },
+        work_loop: { checks: [{ name: 'test', command: 'node --test test/', timeout: 60 }], max_iterations: 3 },
+      },
+    });
     const env = { [TOKEN_ENV]: TOKEN };
     const first = startWorkerProcess(configFile, env);
     let second: WorkerProcess | undefined;

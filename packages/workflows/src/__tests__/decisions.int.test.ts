@@ -717,6 +717,44 @@ describe('the workflows, steered and failed with stub activities', () => {
     });
   });
 
+  it.concurrent('a part may spend only its share of the budget: the rest is kept for the merge and the final loop', async () => {
+    const s = scenario({ subTasks: TWO_PARTS });
+    const stubs: Partial<StubActivities> = {
+      // The second part never says it is done; each agent run costs $0.10.
+      runAgent: (input) => agentRun(input, { completionMarker: input.workspace.endsWith('.sub-1') }),
+      runChecks: (input) => checkResults(input, input.workspace.endsWith('.sub-1')),
+    };
+    await s.run(stubs, async ({ startIssue }) => {
+      const handle = await startIssue(issueInput({ budget: { maxCostUsd: 0.3, partsShare: 0.5 } }));
+      const failure = await failureOfRun(handle);
+      // Together the parts may spend $0.15 of the $0.30: $0.075 each, which one agent run uses up.
+      expect(failure.type).toBe('BudgetExceeded');
+      expect(failure.message).toBe('sub-task 2 "Second part" failed: the agent cost $0.10, reaching the budget of $0.07');
+      expect(s.calls.of('runAgent').filter((c) => c.workspace.endsWith('.sub-2'))).toHaveLength(1);
+      const progress = await handle.query(progressQuery);
+      expect(progress.decomposition).toMatchObject({ partsBudgetUsd: 0.15, ownIterations: 0 });
+    });
+  });
+
+  it.concurrent('a part that changed nothing and removed no failure fails the issue run', async () => {
+    const s = scenario({ subTasks: TWO_PARTS });
+    const stubs: Partial<StubActivities> = {
+      runAgent: (input) =>
+        agentRun(input, {
+          completionMarker: true,
+          // The second part's agent says it is done without touching anything.
+          ...(input.workspace.endsWith('.sub-2') ? { changedFiles: [] } : {}),
+        }),
+      runChecks: (input) => checkResults(input, input.workspace.endsWith('.sub-1')),
+    };
+    await s.run(stubs, async ({ startIssue }) => {
+      const failure = await failureOfRun(await startIssue(issueInput()));
+      expect(failure.type).toBe('SubIssueFailed');
+      expect(failure.message).toBe('sub-task 2 "Second part" changed nothing and removed no failure');
+      expect(s.calls.names()).not.toContain('mergeBranches');
+    });
+  });
+
   it.concurrent('cancelling an issue run cancels its running parts, and every run says cancelled', async () => {
     const s = scenario({ subTasks: TWO_PARTS });
     const parts = s.gate();

@@ -80,8 +80,16 @@ describe('the baseline and what a part changed', () => {
 
   it('compares whole checks when neither run could list the failures', () => {
     const start = baselineOf(results(check('build', false)));
-    expect(compareWithBaseline(start, results(check('build', false)))).toEqual({ removed: [], left: ['build (the whole check)'], broken: [] });
-    expect(compareWithBaseline(start, results(check('build', true)))).toEqual({ removed: ['build (the whole check)'], left: [], broken: [] });
+    expect(compareWithBaseline(start, results(check('build', false)))).toEqual({
+      removed: [],
+      left: ['build (the whole check)'],
+      broken: [],
+    });
+    expect(compareWithBaseline(start, results(check('build', true)))).toEqual({
+      removed: ['build (the whole check)'],
+      left: [],
+      broken: [],
+    });
   });
 });
 
@@ -195,7 +203,9 @@ describe('budgets and progress of a decomposed run', () => {
   });
 
   it('says why a part stops at its iteration limit', () => {
-    expect(stopReason({ iteration: 3, maxIterations: 3, costUsd: 0, elapsedMs: 0, partPending: 'its own checks fail: test (part)' })).toEqual({
+    expect(
+      stopReason({ iteration: 3, maxIterations: 3, costUsd: 0, elapsedMs: 0, partPending: 'its own checks fail: test (part)' }),
+    ).toEqual({
       type: 'MaxIterationsReached',
       message: 'the part is not done after 3 of 3 iterations: its own checks fail: test (part)',
     });

@@ -48,6 +48,19 @@ describe('replaying recorded histories', () => {
         'issue-to-pr-three-children.json',
         'issue-to-pr-child-failed.json',
         'sub-issue-completed.json',
+        // Parts judged by their own goals (the runs above started before parts had goals, and keep replaying).
+        'issue-to-pr-parts-each-partial.json',
+        'issue-to-pr-parts-final-loop.json',
+        'issue-to-pr-parts-nested.json',
+        'issue-to-pr-part-checks.json',
+        'issue-to-pr-part-failed.json',
+        'issue-to-pr-three-parts.json',
+        'issue-to-pr-parts-conflict-resolved.json',
+        'sub-issue-part-no-regression.json',
+        'sub-issue-part-broke-then-repaired.json',
+        'sub-issue-part-checks.json',
+        'sub-issue-part-done.json',
+        'sub-issue-parts-nested.json',
       ]),
     );
   });
