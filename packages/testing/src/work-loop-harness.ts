@@ -141,7 +141,19 @@ export async function recordHistory(client: Client, workflowId: string, name: st
   if (process.env.AIDP_RECORD_HISTORIES !== '1') return;
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   mkdirSync(HISTORIES_DIR, { recursive: true });
-  // Stack traces in failures name this checkout's folder: kept out of the repository as `<repo>`.
   const repoRoot = resolve(__dirname, '..', '..', '..');
-  writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history).split(`${repoRoot}/`).join('<repo>/')}\n`);
+  writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${withoutCheckoutPaths(historyToJSON(history), repoRoot)}\n`);
+}
+
+/**
+ * A history's JSON without the folder of this checkout, as `<repo>`: stack traces name it in plain
+ * text, and payloads (the agent command of a run's input) in base64. Replay never reads those strings.
+ */
+export function withoutCheckoutPaths(json: string, repoRoot: string): string {
+  const scrub = (text: string) => text.split(`${repoRoot}/`).join('<repo>/');
+  return scrub(json).replace(/"data": ?"([A-Za-z0-9+/]+=*)"/g, (whole, data: string) => {
+    const decoded = Buffer.from(data, 'base64').toString('utf8');
+    if (!decoded.includes(`${repoRoot}/`)) return whole;
+    return whole.replace(data, Buffer.from(scrub(decoded), 'utf8').toString('base64'));
+  });
 }

@@ -1,7 +1,7 @@
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 // Histories of real runs of every main scenario (recorded by the integration tests with
 // AIDP_RECORD_HISTORIES=1) replayed against today's workflow code. A change that would break runs
@@ -63,6 +63,16 @@ describe('replaying recorded histories', () => {
         'sub-issue-parts-nested.json',
       ]),
     );
+  });
+
+  it('keeps the folder of the checkout that recorded them out of every history, payloads included', () => {
+    const checkout = `${resolve(__dirname, '..', '..', '..', '..')}/`;
+    const leaks = files.filter((file) => {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const payloads = [...text.matchAll(/"data": ?"([A-Za-z0-9+/]+=*)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
+      return [text, ...payloads].some((t) => t.includes(checkout));
+    });
+    expect(leaks).toEqual([]);
   });
 
   it('replays every recorded history without a nondeterminism error', async () => {
