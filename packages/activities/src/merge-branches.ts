@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { CostSummary, MergeBranchesInput, MergeBranchesResult } from '@aidp/workflows/contracts';
-import { runAgent } from './agent.js';
+import { runAgent } from './run-agent.js';
 import { identityArgs, type Repo } from './git.js';
 import { workspaceRepo } from './prepare-workspace.js';
 

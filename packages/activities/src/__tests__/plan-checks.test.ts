@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE_TEST_COMMAND, createFixtureProject } from '@aidp/testing';
 import type { CheckSpec, CreatePlanInput, IssueAnalysis, Plan } from '@aidp/workflows/contracts';
-import { createPlan, deterministicPlan, narrowPlanChecks, renderPlanPrompt, validateAgentPlan, type AgentPlan } from '../issue';
+import { createPlan, deterministicPlan, narrowPlanChecks, renderPlanPrompt, validateAgentPlan, type AgentPlan } from '../create-plan';
 import { tempProject } from './temp-project';
 
 const CHECKS: CheckSpec[] = [

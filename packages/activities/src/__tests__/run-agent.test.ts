@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { FIXED_MATH, createFixtureProject, isProcessAlive, scriptAgent } from '@aidp/testing';
 import type { RunAgentInput } from '@aidp/workflows/contracts';
-import { hasCompletionMarker, runAgent } from '../agent';
+import { hasCompletionMarker, runAgent } from '../run-agent';
 import { expandCommand, parseReportedCost } from '../agents';
 import { prepareWorkspace } from '../prepare-workspace';
 
