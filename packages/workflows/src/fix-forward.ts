@@ -350,15 +350,8 @@ export class FixForwardRun {
 
   /** A full run of every check on the workspace as it is (the issue flow's `testing` phase). */
   async finalChecks(): Promise<TestResults | null> {
-    const ws = this.state.workspace!;
     if (this.settings.checks.length === 0) return this.state.lastResults;
-    await this.safePoint();
-    const results = await this.runChecks({
-      workspace: ws.workspace,
-      runDir: ws.runDir,
-      iteration: this.state.iteration,
-      checks: this.settings.checks,
-    });
+    const results = await this.checksOn(this.settings.checks);
     this.apply((s) => checksRan(s, results, nowIso()));
     if (!results.passing) {
       const diagnosis = await this.quick.diagnoseFailure({ iteration: this.state.iteration, results });
@@ -617,15 +610,8 @@ export class FixForwardRun {
   /** `test`: the configured checks (none: the agent's completion marker decides). */
   private async runTheChecks(): Promise<void> {
     if (this.settings.checks.length === 0) return;
-    const ws = this.state.workspace!;
     this.setPhase('test');
-    await this.safePoint();
-    const results = await this.runChecks({
-      workspace: ws.workspace,
-      runDir: ws.runDir,
-      iteration: this.state.iteration,
-      checks: this.settings.checks,
-    });
+    const results = await this.checksOn(this.settings.checks);
     this.metrics.checkFailures.add(failedRequiredChecks(results).length);
     this.apply((s) => checksRan(s, results, nowIso()));
   }

@@ -1,6 +1,6 @@
 // The issue flow's decisions and texts, as pure functions: names of branches and children, whether a
 // sub-task splits again, what a sub-task's agent is told, and the pull request's title and body.
-import type { ChildSummary, CostSummary, IssueAnalysis, PartGoal, Plan, SubTask, TestResults } from './contracts/index.js';
+import type { ChildSummary, CostSummary, IssueAnalysis, Plan, SubIssueResult, SubTask, TestResults } from './contracts/index.js';
 
 /** The issue's branch. */
 export function issueBranch(issueNumber: number): string {
@@ -109,16 +109,7 @@ export function pullRequestBody(s: PullRequestSummary): string {
 /** What a finished child tells its parent, for progress and the PR body. */
 export function childSummary(
   workflowId: string,
-  result: {
-    subIssueId: string;
-    title: string;
-    branch: string;
-    outcome: string;
-    iterations: number;
-    cost: CostSummary;
-    finalChecks: TestResults | null;
-    goal?: PartGoal;
-  },
+  result: Pick<SubIssueResult, 'subIssueId' | 'title' | 'branch' | 'outcome' | 'iterations' | 'cost' | 'finalChecks' | 'goal'>,
 ): ChildSummary {
   return {
     workflowId,

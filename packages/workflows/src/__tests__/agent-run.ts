@@ -1,6 +1,6 @@
 import type { RunAgentResult } from '../contracts';
 
-/** An agent run's result as the runAgent activity returns it, for the run state's tests. */
+/** An agent run's result as the runAgent activity returns it, for the run state's and the workflows' tests. */
 export function agentRun(overrides: Partial<RunAgentResult> = {}): RunAgentResult {
   return {
     ok: true,

@@ -29,6 +29,7 @@ import {
   type WorkLoopResult,
 } from '../contracts/index.js';
 import type { IssueToPrWorkflow } from '../issue-to-pr.js';
+import { agentRun as baseAgentRun } from './agent-run';
 import type { WorkLoopWorkflow } from '../work-loop.js';
 
 // Every decision the workflows take, in seconds: the real bundled workflows on the dev server of the
@@ -157,21 +158,15 @@ function checkResults(input: RunChecksInput, passing: boolean): TestResults {
 
 /** An agent run as runAgent reports it, on the model it was asked for. */
 function agentRun(input: InputOf<'runAgent'>, change: Partial<RunAgentResult> = {}): RunAgentResult {
-  return {
-    ok: true,
-    exitCode: 0,
-    signal: null,
-    timedOut: false,
-    durationMs: 5,
+  return baseAgentRun({
     summary: `iteration ${input.iteration} done`,
     changedFiles: ['src/math.js'],
-    completionMarker: false,
     cost: AGENT_COST,
     provider: input.agent.provider,
     model: input.model,
     logPath: `${input.runDir}/iter-${input.iteration}/agent.log`,
     ...change,
-  };
+  });
 }
 
 /** Checks that fail until the loop's iteration `n`, then pass. */
