@@ -105,18 +105,33 @@ export async function runChildren(run: FixForwardRun, request: DecomposeRequest)
         // This run is being cancelled, and its children with it: it ends Cancelled, not failed.
         if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('cancelled, with its sub-tasks');
         const { type, message } = childFailure(err, subIssueId, title);
-        return run.fail(type, message);
+        return failWithSiblingsCancelled(run, type, message);
       }
       run.runningChildren.delete(workflowId);
       run.apply((s) => childFinished(s, workflowId, result, nowIso()));
       // A part judged by its own goal that changed nothing and removed no failure did nothing at all.
       if (result.goal && result.outcome === 'no_changes' && result.goal.removed.length === 0) {
-        return run.fail(RUN_FAILURES.SubIssueFailed, `sub-task ${subIssueId} "${title}" changed nothing and removed no failure`);
+        return failWithSiblingsCancelled(
+          run,
+          RUN_FAILURES.SubIssueFailed,
+          `sub-task ${subIssueId} "${title}" changed nothing and removed no failure`,
+        );
       }
       return childSummary(workflowId, result);
     }),
   );
   return summaries;
+}
+
+/**
+ * Fails this run for one part's sake. Its other running parts are cancelled when it closes (their
+ * parent-close policy), so progress says so rather than leaving them `running`.
+ */
+function failWithSiblingsCancelled(run: FixForwardRun, type: RunFailureType, message: string): never {
+  for (const child of run.state.children) {
+    if (child.state === 'running') run.apply((s) => childStopped(s, child.workflowId, 'cancelled', nowIso()));
+  }
+  return run.fail(type, message);
 }
 
 /**

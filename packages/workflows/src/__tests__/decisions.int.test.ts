@@ -703,6 +703,8 @@ describe('the workflows, steered and failed with stub activities', () => {
       );
       expect((failure.details[0] as IssueToPrResult).outcome).toBe('incomplete');
       expect(await handle.query(currentStateQuery)).toBe('failed');
+      // The part that failed says so; the other, cancelled with the run, is no longer shown running.
+      expect((await handle.query(progressQuery)).children.map((c) => c.state)).toEqual(['cancelled', 'failed']);
       const part = (n: number) => client.workflow.getHandle(`${handle.workflowId}.sub-${n}`);
       expect((await part(2).describe()).status.name).toBe('FAILED');
       await until('the first part to be cancelled', async () => (await part(1).describe()).status.name === 'CANCELLED');
