@@ -4,16 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AIDP_COMMENT_MARKER,
-  deterministicPlan,
   resolveGitHubToken,
-  extractJson,
   gitAuthEnvironment,
   parseIssueBody,
   renderIssueForAgent,
   toActivityError,
-  validateAgentPlan,
 } from '@aidp/activities';
-import type { IssueAnalysis } from '@aidp/workflows/contracts';
 
 describe('reading an issue body', () => {
   it('finds acceptance criteria under their heading and nested sub-tasks under theirs', () => {
@@ -95,62 +91,6 @@ describe('the issue as the agent sees it', () => {
       { acceptanceCriteria: [] },
     );
     expect(long.length).toBeLessThan(13_000);
-  });
-});
-
-describe('the plan', () => {
-  const analysis: IssueAnalysis = {
-    repo: 'acme/widgets',
-    issueNumber: 3,
-    title: 'Two parts',
-    url: 'https://github.com/acme/widgets/issues/3',
-    labels: [],
-    defaultBranch: 'main',
-    acceptanceCriteria: ['it works'],
-    subTasks: [
-      { title: 'a', detail: '' },
-      { title: 'b', detail: '' },
-    ],
-    recommendDecomposition: true,
-    task: '…',
-    issueFile: '/tmp/issue.md',
-  };
-
-  it('reads the last JSON block of the answer and validates it', () => {
-    const answer =
-      'First:\n```json\n{"steps": []}\n```\nFinal:\n```json\n{"steps": [{"title": "Do it"}], "decompose": true, "subTasks": [{"title": "x"}, {"title": "y", "detail": "z"}]}\n```';
-    const checked = validateAgentPlan(extractJson(answer));
-    expect(checked).toEqual({
-      plan: {
-        steps: [{ title: 'Do it', detail: '' }],
-        decompose: true,
-        subTasks: [
-          { title: 'x', detail: '' },
-          { title: 'y', detail: 'z' },
-        ],
-      },
-    });
-  });
-
-  it('says why an answer cannot be used', () => {
-    expect(validateAgentPlan(extractJson('no json here'))).toEqual({ error: 'the agent gave no JSON plan' });
-    expect(validateAgentPlan({ steps: [] })).toMatchObject({ error: expect.stringContaining('steps') });
-    expect(validateAgentPlan({ steps: [{ title: 42 }] })).toMatchObject({ error: expect.stringContaining('steps.0.title') });
-    // decompose with fewer than two parts is no decomposition.
-    expect(validateAgentPlan({ steps: [{ title: 's' }], decompose: true, subTasks: [{ title: 'only' }] })).toMatchObject({
-      plan: { decompose: false },
-    });
-  });
-
-  it("falls back to the criteria as steps and the issue's own parts", () => {
-    expect(deterministicPlan(analysis)).toEqual({
-      steps: [{ title: 'it works', detail: '' }],
-      decompose: true,
-      subTasks: analysis.subTasks,
-    });
-    expect(deterministicPlan({ ...analysis, acceptanceCriteria: [], recommendDecomposition: false }).steps).toEqual([
-      { title: 'Resolve issue #3: Two parts', detail: '' },
-    ]);
   });
 });
 

@@ -5,7 +5,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE_TEST_COMMAND, createFixtureProject } from '@aidp/testing';
 import type { CheckSpec, CreatePlanInput, IssueAnalysis, Plan } from '@aidp/workflows/contracts';
-import { createPlan, deterministicPlan, narrowPlanChecks, renderPlanPrompt, validateAgentPlan, type AgentPlan } from '../create-plan';
+import {
+  createPlan,
+  deterministicPlan,
+  extractJson,
+  narrowPlanChecks,
+  renderPlanPrompt,
+  validateAgentPlan,
+  type AgentPlan,
+} from '../create-plan';
 import { tempProject } from './temp-project';
 
 const CHECKS: CheckSpec[] = [
@@ -35,6 +43,45 @@ function valid(raw: unknown): AgentPlan {
   if (!('plan' in checked)) throw new Error(checked.error);
   return checked.plan;
 }
+
+describe("the agent's plan, and the plan without one", () => {
+  it('reads the last JSON block of the answer and validates it', () => {
+    const answer =
+      'First:\n```json\n{"steps": []}\n```\nFinal:\n```json\n{"steps": [{"title": "Do it"}], "decompose": true, "subTasks": [{"title": "x"}, {"title": "y", "detail": "z"}]}\n```';
+    const checked = validateAgentPlan(extractJson(answer));
+    expect(checked).toEqual({
+      plan: {
+        steps: [{ title: 'Do it', detail: '' }],
+        decompose: true,
+        subTasks: [
+          { title: 'x', detail: '' },
+          { title: 'y', detail: 'z' },
+        ],
+      },
+    });
+  });
+
+  it('says why an answer cannot be used', () => {
+    expect(validateAgentPlan(extractJson('no json here'))).toEqual({ error: 'the agent gave no JSON plan' });
+    expect(validateAgentPlan({ steps: [] })).toMatchObject({ error: expect.stringContaining('steps') });
+    expect(validateAgentPlan({ steps: [{ title: 42 }] })).toMatchObject({ error: expect.stringContaining('steps.0.title') });
+    // decompose with fewer than two parts is no decomposition.
+    expect(validateAgentPlan({ steps: [{ title: 's' }], decompose: true, subTasks: [{ title: 'only' }] })).toMatchObject({
+      plan: { decompose: false },
+    });
+  });
+
+  it("falls back to the criteria as steps and the issue's own parts", () => {
+    expect(deterministicPlan(analysis)).toEqual({
+      steps: [{ title: 'it works', detail: '' }],
+      decompose: true,
+      subTasks: analysis.subTasks,
+    });
+    expect(deterministicPlan({ ...analysis, acceptanceCriteria: [], recommendDecomposition: false }).steps).toEqual([
+      { title: 'Resolve issue #3: Two parts', detail: '' },
+    ]);
+  });
+});
 
 describe("validating a plan's part checks", () => {
   it('keeps the scopes as the plan gives them, at any depth', () => {
