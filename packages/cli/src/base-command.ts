@@ -1,5 +1,6 @@
 import { Command, Option, UsageError } from 'clipanion';
 import type { ConfigOverride, LoadedConfig } from '@aidp/config';
+import type { AidpContext } from './context.js';
 import { isUserFacing } from './errors.js';
 import { clientModule, configModule } from './lazy.js';
 import { troubleshoot } from './troubleshoot.js';
@@ -11,34 +12,31 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
 /**
- * Base of every AIDP command: turns errors into a message on stderr and the right exit code, so no
- * command prints a stack trace for a mistake the user can fix.
+ * Base of every AIDP command. `execute()` does the work and returns the exit code; whatever it throws
+ * comes to `catch()`, which says what went wrong on stderr — one line, never a stack trace, for a
+ * mistake the user can fix — and chooses the exit code.
  */
-export abstract class AidpCommand extends Command {
-  // A command that only prints (help, the version) has nothing to wait for and returns its exit code.
-  abstract run(): Promise<number | void> | number | void;
+export abstract class AidpCommand extends Command<AidpContext> {
+  /**
+   * The exit code for the error `catch()` reported. Clipanion ends a command whose `catch()` returns
+   * with 0, so `main` takes the code from here.
+   */
+  exitCodeOfError: number | undefined;
 
-  async execute(): Promise<number> {
-    try {
-      return (await this.run()) ?? EXIT_OK;
-    } catch (error) {
-      return this.report(error);
-    }
-  }
-
-  protected report(raw: unknown): number {
+  override catch(raw: unknown): Promise<void> {
     const error = troubleshoot(raw);
     if (error instanceof UsageError) {
       this.context.stderr.write(this.cli.error(error, { command: this }));
-      return EXIT_USAGE;
-    }
-    if (isUserFacing(error)) {
+      this.exitCodeOfError = EXIT_USAGE;
+    } else if (isUserFacing(error)) {
       this.context.stderr.write(`error: ${error.message}\n`);
-      return EXIT_FAILURE;
+      this.exitCodeOfError = EXIT_FAILURE;
+    } else {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.context.stderr.write(`error: unexpected failure; please report it with this output:\n${detail}\n`);
+      this.exitCodeOfError = EXIT_FAILURE;
     }
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    this.context.stderr.write(`error: unexpected failure; please report it with this output:\n${detail}\n`);
-    return EXIT_FAILURE;
+    return Promise.resolve();
   }
 }
 
@@ -83,7 +81,7 @@ export abstract class TemporalCommand extends AidpCommand {
   protected async loadConfig(extra: ConfigOverride[] = []): Promise<LoadedConfig> {
     const { loadConfig } = configModule();
     return await loadConfig({
-      cwd: process.cwd(),
+      cwd: this.context.cwd,
       configFile: this.configFile,
       env: this.context.env,
       overrides: [...this.overrides(), ...extra],

@@ -16,7 +16,7 @@ export function isTerminal(context: BaseContext): boolean {
 export async function reportStarted(
   context: BaseContext,
   client: AidpClient,
-  handle: AidpRunHandle<unknown>,
+  handle: AidpRunHandle,
   options: { what: string; follow: boolean; colors: boolean },
 ): Promise<number> {
   const out = context.stdout;
@@ -34,18 +34,28 @@ export async function reportStarted(
  * otherwise. Then prints how it ended. Returns the exit code: 0 when the run reached its goal (or had
  * nothing to do), 1 when it failed, was cancelled, terminated or timed out.
  */
-export async function followRun(
-  context: BaseContext,
-  client: AidpClient,
-  handle: AidpRunHandle<unknown>,
-  colors: boolean,
-): Promise<number> {
+export async function followRun(context: BaseContext, client: AidpClient, handle: AidpRunHandle, colors: boolean): Promise<number> {
   const out = context.stdout;
   const live = isTerminal(context);
   const c = paint(colors);
   const budget = client.config.work_loop.max_cost_usd;
   let drawn = 0;
-  for await (const progress of handle.follow()) {
+  let waitingForWorker = false;
+  for await (const event of handle.follow()) {
+    if (event.kind === 'no_worker') {
+      // Said once per stretch without a worker; the run goes on once one polls its task queue.
+      if (!waitingForWorker) {
+        context.stderr.write(
+          `${c.yellow(`no worker has answered since ${event.since.toISOString()} on task queue ${event.taskQueue}`)}; ` +
+            `start one with: aidp temporal worker — still waiting (Ctrl+C stops following; the run goes on)\n`,
+        );
+        drawn = 0;
+      }
+      waitingForWorker = true;
+      continue;
+    }
+    waitingForWorker = false;
+    const progress = event.progress;
     if (live) {
       const lines = progressPanel(progress, c, budget);
       // Move up over the last frame and clear it, then draw the new one.
@@ -64,18 +74,22 @@ export type RunOutcome =
   | { reachedGoal: false; reason: string; message: string; partialResult: WorkLoopResult | IssueToPrResult | SubIssueResult | null };
 
 /** Waits for the run's end (at once for a closed run) and says how it ended. */
-export async function runOutcome(handle: AidpRunHandle<unknown>): Promise<RunOutcome> {
+export async function runOutcome(handle: AidpRunHandle): Promise<RunOutcome> {
   try {
-    return { reachedGoal: true, result: (await handle.result()) as WorkLoopResult | IssueToPrResult | SubIssueResult };
+    return { reachedGoal: true, result: await handle.result() };
   } catch (error) {
-    const e = error as Error & { reason?: string; partialResult?: WorkLoopResult | IssueToPrResult | SubIssueResult };
-    if (e.name !== 'AidpRunFailedError') throw error;
-    return { reachedGoal: false, reason: e.reason ?? 'Failed', message: e.message, partialResult: e.partialResult ?? null };
+    if (!handle.isFailure(error)) throw error;
+    return {
+      reachedGoal: false,
+      reason: error.reason,
+      message: error.message,
+      partialResult: error.partialResult ?? null,
+    };
   }
 }
 
 /** Prints how a closed run ended and returns the exit code (0 goal reached, 1 otherwise). */
-export async function printOutcome(context: BaseContext, handle: AidpRunHandle<unknown>, colors: boolean): Promise<number> {
+export async function printOutcome(context: BaseContext, handle: AidpRunHandle, colors: boolean): Promise<number> {
   const c = paint(colors);
   const outcome = await runOutcome(handle);
   if (outcome.reachedGoal) {

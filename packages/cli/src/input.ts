@@ -1,12 +1,14 @@
-import { UsageError, type BaseContext } from 'clipanion';
+import { UsageError } from 'clipanion';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MAX_ITERATIONS_LIMIT, formatBytes, validateMaxIterations } from '@aidp/client/contracts';
+import { formatBytes } from '@aidp/client/contracts';
+import type { AidpContext } from './context.js';
 import { CliError } from './errors.js';
 
-// What the commands read from the user — flags, files, standard input — checked against the input
-// limits of the workflow contracts (`@aidp/client/contracts`) before the CLI connects to anything, so a
-// mistake costs no round trip and reads as one line naming the flag.
+// What the commands read from the user beyond their options — files, standard input — checked against
+// the input limits of the workflow contracts (`@aidp/client/contracts`) before the CLI connects to
+// anything, so a mistake costs no round trip and reads as one line naming the flag. (The options
+// themselves are checked by their validators, in validators.ts.)
 
 /** Throws a usage error `<label> <problem>` when a contracts validator found a problem. */
 export function refuse(label: string, problem: string | undefined): void {
@@ -22,34 +24,26 @@ export function quoted(value: string, max = 60): string {
   return JSON.stringify(cut);
 }
 
-/** `--max-iterations`, if given: a whole number from 1 to `MAX_ITERATIONS_LIMIT`. */
-export function maxIterationsOption(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = /^\s*[0-9]+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (validateMaxIterations(value) !== undefined) {
-    throw new UsageError(`--max-iterations: expected a whole number from 1 to ${MAX_ITERATIONS_LIMIT}, got ${quoted(raw)}`);
-  }
-  return value;
-}
-
 /**
- * The text of `path` (`-`: standard input), at most `maxBytes`. A regular file's size is checked
+ * The text of `path` (`-`: standard input; a relative path starts from the command's working folder),
+ * at most `maxBytes`. A regular file's size is checked
  * before a byte is read, so a huge file is refused at once; anything else (a pipe, a device) is read
  * only up to the limit.
  * @throws UsageError when the text is larger than `maxBytes`
  * @throws CliError when the file cannot be read (missing, a folder, no permission)
  */
-export async function readTextInput(context: BaseContext, flag: string, path: string, maxBytes: number): Promise<string> {
+export async function readTextInput(context: AidpContext, flag: string, path: string, maxBytes: number): Promise<string> {
   if (path === '-') return await readStream(context.stdin, maxBytes);
+  const absolute = resolve(context.cwd, path);
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(absolute, 'r');
   } catch (error) {
-    throw new CliError(`${flag}: cannot read ${resolve(path)}: ${reason(error)}`);
+    throw new CliError(`${flag}: cannot read ${absolute}: ${reason(error)}`);
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new CliError(`${flag}: ${resolve(path)} is a folder; give a file`);
+    if (stat.isDirectory()) throw new CliError(`${flag}: ${absolute} is a folder; give a file`);
     if (stat.isFile() && stat.size > maxBytes) {
       throw new UsageError(`${flag} ${path} is too large: ${formatBytes(stat.size)} (at most ${formatBytes(maxBytes)})`);
     }
@@ -61,7 +55,7 @@ export async function readTextInput(context: BaseContext, flag: string, path: st
       try {
         read = readSync(fd, buffer, 0, buffer.length, null);
       } catch (error) {
-        throw new CliError(`${flag}: cannot read ${resolve(path)}: ${reason(error)}`);
+        throw new CliError(`${flag}: cannot read ${absolute}: ${reason(error)}`);
       }
       if (read === 0) break;
       total += read;

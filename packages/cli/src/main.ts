@@ -1,5 +1,7 @@
-import { Builtins, Cli, type BaseContext } from 'clipanion';
-import { EXIT_USAGE } from './base-command.js';
+import { Builtins, Cli, type Command } from 'clipanion';
+import { AidpCommand, EXIT_USAGE } from './base-command.js';
+import type { AidpContext } from './context.js';
+import { isTerminal } from './follow.js';
 import { exitQuietlyOnClosedPipe } from './pipe.js';
 import { TemporalConfigCommand } from './commands/temporal/config.js';
 import { TemporalDevCommand } from './commands/temporal/dev.js';
@@ -18,8 +20,8 @@ import { TemporalSetupCommand } from './commands/temporal/setup.js';
 const { version } = require('../package.json') as { version: string };
 
 /** Builds the `aidp` command line with every command registered. */
-export function createCli(env: NodeJS.ProcessEnv = process.env, colors = process.stdout.isTTY === true): Cli {
-  const cli = new Cli({
+export function createCli(env: Record<string, string | undefined> = process.env, colors = process.stdout.isTTY === true): Cli<AidpContext> {
+  const cli = new Cli<AidpContext>({
     binaryLabel: 'AIDP — durable AI development pipeline on Temporal',
     binaryName: 'aidp',
     binaryVersion: version,
@@ -45,24 +47,27 @@ export function createCli(env: NodeJS.ProcessEnv = process.env, colors = process
 
 /**
  * Runs `aidp` with the given arguments and returns the exit code: 0 success, 1 failure, 2 usage error.
- * When the process's own standard output or error is a pipe whose reader has gone, the process ends
- * quietly with 141, as programs ended by SIGPIPE do.
+ * `context` replaces what the process gives — its streams, environment and working folder — so a test
+ * or a host program runs the CLI in-process. When the process's own standard output or error is a
+ * pipe whose reader has gone, the process ends quietly with 141, as programs ended by SIGPIPE do.
  */
-export async function main(argv: string[], context: Partial<BaseContext> = {}): Promise<number> {
-  const full: BaseContext = { ...Cli.defaultContext, env: process.env, ...context };
+export async function main(argv: string[], context: Partial<AidpContext> = {}): Promise<number> {
+  const full: AidpContext = { ...Cli.defaultContext, cwd: process.cwd(), ...context };
   // A closed pipe on the process's own output (`aidp temporal list | head -1`) ends it quietly.
   for (const stream of [full.stdout, full.stderr]) {
     if (stream === process.stdout || stream === process.stderr) exitQuietlyOnClosedPipe(stream);
   }
-  const cli = createCli(full.env);
-  let command;
+  const cli = createCli(full.env, isTerminal(full));
+  let command: Command<AidpContext>;
   try {
     command = cli.process(argv, full);
   } catch (error) {
-    // Everything that fails here is a usage mistake (unknown command, unknown or missing option): say
-    // what is wrong, with the usage clipanion adds, on stderr.
+    // A line that names no command, or options the command does not take or values their validators
+    // refuse, is a usage mistake: say what is wrong, with the usage clipanion adds, on stderr, and exit
+    // 2. (`cli.run` given the words itself would print it on stdout and exit 1.)
     full.stderr.write(cli.error(error, { colored: false }));
     return EXIT_USAGE;
   }
-  return await cli.run(command, full);
+  const code = await cli.run(command, full);
+  return command instanceof AidpCommand ? (command.exitCodeOfError ?? code) : code;
 }

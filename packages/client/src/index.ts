@@ -1,18 +1,41 @@
 /**
- * @aidp/client — start, steer and follow AIDP runs on Temporal from your own code. It imports only the
- * wire contracts of `@aidp/workflows` (signal and query definitions, types), never workflow or
- * activity implementations, so it stays small in a bundle. Node-only (it uses a gRPC connection).
+ * @aidp/client — start, steer and follow AIDP runs on Temporal from your own code, with its own
+ * connection or through your application's Temporal client. It imports only the wire contracts of
+ * `@aidp/workflows` (signal, update and query definitions, types) and the workflows' types, never
+ * workflow or activity implementations, so it stays small in a bundle. Node-only (it uses a gRPC
+ * connection).
  */
 export { AidpClient } from './client.js';
-export type { AidpClientOptions, StartOptions, ListOptions, RunSummary } from './client.js';
+export type { AidpClientOptions, FromClientOptions, StartOptions, ListOptions, RunSummary } from './client.js';
 export { AidpRunHandle } from './handle.js';
-export type { FollowOptions, HistoryExport } from './handle.js';
+export type {
+  FollowOptions,
+  FollowEvent,
+  HistoryExport,
+  SteerOptions,
+  NoWait,
+  PauseOptions,
+  PauseResult,
+  KnownRunHandle,
+  WorkLoopHandle,
+  IssueRunHandle,
+  SubIssueHandle,
+  TypedRunHandle,
+  HandleContext,
+  HandleBinding,
+} from './handle.js';
+export type { AidpWorkflows, RunType, RunInput, RunResult, RunFailures, RunFailure } from './runs.js';
 export {
+  AidpError,
   AidpConnectionError,
   AidpPermissionDeniedError,
   AidpNamespaceNotFoundError,
   AidpWorkflowNotFoundError,
   AidpAlreadyStartedError,
+  AidpWorkflowTypeError,
+  AidpRunClosedError,
+  AidpSteeringRefusedError,
+  AidpNoWorkerError,
   AidpRunFailedError,
   AidpInputError,
 } from './errors.js';

@@ -11,6 +11,7 @@ import {
   type WorkLoopInput,
   type WorkspaceMode,
 } from '@aidp/workflows/contracts';
+import { AidpError, brand } from '@aidp/config';
 import { assertInput } from './errors.js';
 
 /** What a caller says about one work loop; everything else comes from the configuration. */
@@ -32,9 +33,10 @@ export interface WorkLoopRequest {
 }
 
 /** Raised when a request cannot become a work loop; the message says what to change. */
-export class WorkLoopRequestError extends Error {
+export class WorkLoopRequestError extends AidpError {
   override readonly name = 'WorkLoopRequestError';
 }
+brand(WorkLoopRequestError, 'WorkLoopRequestError');
 
 /**
  * Builds WorkLoopWorkflow's input from the configuration and a request. The input carries only what

@@ -137,12 +137,42 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
 export type ConnectionFailureReason =
   'server-not-tls' | 'server-requires-tls' | 'client-certificate-required' | 'client-certificate-rejected' | 'server-certificate-untrusted';
 
+// Errors users branch on with `instanceof`, even when their application loads two copies of AIDP's
+// packages (two versions side by side, a bundler's duplicate, jest's module registries): each class
+// carries a brand made with `Symbol.for`, which every copy shares, and `instanceof` checks the brand
+// instead of the prototype chain — as `@temporalio/common` does for the SDK's own errors. Each also
+// sets `name`, for code that switches on it.
+
+// Under this key each class keeps its own brand; every instance has its class's brand (and its base
+// classes') on its prototype chain.
+const BRAND = Symbol.for('aidp.error.brand');
+
+type Branded = abstract new (...args: never[]) => Error;
+
+/** Gives `cls` its brand, `Symbol.for('aidp.<name>')`; call once, right after the class. */
+export function brand(cls: Branded, name: string): void {
+  const mark = Symbol.for(`aidp.${name}`);
+  Object.defineProperty(cls, BRAND, { value: mark });
+  Object.defineProperty(cls.prototype, mark, { value: true });
+}
+
+/** The base of AIDP's errors: `err instanceof AidpError` is true for every one of them. */
+export abstract class AidpError extends Error {
+  static override [Symbol.hasInstance](this: Branded, value: unknown): boolean {
+    // A subclass without a brand of its own (one a user derives) falls back to the prototype chain.
+    if (!Object.prototype.hasOwnProperty.call(this, BRAND)) return Function.prototype[Symbol.hasInstance].call(this, value);
+    const mark = (this as unknown as Record<symbol, symbol>)[BRAND]!;
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[mark] === true;
+  }
+}
+brand(AidpError, 'AidpError');
+
 /**
  * The Temporal server named by `temporal.target_host` could not be reached, or not over the configured
  * transport. Raised by the client and the worker alike, so callers handle one error whichever
  * connected. `reason` is set when the cause is known (TLS on one side only, a certificate problem).
  */
-export class AidpConnectionError extends Error {
+export class AidpConnectionError extends AidpError {
   override readonly name = 'AidpConnectionError';
   /** Why, when known; the message then says it instead of the transport's own words. */
   readonly reason: ConnectionFailureReason | undefined;
@@ -160,13 +190,14 @@ export class AidpConnectionError extends Error {
     this.detail = detail;
   }
 }
+brand(AidpConnectionError, 'AidpConnectionError');
 
 /**
  * The server refused the credentials (`temporal.api_key`, or the identity of a client certificate) for
  * the namespace: a key that is invalid, expired, signed by someone the server does not trust, or
  * without a permission on this namespace. The key itself is never part of the message.
  */
-export class AidpPermissionDeniedError extends Error {
+export class AidpPermissionDeniedError extends AidpError {
   override readonly name = 'AidpPermissionDeniedError';
   constructor(
     readonly namespace: string,
@@ -177,9 +208,10 @@ export class AidpPermissionDeniedError extends Error {
     super(`permission denied for namespace ${namespace} (on ${address})`);
   }
 }
+brand(AidpPermissionDeniedError, 'AidpPermissionDeniedError');
 
 /** The namespace does not exist on the server (the client's and the worker's answer alike). */
-export class AidpNamespaceNotFoundError extends Error {
+export class AidpNamespaceNotFoundError extends AidpError {
   override readonly name = 'AidpNamespaceNotFoundError';
   constructor(
     readonly namespace: string,
@@ -189,3 +221,4 @@ export class AidpNamespaceNotFoundError extends Error {
     super(`namespace not found: ${namespace} (on ${address})`);
   }
 }
+brand(AidpNamespaceNotFoundError, 'AidpNamespaceNotFoundError');

@@ -65,7 +65,15 @@ export { parseSize, SIZE_PATTERN } from './size.js';
 export { splitCommandLine } from './shell-words.js';
 export type { SplitResult } from './shell-words.js';
 
-export { AidpConnectionError, AidpNamespaceNotFoundError, AidpPermissionDeniedError, ConfigError, formatIssue } from './errors.js';
+export {
+  AidpError,
+  brand,
+  AidpConnectionError,
+  AidpNamespaceNotFoundError,
+  AidpPermissionDeniedError,
+  ConfigError,
+  formatIssue,
+} from './errors.js';
 export type { ConfigIssue, ConnectionFailureReason } from './errors.js';
 export { connectionFailure, diagnoseConnectionFailure, isPermissionDenied } from './connection-errors.js';
 

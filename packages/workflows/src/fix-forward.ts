@@ -1,7 +1,7 @@
 // The fix-forward loop — prompt, agent, checks, diagnosis, again — and the steering every AIDP
-// workflow shares: the four signals, the four queries, pause at safe points, model tiers, budgets,
-// checkpoints and continue-as-new. WorkLoopWorkflow is this loop on one step; IssueToPrWorkflow and
-// SubIssueWorkflow run the same loop on an issue or a sub-task.
+// workflow shares: the four signals and the updates that acknowledge them, the four queries, pause at
+// safe points, model tiers, budgets, checkpoints and continue-as-new. WorkLoopWorkflow is this loop on
+// one step; IssueToPrWorkflow and SubIssueWorkflow run the same loop on an issue or a sub-task.
 //
 // What a run knows is one plain value (`RunState`), changed only through the pure transitions of
 // run-state.ts; this file is the Temporal side around it: activity proxies, handlers, conditions,
@@ -35,10 +35,20 @@ import {
   resumeSignal,
   runFailureFor,
   testResultsQuery,
+  pauseUpdate,
+  resumeUpdate,
+  queueInstructionUpdate,
+  escalateModelUpdate,
+  STEERING_REFUSED,
+  validateInstruction,
   type AidpActivities,
   type CheckSpec,
   type ChecksBaseline,
   type Escalation,
+  type EscalationAck,
+  type InstructionAck,
+  type PauseAck,
+  type ResumeAck,
   type LoopSettings,
   type ModelSelection,
   type PrepareWorkspaceResult,
@@ -185,49 +195,78 @@ export class FixForwardRun {
 
   // ---- steering ----
 
-  /** The four signals and four queries; call before the first `await`. */
+  /**
+   * The four signals, the four updates that acknowledge the same requests, and the four queries; call
+   * before the first `await`. A signal and its update share one transition, so either way the run does
+   * the same. The update handlers answer at once and never wait: a handler that waited for the run to
+   * hold would hold up continue-as-new (which waits for every handler) and the run's own end.
+   */
   registerHandlers(): void {
-    // The workflow `log` is not called again on replay, so each event is logged once.
-    setHandler(pauseSignal, () => {
-      if (!this.state.paused)
-        log.info('pause requested: the run holds at the next safe point', { iteration: this.state.iteration, phase: this.state.phase });
-      this.apply((s) => pauseRequested(s, nowIso()));
-      this.forward(pauseSignal);
+    setHandler(pauseSignal, () => void this.requestPause());
+    setHandler(resumeSignal, () => void this.requestResume());
+    setHandler(injectInstructionSignal, (text) => void this.queueInstruction(String(text)));
+    setHandler(escalateModelSignal, () => void this.requestEscalation());
+    setHandler(pauseUpdate, () => this.requestPause());
+    setHandler(resumeUpdate, () => this.requestResume());
+    // The validator runs before anything is recorded: a refused instruction leaves no trace in history.
+    setHandler(queueInstructionUpdate, (text) => this.queueInstruction(text), {
+      validator: (text) => {
+        const problem = typeof text === 'string' ? validateInstruction(text) : `is not text (${typeof text})`;
+        if (problem) throw ApplicationFailure.create({ type: STEERING_REFUSED, message: `instruction ${problem}`, nonRetryable: true });
+      },
     });
-    setHandler(resumeSignal, () => {
-      if (this.state.paused) log.info('resumed', { iteration: this.state.iteration, phase: this.state.phase });
-      this.apply((s) => resumeRequested(s, nowIso()));
-      this.forward(resumeSignal);
-    });
-    setHandler(injectInstructionSignal, (text) => {
-      // While children do the work, the instruction is theirs; otherwise the next prompt carries it.
-      if (!this.forward(injectInstructionSignal, String(text))) this.apply((s) => instructionQueued(s, String(text), nowIso()));
-      else this.touch();
-      // Instructions are prompt text: logged by count, never by content.
-      log.info('instruction queued for the next agent run', {
-        pending: this.state.pendingInstructions.length,
-        forwardedToChildren: this.runningChildren.size,
-      });
-    });
-    setHandler(escalateModelSignal, () => {
-      this.escalate('signal');
-      this.forward(escalateModelSignal);
-    });
+    setHandler(escalateModelUpdate, () => this.requestEscalation());
     setHandler(currentStateQuery, () => this.state.phase);
     setHandler(iterationCountQuery, () => totalIterations(this.state));
     setHandler(testResultsQuery, () => this.state.lastResults);
     setHandler(progressQuery, () => this.progress());
   }
 
-  /** Sends a signal to every running child; false when none runs. */
-  private forward<Args extends unknown[]>(signal: SignalDefinition<Args>, ...args: Args): boolean {
-    if (this.runningChildren.size === 0) return false;
+  // The workflow `log` is not called again on replay, so each request is logged once.
+
+  private requestPause(): PauseAck {
+    const changed = !this.state.paused;
+    if (changed)
+      log.info('pause requested: the run holds at the next safe point', { iteration: this.state.iteration, phase: this.state.phase });
+    this.apply((s) => pauseRequested(s, nowIso()));
+    const forwardedToChildren = this.forward(pauseSignal);
+    return { held: this.state.phase === 'paused', phase: this.state.phase, changed, forwardedToChildren };
+  }
+
+  private requestResume(): ResumeAck {
+    const changed = this.state.paused;
+    if (changed) log.info('resumed', { iteration: this.state.iteration, phase: this.state.phase });
+    this.apply((s) => resumeRequested(s, nowIso()));
+    const forwardedToChildren = this.forward(resumeSignal);
+    return { phase: this.state.phase, changed, forwardedToChildren };
+  }
+
+  private queueInstruction(text: string): InstructionAck {
+    // While children do the work, the instruction is theirs; otherwise the next prompt carries it.
+    const forwardedToChildren = this.forward(injectInstructionSignal, text);
+    if (forwardedToChildren === 0) this.apply((s) => instructionQueued(s, text, nowIso()));
+    else this.touch();
+    const pending = this.state.pendingInstructions.length;
+    // Instructions are prompt text: logged by count, never by content.
+    log.info('instruction queued for the next agent run', { pending, forwardedToChildren });
+    return { position: forwardedToChildren === 0 ? pending : null, pending, forwardedToChildren };
+  }
+
+  private requestEscalation(): EscalationAck {
+    const before = this.state.tier;
+    this.escalate('signal');
+    const forwardedToChildren = this.forward(escalateModelSignal);
+    return { escalated: this.state.tier !== before, model: this.model(), tiers: this.tiers.length, forwardedToChildren };
+  }
+
+  /** Sends a signal to every running child; how many it went to (0 when none runs). */
+  private forward<Args extends unknown[]>(signal: SignalDefinition<Args>, ...args: Args): number {
     for (const [id, child] of this.runningChildren) {
       child
         .signal(signal, ...args)
         .catch((err: unknown) => log.warn('could not forward a signal to a child', { child: id, signal: signal.name, error: String(err) }));
     }
-    return true;
+    return this.runningChildren.size;
   }
 
   progress(): Progress {

@@ -1,12 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Connection } from '@temporalio/client';
 import Long from 'long';
 import fc from 'fast-check';
 import { temporalAddress, uniqueName } from '@aidp/testing';
-import { createCli, main } from '..';
+import { createCli } from '..';
+import { runCli } from './run-cli';
 
 // For any command line at all, `aidp` answers with a message and exit code 0, 1 or 2 — never an
 // uncaught exception, never a stack trace. The CLI runs in-process with captured streams (as clipanion
@@ -19,6 +19,7 @@ import { createCli, main } from '..';
 const LEFT_OUT = new Set(['temporal dev', 'temporal worker', 'temporal setup']);
 
 let env: Record<string, string>;
+let cwd: string;
 
 beforeAll(async () => {
   // A namespace of its own: `list` then has no runs of other tests to ask for their progress, which
@@ -43,6 +44,7 @@ beforeAll(async () => {
     await connection.close();
   }
   const dir = mkdtempSync(join(tmpdir(), 'aidp-argv-'));
+  cwd = dir;
   const configFile = join(dir, 'aidp.yml');
   writeFileSync(
     configFile,
@@ -143,24 +145,11 @@ const argv = fc.oneof({ weight: 9, arbitrary: commandLine }, { weight: 1, arbitr
 /** The command `args` would run, as its path, or undefined when clipanion refuses the line. */
 function commandPath(args: string[]): string | undefined {
   try {
-    const command = createCli(env, false).process(args);
+    const command = createCli(env, false).process(args, { cwd, env });
     return ((command.constructor as { paths?: string[][] }).paths?.[0] ?? []).join(' ');
   } catch {
     return undefined;
   }
-}
-
-async function run(args: string[]): Promise<{ code: unknown; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(args, { stdin, stdout, stderr, env });
-  return { code, stdout: out, stderr: err };
 }
 
 describe('aidp, given any command line', () => {
@@ -168,7 +157,7 @@ describe('aidp, given any command line', () => {
     await fc.assert(
       fc.asyncProperty(argv, async (args) => {
         fc.pre(!LEFT_OUT.has(commandPath(args) ?? ''));
-        const { code, stdout, stderr } = await run(args);
+        const { code, stdout, stderr } = await runCli(args, { cwd, env });
         expect([0, 1, 2]).toContain(code);
         if (code !== 0) expect(stderr.trim()).not.toBe('');
         const all = stdout + stderr;

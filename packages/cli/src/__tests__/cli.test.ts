@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './run-cli';
+import { runBuiltCli, runCli } from './run-cli';
 
-// The CLI as a user runs it: the built binary in a child process, in a project folder of its own.
+// The CLI in-process with captured streams, in a project folder of its own; and the built binary, for
+// what only the process shows: its exit status.
 
 function project(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'aidp-cli-'));
@@ -41,6 +42,22 @@ describe('aidp', () => {
     const badOption = await runCli(['temporal', 'config', '--nope']);
     expect(badOption.code).toBe(2);
     expect(badOption.stderr).toContain('--nope');
+  });
+});
+
+describe('the built aidp binary', () => {
+  it('exits 0 on success, 1 on a failure and 2 on a usage error, with the message on stderr', async () => {
+    const version = await runBuiltCli(['--version']);
+    expect(version).toMatchObject({ code: 0, stderr: '' });
+    const failure = await runBuiltCli(['temporal', 'config'], { cwd: project({ 'aidp.yml': 'temporal: [' }) });
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toMatch(/^error: .*aidp\.yml/);
+    const usage = await runBuiltCli(['temporal', 'list', '--limit', 'none'], { cwd: project() });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('Invalid value for --limit: expected a positive integer, got "none"');
+    const unknown = await runBuiltCli(['temporal', 'frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe('');
   });
 });
 

@@ -4,9 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@aidp/worker';
-import { AIDP_BIN, runCli } from './run-cli';
+import { AIDP_BIN, runBuiltCli, runCli } from './run-cli';
 
-// The commands that talk to Temporal, run as a user would.
+// The commands that talk to Temporal. `worker` and `dev` run as the built binary, in processes of
+// their own: each installs the process's one Temporal runtime and handles its signals. The commands a
+// run is started, listed and cancelled with run in-process.
 
 interface DevRun {
   child: ChildProcess;
@@ -39,7 +41,7 @@ describe('aidp temporal worker', () => {
     const port = await freePort();
     const cwd = mkdtempSync(join(tmpdir(), 'aidp-w-'));
     writeFileSync(join(cwd, 'aidp.yml'), 'metrics: { enabled: false }\n');
-    const run = await runCli(['temporal', 'worker', '--address', `127.0.0.1:${port}`], { cwd });
+    const run = await runBuiltCli(['temporal', 'worker', '--address', `127.0.0.1:${port}`], { cwd });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`failed to connect to temporal server at 127.0.0.1:${port}`);
     expect(run.stderr).toContain('aidp temporal dev');
@@ -54,7 +56,7 @@ describe('aidp temporal worker with its metrics address taken', () => {
     try {
       const cwd = mkdtempSync(join(tmpdir(), 'aidp-m-'));
       writeFileSync(join(cwd, 'aidp.yml'), `metrics: { prometheus: "127.0.0.1:${port}" }\n`);
-      const run = await runCli(['temporal', 'worker'], { cwd });
+      const run = await runBuiltCli(['temporal', 'worker'], { cwd });
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`metrics.prometheus 127.0.0.1:${port} is already in use`);
       expect(run.stderr).toContain('metrics.enabled: false');
@@ -73,7 +75,7 @@ describe('aidp temporal dev', () => {
     expect(dev.output()).toContain('Worker polling task queue "aidp-workflows" in namespace "default"');
 
     // A second dev server on the same port is refused with a clear message.
-    const clash = await runCli(['temporal', 'dev', '--port', String(port), '--headless'], {
+    const clash = await runBuiltCli(['temporal', 'dev', '--port', String(port), '--headless'], {
       cwd,
       env: { AIDP_TEMPORAL_CLI: process.env.AIDP_TEMPORAL_CLI ?? '' },
     });

@@ -13,8 +13,9 @@ import {
 import { freePort } from '@aidp/worker';
 import { AIDP_BIN, runCli } from './run-cli';
 
-// The control plane as a user drives it: the built `aidp` binary in child processes, a real worker
-// (`aidp temporal worker`), the shared dev server, a fixture project with its own aidp.yml.
+// The control plane as a user drives it: the CLI in-process with captured streams, a real worker (the
+// built `aidp temporal worker` in a process of its own), the shared dev server, a fixture project with
+// its own aidp.yml. The confirmation on a terminal takes the built binary on a pseudo-terminal.
 
 const taskQueue = uniqueName('cli');
 let worker: ChildProcess;
@@ -40,6 +41,18 @@ function writeConfig(dir: string, agent: ReturnType<typeof scriptAgent>): void {
 
 async function aidp(...args: string[]) {
   return await runCli(args, { cwd: project.dir, env: { NO_COLOR: '1' } });
+}
+
+/** Waits until the run `id` is in iteration `iteration` (or past it). */
+async function untilIteration(id: string, iteration: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const run = await aidp('temporal', 'status', id, '--json');
+    const progress = (JSON.parse(run.stdout) as { progress: { iteration: number } | null }).progress;
+    if ((progress?.iteration ?? 0) >= iteration) return;
+    if (Date.now() > deadline) throw new Error(`${id} did not reach iteration ${iteration}:\n${run.stdout}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Another project on the same task queue, with an agent that never finishes its first iteration. */
@@ -87,9 +100,20 @@ describe('aidp temporal start workloop / status / signal / list / history', () =
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('inject_instruction needs its text');
 
-    expect((await aidp('temporal', 'signal', id, 'pause')).code).toBe(0);
-    expect((await aidp('temporal', 'signal', id, 'inject_instruction', 'Use', 'the', 'plus', 'operator')).code).toBe(0);
-    expect((await aidp('temporal', 'signal', id, 'escalate_model')).code).toBe(0);
+    // Paused while its first iteration runs, the run holds after it: the instruction goes to the second.
+    await untilIteration(id, 1);
+    // Each request is answered by the run: what it did is printed.
+    const paused = await aidp('temporal', 'signal', id, 'pause');
+    expect(paused.code).toBe(0);
+    expect(paused.stdout).toMatch(
+      new RegExp(`^(Paused ${id}: it holds at a safe point|Pause taken by ${id}: it holds at its next safe point)`),
+    );
+    const queued = await aidp('temporal', 'signal', id, 'inject_instruction', 'Use', 'the', 'plus', 'operator');
+    expect(queued.code).toBe(0);
+    expect(queued.stdout).toBe(`Instruction queued for ${id}'s next prompt (1 of 1 waiting).\n`);
+    const escalated = await aidp('temporal', 'signal', id, 'escalate_model');
+    expect(escalated.code).toBe(0);
+    expect(escalated.stdout).toMatch(new RegExp(`^Escalated ${id}: the next agent runs use \\S+/large \\(tier \\d of \\d\\)\\.`));
 
     const deadline = Date.now() + 30_000;
     let status: { status: string; progress: { state: string; pendingInstructions: number; model: { model: string } } | null };
@@ -111,7 +135,10 @@ describe('aidp temporal start workloop / status / signal / list / history', () =
     expect(table.stdout).toMatch(/^ID\s+TYPE\s+STATUS\s+STATE\s+ITERATION\s+STARTED\s+DURATION/);
     expect(table.stdout).toMatch(new RegExp(`${id}\\s+WorkLoopWorkflow\\s+RUNNING\\s+paused\\s+1/4`));
 
-    expect((await aidp('temporal', 'signal', id, 'resume')).code).toBe(0);
+    // Without waiting for an answer: the plain signal, as `temporal workflow signal` sends it.
+    const resumed = await aidp('temporal', 'signal', id, 'resume', '--no-wait');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toBe(`Sent resume to ${id}.\n`);
     const followed = await aidp('temporal', 'status', id, '--follow');
     expect(followed.code).toBe(0);
     expect(followed.stdout).toMatch(/state=\w+ iteration=\d\/4/);
@@ -130,7 +157,9 @@ describe('aidp temporal start workloop / status / signal / list / history', () =
     const events = (JSON.parse(readFileSync(file, 'utf8')) as { events: { eventType: string }[] }).events;
     expect(history.stdout).toBe(`Wrote ${events.length} events to ${file}.\n`);
     expect(events[0]!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
-    expect(events.filter((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toHaveLength(4);
+    // Three answered requests (updates) and one plain signal.
+    expect(events.filter((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED')).toHaveLength(3);
+    expect(events.filter((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toHaveLength(1);
     expect(events.at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
   }, 120_000);
 

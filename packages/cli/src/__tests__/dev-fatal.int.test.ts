@@ -5,10 +5,12 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { temporalAddress } from '@aidp/testing';
 import { freePort } from '@aidp/worker';
+import { runCli } from './run-cli';
 import { runCliWithin, startCli, waitFor } from './run-cli-within';
 
 // `aidp temporal dev` when something stands in its way, or stops under it: it says what is really
-// the matter, and exits non-zero within seconds.
+// the matter, and exits non-zero within seconds. The built binary, in processes of their own (a dev
+// server's worker installs the process's Temporal runtime); flags it refuses, in-process.
 
 const cwd = () => mkdtempSync(join(tmpdir(), 'aidp-dev-fatal-'));
 // The dev tests start real servers; the Temporal CLI found by jest's global setup is the one to use.
@@ -109,17 +111,18 @@ describe('aidp temporal dev, refused at start', () => {
   });
 
   it.each([
-    [['--port', '0'], '--port: expected a port number from 1 to 65535, got "0"'],
-    [['--port', '70000'], '--port: expected a port number from 1 to 65535, got "70000"'],
-    [['--port', '7e3'], '--port: expected a port number from 1 to 65535, got "7e3"'],
-    [['--ui-port', 'eighty'], '--ui-port: expected a port number from 1 to 65535, got "eighty"'],
-    [['--port', '7300', '--ui-port', '7300'], '--ui-port: must differ from --port (both are 7300)'],
+    [['--port', '0'], 'Invalid value for --port: expected a port number from 1 to 65535, got "0"'],
+    [['--port', '70000'], 'Invalid value for --port: expected a port number from 1 to 65535, got "70000"'],
+    [['--port', '7e3'], 'Invalid value for --port: expected a port number from 1 to 65535, got "7e3"'],
+    [['--ui-port', 'eighty'], 'Invalid value for --ui-port: expected a port number from 1 to 65535, got "eighty"'],
+    [['--port', '7300', '--ui-port', '7300'], '--ui-port must differ from --port (both are 7300)'],
+    [['--port', '8233'], '--ui-port must differ from --port (both are 8233)'],
     [
       ['--ip', 'not an address'],
-      '--ip: expected an IP address of this machine, such as 127.0.0.1 (or 0.0.0.0 for all), got "not an address"',
+      'Invalid value for --ip: expected an IP address of this machine, such as 127.0.0.1 (or 0.0.0.0 for all), got "not an address"',
     ],
   ])('refuses %j as a usage error (exit 2) before starting anything', async (flags, message) => {
-    const run = await runCliWithin(['temporal', 'dev', ...flags], { cwd: cwd(), env: env(), limitMs: LIMIT_MS });
+    const run = await runCli(['temporal', 'dev', ...flags], { cwd: cwd(), env: env() });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
     expect(run.stdout).not.toContain('Starting the Temporal dev server');

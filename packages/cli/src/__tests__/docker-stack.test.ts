@@ -451,7 +451,7 @@ describe('the worker image (docker/worker.Dockerfile)', () => {
     const argv = JSON.parse(cmd.args) as string[];
     expect(argv.slice(0, 2)).toEqual(['node', 'packages/cli/bin/aidp.js']);
     expect(statSync(join(REPO, argv[1]!)).isFile()).toBe(true);
-    const command = createCli({}).process(argv.slice(2));
+    const command = createCli({}).process(argv.slice(2), { cwd: REPO });
     expect(command).toBeInstanceOf(TemporalWorkerCommand);
     expect(instructions.filter((i) => i.keyword === 'ENTRYPOINT').map((i) => JSON.parse(i.args) as string[])).toEqual([['tini', '--']]);
     expect(instructions).toContainEqual({ keyword: 'EXPOSE', args: METRICS_PORT });

@@ -15,8 +15,9 @@ import {
 } from '@aidp/testing';
 import { AIDP_BIN, runCli } from './run-cli';
 
-// `aidp temporal start issue` as a user drives it: the built binary, a real `aidp temporal worker`
-// holding the GitHub token in its own environment, GitHub played by the local REST double.
+// `aidp temporal start issue` as a user drives it: the CLI in-process, a real `aidp temporal worker`
+// (the built binary) holding the GitHub token in its own environment, GitHub played by the local REST
+// double.
 
 const TOKEN_ENV = 'AIDP_CLI_ISSUE_TEST_TOKEN';
 const TOKEN = 'ghs_cliIssueTestToken9876543210';
@@ -95,13 +96,13 @@ describe('aidp temporal start issue', () => {
   it('refuses bad arguments before anything starts', async () => {
     const notANumber = await aidp(project.dir, 'temporal', 'start', 'issue', 'twelve');
     expect(notANumber.code).toBe(2);
-    expect(notANumber.stderr).toContain('issue number: expected a positive integer, got "twelve"');
+    expect(notANumber.stderr).toContain('Invalid value for number: expected an issue number such as 42 or #42, got "twelve"');
     const both = await aidp(project.dir, 'temporal', 'start', 'issue', '3', '--draft', '--ready');
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('give --draft or --ready, not both');
     const repo = await aidp(project.dir, 'temporal', 'start', 'issue', '3', '--repo', 'gadgets');
     expect(repo.code).toBe(2);
-    expect(repo.stderr).toContain('--repo: expected owner/name');
+    expect(repo.stderr).toContain('Invalid value for --repo: expected owner/name, got "gadgets"');
   });
 
   it('says where the repository should come from when it cannot tell', async () => {

@@ -20,10 +20,11 @@ import {
 } from '@aidp/testing';
 import { AIDP_BIN, runCli } from './run-cli';
 
-// Complete runs as a user drives them — `aidp temporal worker`, `aidp temporal start workloop` and
-// `aidp temporal start issue` (against the local GitHub double) in their own processes, at the most detailed log level — with a GitHub token and a Temporal API key in
-// every process's environment. Afterwards every line any process printed, every run's history and
-// every file a run left behind is searched for both: neither may appear, in any encoding.
+// Complete runs as a user drives them — `aidp temporal worker` in a process of its own,
+// `aidp temporal start workloop` and `aidp temporal start issue` (against the local GitHub double)
+// in-process, at the most detailed log level — with a GitHub token and a Temporal API key in the
+// environment of each. Afterwards every line any of them printed, every run's history and every file
+// a run left behind is searched for both: neither may appear, in any encoding.
 //
 // The agent prints its whole environment and the check runs `env`, as careless ones would, so a
 // secret that reached either would land in the run folder. The API key is really used: it goes to

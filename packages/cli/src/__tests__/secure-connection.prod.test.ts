@@ -38,8 +38,8 @@ async function runWorkLoop(config: AidpConfig): Promise<unknown> {
 }
 
 /**
- * Runs the built `aidp` CLI in a folder whose aidp.yml names the stack's server and trusts its CA,
- * and says nothing else about how to connect.
+ * Runs the `aidp` CLI (in-process) in a folder whose aidp.yml names the stack's server and trusts its
+ * CA, and says nothing else about how to connect.
  */
 function runCliAgainst(stack: TemporalStack, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   const cwd = mkdtempSync(join(tmpdir(), 'aidp-secure-cli-'));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertificates } from '@aidp/testing';
 import { freePort } from '@aidp/worker';
-import { runCliWithin } from './run-cli-within';
+import { runCli } from './run-cli';
 
 // `aidp temporal setup` tests the address it is about to save. When something answers there that is
 // not Temporal, it says so and what it is, instead of "no Temporal dev server is running there".
@@ -22,7 +22,7 @@ async function listening(server: Server): Promise<string> {
 
 /** `aidp temporal setup --yes` for the server at `address`, in a new project folder unless given one. */
 function setupFor(mode: string, address: string, cwd = project()) {
-  return runCliWithin(['temporal', 'setup', '--mode', mode, '--address', address, '--yes'], { cwd, limitMs: 30_000 });
+  return runCli(['temporal', 'setup', '--mode', mode, '--address', address, '--yes'], { cwd });
 }
 
 /** A server that takes connections and never says anything. */

@@ -6,8 +6,9 @@ import { freePort } from '@aidp/worker';
 import { PtySession } from './pty';
 import { runCli } from './run-cli';
 
-// `aidp temporal setup` as people and scripts use it: the built binary, a project folder with an
-// aidp.yml someone wrote by hand, and the shared dev server as the Temporal to connect to.
+// `aidp temporal setup` as people and scripts use it: in-process from flags, the built binary on a
+// pseudo-terminal for the questions, a project folder with an aidp.yml someone wrote by hand, and the
+// shared dev server as the Temporal to connect to.
 
 function project(aidpYml?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'aidp-setup-'));

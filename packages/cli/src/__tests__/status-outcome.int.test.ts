@@ -14,8 +14,9 @@ import {
 import { AIDP_BIN, runCaptured, runCli, type CliRun } from './run-cli';
 
 // `aidp temporal status` of a run that has ended says how it ended, and its exit code says the same:
-// 0 for a run that reached its goal, 1 for one that failed, was cancelled or terminated. The built CLI,
-// a real worker process, the shared dev server.
+// 0 for a run that reached its goal, 1 for one that failed, was cancelled or terminated. The CLI
+// in-process, a real worker process, the shared dev server; the hints it prints are run by a real
+// shell, with the built binary as `aidp`.
 
 const taskQueue = uniqueName('status-outcome');
 let worker: WorkerProcess;

@@ -6,8 +6,9 @@ import { createFixtureProject, temporalAddress, uniqueName } from '@aidp/testing
 import { AIDP_BIN, runCli, type CliRun } from './run-cli';
 
 // Every mistake a user can make on the command line gets an answer of one line and the right exit
-// code (2 for a usage error, 1 for a failure), never a stack trace. The built CLI, in child processes,
-// against the shared dev server.
+// code (2 for a usage error, 1 for a failure), never a stack trace. The CLI in-process with captured
+// streams, against the shared dev server; the built binary in a shell pipe for what only a process
+// shows (a closed pipe).
 
 /** Lines of a JavaScript stack trace, or the CLI's own report of a crash. */
 const CRASH = [/^\s+at .+:\d+(:\d+)?\)?$/m, /unexpected failure/, /node:internal/, /^\w*Error: .*\n\s+at /m];
@@ -28,6 +29,7 @@ beforeAll(async () => {
     }),
   );
   writeFileSync(join(work, 'three-mb.md'), 'x'.repeat(3 * 1024 * 1024));
+  writeFileSync(join(cwd, 'big-task.md'), 'x'.repeat(3 * 1024 * 1024));
   writeFileSync(join(work, 'notes.md'), 'y'.repeat(64 * 1024 + 1));
   // 50 MB without writing 50 MB: the size is what the CLI must look at first.
   const fd = openSync(join(work, 'fifty-mb.md'), 'w');
@@ -115,20 +117,20 @@ const rows: Row[] = [
     what: 'an empty --workflow-id',
     args: () => ['temporal', 'start', 'workloop', 'step', '--task', 'x', '--workflow-id', ''],
     code: 2,
-    says: ['--workflow-id is empty'],
+    says: ['Invalid value for --workflow-id: it is empty'],
   },
   {
     what: 'a 2,000-character --workflow-id',
     args: () => ['temporal', 'start', 'workloop', 'step', '--task', 'x', '--workflow-id', long],
     code: 2,
-    says: ['--workflow-id is too long: 2000 bytes (at most 200 bytes)'],
+    says: ['Invalid value for --workflow-id: it is too long: 2000 bytes (at most 200 bytes)'],
   },
-  { what: 'status of an empty id', args: () => ['temporal', 'status', ''], code: 2, says: ['workflow id is empty'] },
+  { what: 'status of an empty id', args: () => ['temporal', 'status', ''], code: 2, says: ['Invalid value for workflow-id: it is empty'] },
   {
     what: 'status of a 2,000-character id',
     args: () => ['temporal', 'status', long],
     code: 2,
-    says: ['workflow id is too long: 2000 bytes (at most 1000 bytes)'],
+    says: ['Invalid value for workflow-id: it is too long: 2000 bytes (at most 1000 bytes)'],
   },
   {
     what: 'signal to an id with a line break',
@@ -136,8 +138,18 @@ const rows: Row[] = [
     code: 2,
     says: ['workflow id contains a control character (U+000A)'],
   },
-  { what: 'cancel of an empty id', args: () => ['temporal', 'cancel', '', '--yes'], code: 2, says: ['workflow id is empty'] },
-  { what: 'history of a 2,000-character id', args: () => ['temporal', 'history', long], code: 2, says: ['workflow id is too long'] },
+  {
+    what: 'cancel of an empty id',
+    args: () => ['temporal', 'cancel', '', '--yes'],
+    code: 2,
+    says: ['Invalid value for workflow-id: it is empty'],
+  },
+  {
+    what: 'history of a 2,000-character id',
+    args: () => ['temporal', 'history', long],
+    code: 2,
+    says: ['Invalid value for workflow-id: it is too long'],
+  },
   {
     what: 'status of a run that does not exist',
     args: () => ['temporal', 'status', 'no-such-run'],
@@ -161,13 +173,13 @@ const rows: Row[] = [
     what: 'a step with ".."',
     args: () => ['temporal', 'start', 'workloop', 'x..y', '--task', 'x'],
     code: 2,
-    says: ['step name cannot name the branch aidp/x..y: it contains ".."'],
+    says: ['Invalid value for step: it cannot name the branch aidp/x..y: it contains ".."'],
   },
   {
     what: 'a step with a space',
     args: () => ['temporal', 'start', 'workloop', 'a b', '--task', 'x'],
     code: 2,
-    says: ['step name cannot name the branch aidp/a b: it contains a space'],
+    says: ['Invalid value for step: it cannot name the branch aidp/a b: it contains a space'],
   },
   {
     what: 'a step ending in .lock',
@@ -179,26 +191,26 @@ const rows: Row[] = [
     what: 'a --branch git refuses',
     args: () => ['temporal', 'start', 'workloop', 'step', '--task', 'x', '--branch', 'feature:x'],
     code: 2,
-    says: ['--branch is not a valid git branch name: it contains ":"'],
+    says: ['Invalid value for --branch: it is not a valid git branch name: it contains ":"'],
   },
   {
     what: '--branch with --in-place',
     args: () => ['temporal', 'start', 'workloop', 'step', '--task', 'x', '--branch', 'b', '--in-place'],
     code: 2,
-    says: ['give --branch or --in-place, not both'],
+    says: ['give --branch or --in-place, not both: --in-place works on the branch checked out'],
   },
   {
     what: 'a --base git refuses',
     args: () => ['temporal', 'start', 'issue', '1', '--repo', 'acme/widgets', '--base', 'main~1'],
     code: 2,
-    says: ['--base is not a valid git branch name: it contains "~"'],
+    says: ['Invalid value for --base: it is not a valid git branch name: it contains "~"'],
   },
   // Numbers
   {
     what: '--max-iterations 1e9',
     args: () => ['temporal', 'start', 'workloop', 'step', '--task', 'x', '--max-iterations', '1e9'],
     code: 2,
-    says: ['--max-iterations: expected a whole number from 1 to 10000, got "1e9"'],
+    says: ['Invalid value for --max-iterations: expected a whole number from 1 to 10000, got "1e9"'],
   },
   {
     what: '--max-iterations 10001',
@@ -210,10 +222,52 @@ const rows: Row[] = [
     what: 'an issue number past any integer',
     args: () => ['temporal', 'start', 'issue', '99999999999999999999'],
     code: 2,
-    says: ['issue number: expected a positive integer'],
+    says: ['Invalid value for number: expected an issue number such as 42 or #42, got "99999999999999999999"'],
   },
   // Texts
-  { what: 'a blank --task', args: () => ['temporal', 'start', 'workloop', 'step', '--task', '  '], code: 2, says: ['--task is empty'] },
+  {
+    what: 'a blank --task',
+    args: () => ['temporal', 'start', 'workloop', 'step', '--task', '  '],
+    code: 2,
+    says: ['Invalid value for --task: it is empty'],
+  },
+  {
+    what: '--task with --task-file',
+    args: () => ['temporal', 'start', 'workloop', 'step', '--task', 'x', '--task-file', join(work, 'notes.md')],
+    code: 2,
+    says: ['give --task or --task-file, not both'],
+  },
+  {
+    what: '--draft with --ready',
+    args: () => ['temporal', 'start', 'issue', '7', '--draft', '--ready'],
+    code: 2,
+    says: ['give --draft or --ready, not both'],
+  },
+  {
+    what: 'a --repo that is not owner/name',
+    args: () => ['temporal', 'start', 'issue', '7', '--repo', 'widgets'],
+    code: 2,
+    says: ['Invalid value for --repo: expected owner/name, got "widgets"'],
+  },
+  {
+    what: 'a --status list does not know',
+    args: () => ['temporal', 'list', '--status', 'done'],
+    code: 2,
+    says: ['Invalid value for --status: expected one of running, completed, failed, canceled, terminated, timed_out, all, got "done"'],
+  },
+  {
+    what: 'a --limit of 0',
+    args: () => ['temporal', 'list', '--limit', '0'],
+    code: 2,
+    says: ['Invalid value for --limit: expected a positive integer, got "0"'],
+  },
+  // Found from the command's working folder, not the process's: too large, rather than missing.
+  {
+    what: 'a relative --task-file',
+    args: () => ['temporal', 'start', 'workloop', 'big', '--task-file', 'big-task.md'],
+    code: 2,
+    says: ['--task-file big-task.md is too large: 3 MiB (at most 256 KiB)'],
+  },
   {
     what: 'an empty instruction',
     args: () => ['temporal', 'signal', existing, 'inject_instruction', ''],

@@ -1,4 +1,5 @@
 import type { AidpConfig } from '@aidp/config';
+import { clientModule, workerModule } from '../lazy.js';
 import type { Paint } from '../render.js';
 import { troubleshoot } from '../troubleshoot.js';
 import type { TemporalSetupAnswers } from './answers.js';
@@ -19,7 +20,7 @@ export type ConnectionTest = { ok: true } | { ok: false; unreachable: boolean; n
  * call is what a worker and the CLI need to be allowed.)
  */
 export async function testConnection(config: AidpConfig, env: Record<string, string | undefined>): Promise<ConnectionTest> {
-  const { AidpClient } = await import('@aidp/client');
+  const { AidpClient } = clientModule();
   let client: Awaited<ReturnType<typeof AidpClient.connect>> | undefined;
   try {
     client = await AidpClient.connect({ config, env, connectTimeoutMs: CONNECT_TIMEOUT_MS });
@@ -131,7 +132,7 @@ async function whatListens(address: string): Promise<{ words: string; mayBeTempo
   if (!match) return undefined;
   const [, host = '', portText = ''] = match;
   const port = Number(portText);
-  const { describeListener, listeningProcess, probeListener } = await import('@aidp/worker');
+  const { describeListener, listeningProcess, probeListener } = workerModule();
   const listener = await probeListener(host, port);
   if (listener.kind === 'none') return undefined;
   const owner = listeningProcess(port, host);

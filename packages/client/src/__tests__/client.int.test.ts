@@ -19,9 +19,10 @@ describe('AidpClient', () => {
         const run = await aidp.startWorkLoop({ projectDir: project.dir, stepName: 'client', task: 'Fix it.' });
         expect(run.workflowId).toMatch(/^aidp-workloop-client-/);
         expect(run.uiUrl).toContain(`/namespaces/default/workflows/${run.workflowId}/${run.firstExecutionRunId}/history`);
-        await run.injectInstruction('from the client');
+        expect(run.type).toBe('WorkLoopWorkflow');
+        expect(await run.injectInstruction('from the client')).toEqual({ position: 1, pending: 1, forwardedToChildren: 0 });
         const seen: Progress[] = [];
-        for await (const progress of run.follow({ intervalMs: 200 })) seen.push(progress);
+        for await (const event of run.follow({ intervalMs: 200 })) if (event.kind === 'progress') seen.push(event.progress);
         expect(seen.length).toBeGreaterThanOrEqual(2);
         expect(seen.at(-1)).toMatchObject({ state: 'done', iteration: 2, pendingInstructions: 0 });
         const result = await run.result();
@@ -38,7 +39,7 @@ describe('AidpClient', () => {
         expect(agent.invocations().filter((c) => c.prompt.includes('from the client'))).toHaveLength(1);
 
         const listed = await aidp.list({ status: 'completed', type: 'WorkLoopWorkflow', limit: 100 });
-        expect(listed.map((r) => r.workflowId)).toContain(run.workflowId);
+        expect(listed.find((r) => r.workflowId === run.workflowId)).toMatchObject({ type: 'WorkLoopWorkflow', status: 'COMPLETED' });
       });
     } finally {
       await aidp.close();

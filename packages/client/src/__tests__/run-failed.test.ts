@@ -33,6 +33,15 @@ describe('a run that did not reach its goal', () => {
     expect(failed(new TerminatedFailure('by operator')).reason).toBe('Terminated');
   });
 
+  it('says Failed, keeping the type in the message, for a failure type that is not one of AIDP’s', () => {
+    const err = failed(ApplicationFailure.create({ type: 'SomethingElse', message: 'odd', nonRetryable: true }));
+    expect(err).toMatchObject({ reason: 'Failed', message: 'SomethingElse: odd', partialResult: undefined });
+  });
+
+  it('tells a run timeout', () => {
+    expect(failed(new TimeoutFailure('workflow timed out', undefined, 'START_TO_CLOSE')).reason).toBe('TimedOut');
+  });
+
   it('passes other errors through unchanged', () => {
     const other = new Error('boom');
     expect(toRunFailed('wf-1', other)).toBe(other);

@@ -9,7 +9,7 @@ import {
 } from '@aidp/testing';
 import { testConfig, workLoopHarness, type WorkLoopHarness } from '@aidp/testing/work-loop-harness';
 import type { IssueToPrResult, Progress } from '@aidp/workflows/contracts';
-import { AidpClient, type AidpRunHandle } from '@aidp/client';
+import { AidpClient, type IssueRunHandle } from '@aidp/client';
 
 export const REPO = 'acme/widgets';
 export const TOKEN = 'ghs_issueFlowTestToken0123456789';
@@ -71,7 +71,7 @@ export async function runIssue(
   f: Flow,
   issueNumber: number,
   maxDepth?: number,
-): Promise<{ handle: AidpRunHandle<IssueToPrResult>; result: IssueToPrResult; progress: Progress }> {
+): Promise<{ handle: IssueRunHandle; result: IssueToPrResult; progress: Progress }> {
   return await f.harness.run(async () => {
     const handle = await f.aidp.startIssueToPr({ issueNumber, projectDir: f.project.dir, ...(maxDepth !== undefined ? { maxDepth } : {}) });
     const result = await handle.result();

@@ -6,14 +6,19 @@ import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
+  STEERING_REFUSED,
   currentStateQuery,
   escalateModelSignal,
+  escalateModelUpdate,
   failureOf,
   injectInstructionSignal,
   iterationCountQuery,
   pauseSignal,
+  pauseUpdate,
   progressQuery,
+  queueInstructionUpdate,
   resumeSignal,
+  resumeUpdate,
   type ActivityPolicy,
   type AidpActivities,
   type CostSummary,
@@ -479,6 +484,188 @@ describe('the workflows, steered and failed with stub activities', () => {
       expect(result.iterations).toBe(3);
       expect(s.calls.of('createPrompt').map((p) => p.instructions)).toEqual([[], ['Use the helper in src/util.js.'], []]);
       expect((await handle.query(progressQuery)).pendingInstructions).toBe(0);
+    });
+  });
+
+  // -- acknowledged steering: the updates --
+
+  it.concurrent('pause_run answers at once during an agent run, and answers held once the run holds; resume_run releases it', async () => {
+    const s = scenario();
+    const agentGate = s.gate();
+    const stubs: Partial<StubActivities> = {
+      runAgent: async (input) => {
+        await agentGate.pass();
+        return agentRun(input);
+      },
+      runChecks: checksPassFrom(1),
+    };
+    await s.run(stubs, async ({ startLoop }) => {
+      const handle = await startLoop(workLoopInput('paused-by-update'));
+      await agentGate.reached;
+      // The agent run is in hand: the run takes the pause and says it holds at the next safe point.
+      expect(await handle.executeUpdate(pauseUpdate)).toEqual({ held: false, phase: 'apply_patch', changed: true, forwardedToChildren: 0 });
+      agentGate.open();
+      await until('the run to hold', async () => (await handle.query(currentStateQuery)) === 'paused');
+      // Held now: a second pause says so, and changes nothing.
+      expect(await handle.executeUpdate(pauseUpdate)).toEqual({ held: true, phase: 'paused', changed: false, forwardedToChildren: 0 });
+      expect(s.calls.of('runChecks').map((c) => c.iteration)).toEqual([0]);
+
+      expect(await handle.executeUpdate(resumeUpdate)).toEqual({ phase: 'paused', changed: true, forwardedToChildren: 0 });
+      const result: WorkLoopResult = await handle.result();
+      expect(result).toMatchObject({ outcome: 'completed', iterations: 1 });
+      expect(await handle.executeUpdate(resumeUpdate).catch((e: Error) => e.name)).toBe('WorkflowNotFoundError');
+    });
+  });
+
+  it.concurrent('pause_run on a run that already holds answers held at once', async () => {
+    const s = scenario();
+    await s.run({}, async ({ startLoopPaused }) => {
+      const handle = await startLoopPaused(workLoopInput('held-by-signal'));
+      await until('the run to hold', async () => (await handle.query(currentStateQuery)) === 'paused');
+      expect(await handle.executeUpdate(pauseUpdate)).toEqual({ held: true, phase: 'paused', changed: false, forwardedToChildren: 0 });
+      expect(await handle.executeUpdate(resumeUpdate)).toMatchObject({ changed: true });
+      expect((await handle.result()).outcome).toBe('completed');
+    });
+  });
+
+  it.concurrent('queue_instruction answers with the place in the queue, and the instructions reach the next prompt in order', async () => {
+    const s = scenario();
+    const agentGate = s.gate();
+    const stubs: Partial<StubActivities> = {
+      runAgent: async (input) => {
+        if (input.iteration === 1) await agentGate.pass();
+        return agentRun(input);
+      },
+      runChecks: checksPassFrom(2),
+    };
+    await s.run(stubs, async ({ startLoop }) => {
+      const handle = await startLoop(workLoopInput('queued-by-update'));
+      await agentGate.reached;
+      expect(await handle.executeUpdate(queueInstructionUpdate, { args: ['First.'] })).toEqual({
+        position: 1,
+        pending: 1,
+        forwardedToChildren: 0,
+      });
+      expect(await handle.executeUpdate(queueInstructionUpdate, { args: ['Second.'] })).toEqual({
+        position: 2,
+        pending: 2,
+        forwardedToChildren: 0,
+      });
+      agentGate.open();
+      expect((await handle.result()).iterations).toBe(2);
+      expect(s.calls.of('createPrompt').map((p) => p.instructions)).toEqual([[], ['First.', 'Second.']]);
+      const events = (await handle.fetchHistory()).events ?? [];
+      expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(2);
+    });
+  });
+
+  it.concurrent('queue_instruction refuses a blank or oversized instruction in its validator: nothing reaches history', async () => {
+    const s = scenario();
+    const agentGate = s.gate();
+    const stubs: Partial<StubActivities> = {
+      runAgent: async (input) => {
+        await agentGate.pass();
+        return agentRun(input);
+      },
+      runChecks: checksPassFrom(1),
+    };
+    await s.run(stubs, async ({ startLoop }) => {
+      const handle = await startLoop(workLoopInput('refused-by-update'));
+      await agentGate.reached;
+      const refusal = async (text: string) => {
+        const err = await handle.executeUpdate(queueInstructionUpdate, { args: [text] }).then(
+          () => new Error('the instruction was accepted'),
+          (e: unknown) => e as Error,
+        );
+        expect(err.name).toBe('WorkflowUpdateFailedError');
+        return failureOf(err);
+      };
+      expect(await refusal('')).toMatchObject({ type: STEERING_REFUSED, message: 'instruction is empty' });
+      expect(await refusal(' \n\t ')).toMatchObject({ type: STEERING_REFUSED, message: 'instruction is empty' });
+      expect((await refusal('i'.repeat(64 * 1024 + 1)))?.message).toBe('instruction is too large: 65537 bytes (at most 64 KiB)');
+      expect((await handle.query(progressQuery)).pendingInstructions).toBe(0);
+      agentGate.open();
+
+      expect((await handle.result()).outcome).toBe('completed');
+      expect(s.calls.of('createPrompt').map((p) => p.instructions)).toEqual([[]]);
+      const events = (await handle.fetchHistory()).events ?? [];
+      expect(
+        events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionUpdateAdmittedEventAttributes),
+      ).toEqual([]);
+    });
+  });
+
+  it.concurrent(
+    'escalate_model_tier answers with the model the next agent run uses, and says when it is already the strongest',
+    async () => {
+      const s = scenario();
+      const agentGate = s.gate();
+      const stubs: Partial<StubActivities> = {
+        runAgent: async (input) => {
+          if (input.iteration === 1) await agentGate.pass();
+          return agentRun(input);
+        },
+        runChecks: checksPassFrom(2),
+      };
+      await s.run(stubs, async ({ startLoop }) => {
+        const handle = await startLoop(workLoopInput('escalated-by-update', { tiers: TIERS.slice(1) }));
+        await agentGate.reached;
+        expect(await handle.executeUpdate(escalateModelUpdate)).toEqual({
+          escalated: true,
+          model: { provider: 'stub', model: 'large', tier: 1 },
+          tiers: 2,
+          forwardedToChildren: 0,
+        });
+        expect(await handle.executeUpdate(escalateModelUpdate)).toEqual({
+          escalated: false,
+          model: { provider: 'stub', model: 'large', tier: 1 },
+          tiers: 2,
+          forwardedToChildren: 0,
+        });
+        agentGate.open();
+        const result: WorkLoopResult = await handle.result();
+        expect(s.calls.of('runAgent').map((r) => r.model)).toEqual(['medium', 'large']);
+        expect(result.escalations).toEqual([{ afterIteration: 0, fromTier: 0, toTier: 1, reason: 'signal' }]);
+      });
+    },
+  );
+
+  it.concurrent('an issue run waiting for its parts passes acknowledged steering on to them and says so', async () => {
+    const s = scenario({ subTasks: TWO_PARTS });
+    const parts = s.gate();
+    const bothRunning = s.gate();
+    let agentRuns = 0;
+    const stubs: Partial<StubActivities> = {
+      runAgent: async (input) => {
+        if (++agentRuns === 2) void bothRunning.pass();
+        await parts.pass();
+        return agentRun(input, { completionMarker: true });
+      },
+    };
+    await s.run(stubs, async ({ startIssue, client }) => {
+      const handle = await startIssue(issueInput());
+      await bothRunning.reached;
+      expect(await handle.executeUpdate(queueInstructionUpdate, { args: ['Keep the API.'] })).toEqual({
+        position: null,
+        pending: 0,
+        forwardedToChildren: 2,
+      });
+      expect(await handle.executeUpdate(pauseUpdate)).toEqual({
+        held: false,
+        phase: 'awaiting_children',
+        changed: true,
+        forwardedToChildren: 2,
+      });
+      for (const n of [1, 2]) {
+        const part = client.workflow.getHandle(`${handle.workflowId}.sub-${n}`);
+        await until(`part ${n} to have the steering`, async () => {
+          const p = await part.query(progressQuery);
+          return p.pendingInstructions === 1 && p.paused;
+        });
+      }
+      expect(await handle.executeUpdate(resumeUpdate)).toMatchObject({ changed: true, forwardedToChildren: 2 });
+      parts.open();
+      expect((await handle.result()).outcome).toBe('completed');
     });
   });
 

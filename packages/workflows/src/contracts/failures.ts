@@ -5,6 +5,7 @@
 // must handle it (each ends in a `never` check).
 //
 // Pure and sandbox-safe: imported by the workflows, the activities, the client and the CLI alike.
+import { ActivityFailure, ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/workflow';
 
 /** Why an activity failed, when it fails on purpose. */
 export const ACTIVITY_FAILURES = {
@@ -169,3 +170,68 @@ export const ISSUE_FAILURES = [
   RUN_FAILURES.SubIssueFailed,
 ] as const;
 export type IssueFailureType = (typeof ISSUE_FAILURES)[number];
+
+/**
+ * How Temporal itself ends a run that did not reach its goal, beside AIDP's own failure types: the
+ * other half of what a run's end can be (see {@link runEndOf}).
+ */
+export const TEMPORAL_ENDS = {
+  /** An activity ran out of time, most often because no worker took it. */
+  ActivityTimeout: 'ActivityTimeout',
+  /** An activity failed for a reason of its own and its retries are spent. */
+  ActivityFailed: 'ActivityFailed',
+  Cancelled: 'Cancelled',
+  Terminated: 'Terminated',
+  /** The run's own timeout (`temporal.timeouts.workflow_execution`). */
+  TimedOut: 'TimedOut',
+  /** Any other failure; the message says what it was. */
+  Failed: 'Failed',
+} as const;
+export type TemporalEndType = (typeof TEMPORAL_ENDS)[keyof typeof TEMPORAL_ENDS];
+
+/** Why a run ended without reaching its goal: one of AIDP's failure types, or how Temporal ended it. */
+export type RunEndReason = RunFailureType | TemporalEndType;
+
+/** A run's end without its goal, as a person reads it. */
+export interface RunEnd {
+  reason: RunEndReason;
+  /** What happened, in words, starting with the failure type for AIDP's own failures. */
+  message: string;
+  /** What the run had achieved (its result with outcome `incomplete`), when its failure carries it. */
+  partialResult: unknown;
+}
+
+/**
+ * The one mapping from Temporal's failures to AIDP's: how a run ended, from the failure Temporal gives
+ * as the cause of its end (`WorkflowFailedError.cause` on the client). The SDK brands its failure
+ * classes, so `instanceof` holds across copies of the SDK.
+ */
+export function runEndOf(failure: unknown): RunEnd {
+  if (failure instanceof ApplicationFailure) {
+    const { type, message, details } = failureOf(failure)!;
+    return { reason: isRunFailureType(type) ? type : TEMPORAL_ENDS.Failed, message: `${type}: ${message}`, partialResult: details[0] };
+  }
+  if (failure instanceof CancelledFailure) return end(TEMPORAL_ENDS.Cancelled, 'the run was cancelled');
+  if (failure instanceof TerminatedFailure) return end(TEMPORAL_ENDS.Terminated, `the run was terminated: ${failure.message}`);
+  if (failure instanceof TimeoutFailure) {
+    return end(TEMPORAL_ENDS.TimedOut, 'the run timed out (temporal.timeouts.workflow_execution)');
+  }
+  if (failure instanceof ActivityFailure) {
+    const activity = failure.activityType || 'an activity';
+    const inner = failure.cause;
+    if (inner instanceof TimeoutFailure) {
+      const kind = (inner.timeoutType ?? '').toLowerCase().replace(/_/g, '-') || 'its';
+      return end(
+        TEMPORAL_ENDS.ActivityTimeout,
+        `activity timeout: ${activity} exceeded its ${kind} timeout (temporal.timeouts.activity_*); check that a worker is running and the activity makes progress`,
+      );
+    }
+    return end(TEMPORAL_ENDS.ActivityFailed, `activity ${activity} failed: ${inner?.message ?? failure.message}`);
+  }
+  const message = failure instanceof Error ? failure.message : String(failure);
+  return end(TEMPORAL_ENDS.Failed, `the run failed: ${message}`);
+}
+
+function end(reason: TemporalEndType, message: string): RunEnd {
+  return { reason, message, partialResult: undefined };
+}

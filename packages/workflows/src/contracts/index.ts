@@ -1,7 +1,8 @@
 /**
- * @aidp/workflows/contracts — the wire contracts of AIDP's workflows: signal and query definitions,
- * their names, workflow inputs and results, and the activity interfaces. The client, the activities
- * and the workflows all compile against these, so a change here is a change to the wire format.
+ * @aidp/workflows/contracts — the wire contracts of AIDP's workflows: signal, update and query
+ * definitions, their names, workflow inputs and results, and the activity interfaces. The client, the
+ * activities and the workflows all compile against these, so a change here is a change to the wire
+ * format.
  *
  * Safe to import anywhere: it pulls in only `@temporalio/workflow`'s definition helpers, which run in
  * the workflow sandbox and in Node alike.
@@ -15,11 +16,18 @@ export {
   iterationCountQuery,
   progressQuery,
   testResultsQuery,
+  pauseUpdate,
+  resumeUpdate,
+  queueInstructionUpdate,
+  escalateModelUpdate,
+  STEERING_REFUSED,
   SIGNALS,
+  UPDATES,
   QUERIES,
   WORKFLOW_TYPES,
+  isWorkflowTypeName,
 } from './signals.js';
-export type { SignalName, QueryName, WorkflowTypeName } from './signals.js';
+export type { SignalName, UpdateName, QueryName, WorkflowTypeName } from './signals.js';
 export type {
   WorkflowPhase,
   ModelSelection,
@@ -33,6 +41,10 @@ export type {
   ChecksBaseline,
   PartRule,
   PartGoal,
+  PauseAck,
+  ResumeAck,
+  InstructionAck,
+  EscalationAck,
 } from './types.js';
 export { failureId, PART_LIST_CAP } from './failure-id.js';
 export type {
@@ -100,8 +112,19 @@ export {
   isActivityFailureType,
   isRunFailureType,
   failureOf,
+  TEMPORAL_ENDS,
+  runEndOf,
 } from './failures.js';
-export type { ActivityFailureType, RunFailureType, WorkLoopFailureType, IssueFailureType, FailureInfo } from './failures.js';
+export type {
+  ActivityFailureType,
+  RunFailureType,
+  WorkLoopFailureType,
+  IssueFailureType,
+  FailureInfo,
+  TemporalEndType,
+  RunEndReason,
+  RunEnd,
+} from './failures.js';
 export {
   WORKFLOW_ID_MAX_BYTES,
   NEW_WORKFLOW_ID_MAX_BYTES,

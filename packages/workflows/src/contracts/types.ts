@@ -157,3 +157,57 @@ export interface Progress {
   startedAt: string;
   updatedAt: string;
 }
+
+/**
+ * The answer to the `pause_run` update. The run answers at once and never makes the request wait for
+ * the work in hand: an agent run or the checks may take many minutes, and a handler that waited would
+ * hold up continue-as-new and the run's own end.
+ */
+export interface PauseAck {
+  /**
+   * True when the run holds at a safe point now (phase `paused`); false when it holds at its next one,
+   * once what runs now — an agent run, the checks, its parts — has finished.
+   */
+  held: boolean;
+  /** The phase the run is in as it answers. */
+  phase: WorkflowPhase;
+  /** False when the run was already paused: nothing changed. */
+  changed: boolean;
+  /** Running parts the pause was passed on to (each holds at its own next safe point). */
+  forwardedToChildren: number;
+}
+
+/** The answer to the `resume_run` update. */
+export interface ResumeAck {
+  /** The phase the run is in as it answers (still `paused` until the workflow moves on). */
+  phase: WorkflowPhase;
+  /** False when the run was not paused: nothing changed. */
+  changed: boolean;
+  /** Running parts the resume was passed on to. */
+  forwardedToChildren: number;
+}
+
+/** The answer to the `queue_instruction` update. */
+export interface InstructionAck {
+  /**
+   * The instruction's place among those waiting for the next prompt (1 is the first), or null when the
+   * run is waiting for its parts and passed it on to them instead.
+   */
+  position: number | null;
+  /** Instructions waiting for this run's next prompt, this one included when it was queued here. */
+  pending: number;
+  /** Running parts the instruction was passed on to. */
+  forwardedToChildren: number;
+}
+
+/** The answer to the `escalate_model_tier` update. */
+export interface EscalationAck {
+  /** True when the tier went up; false when the run was already on the strongest tier. */
+  escalated: boolean;
+  /** The model the next agent runs use (`tier` is its index in `agent.tiers`). */
+  model: ModelSelection;
+  /** How many tiers there are. */
+  tiers: number;
+  /** Running parts the escalation was passed on to. */
+  forwardedToChildren: number;
+}

@@ -150,6 +150,10 @@ export interface Escalation {
   afterIteration: number;
   fromTier: number;
   toTier: number;
+  /**
+   * `signal`: a person asked (the `escalate_model` signal or the `escalate_model_tier` update);
+   * `consecutive_failures` and `no_progress`: the run's own policy (see {@link EscalationPolicy}).
+   */
   reason: 'signal' | 'consecutive_failures' | 'no_progress';
 }
 

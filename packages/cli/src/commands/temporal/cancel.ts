@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { validateWorkflowId } from '@aidp/client/contracts';
 import { TemporalCommand } from '../../base-command.js';
 import { isTerminal } from '../../follow.js';
-import { refuse } from '../../input.js';
+import { isAcceptedBy } from '../../validators.js';
 
 /** `aidp temporal cancel <id>`: cancels a run. */
 export class TemporalCancelCommand extends TemporalCommand {
@@ -24,11 +24,10 @@ export class TemporalCancelCommand extends TemporalCommand {
     ],
   });
 
-  workflowId = Option.String({ name: 'workflow-id' });
+  workflowId = Option.String({ name: 'workflow-id', validator: isAcceptedBy(validateWorkflowId) });
   yes = Option.Boolean('-y,--yes', false, { description: 'Do not ask for confirmation' });
 
-  async run(): Promise<number> {
-    refuse('workflow id', validateWorkflowId(this.workflowId));
+  async execute(): Promise<number> {
     return await this.withClient(async (client) => {
       const handle = client.getHandle(this.workflowId);
       const description = await handle.describe();

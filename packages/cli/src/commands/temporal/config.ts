@@ -28,7 +28,7 @@ export class TemporalConfigCommand extends TemporalCommand {
 
   json = Option.Boolean('--json', false, { description: 'Print JSON instead of a table' });
 
-  async run(): Promise<number> {
+  async execute(): Promise<number> {
     const loaded = await this.loadConfig();
     const { explainConfig, AGENT_VERIFICATION, describeAgentVerification } = configModule();
     const entries = explainConfig(loaded);

@@ -1,7 +1,10 @@
 import { isIP } from 'node:net';
-import { Command, Option, UsageError } from 'clipanion';
-import { TemporalCommand } from '../../base-command.js';
+import { resolve } from 'node:path';
+import { Command, Option } from 'clipanion';
+import { EXIT_FAILURE, EXIT_OK, TemporalCommand } from '../../base-command.js';
 import { CliError } from '../../errors.js';
+import { workerModule } from '../../lazy.js';
+import { isText, isWholeNumber, rule, type SchemaRule } from '../../validators.js';
 import { endProcessIfStuck, workerFailure } from './worker.js';
 
 /** `aidp temporal dev`: a local Temporal dev server and an AIDP worker in one process. */
@@ -34,24 +37,30 @@ export class TemporalDevCommand extends TemporalCommand {
     ],
   });
 
-  port = Option.String('--port', '7233', { description: 'Port of the Temporal frontend (gRPC)' });
-  uiPort = Option.String('--ui-port', '8233', { description: 'Port of the Temporal Web UI' });
+  static override schema: SchemaRule[] = [
+    rule<TemporalDevCommand>(
+      (dev) => dev.headless || dev.uiPort !== dev.port,
+      (dev) => `--ui-port must differ from --port (both are ${dev.port})`,
+    ),
+  ];
+
+  port = Option.String('--port', '7233', { description: 'Port of the Temporal frontend (gRPC)', validator: isPort() });
+  uiPort = Option.String('--ui-port', '8233', { description: 'Port of the Temporal Web UI', validator: isPort() });
   headless = Option.Boolean('--headless', false, { description: 'Do not start the Web UI' });
   dbFile = Option.String('--db-file', { description: 'SQLite file that keeps the server state across restarts' });
-  ip = Option.String('--ip', '127.0.0.1', { description: 'IP address of this machine the server listens on (0.0.0.0: all)' });
+  ip = Option.String('--ip', '127.0.0.1', {
+    description: 'IP address of this machine the server listens on (0.0.0.0: all)',
+    validator: isText(
+      (ip) => ip === 'localhost' || isIP(ip) !== 0,
+      'an IP address of this machine, such as 127.0.0.1 (or 0.0.0.0 for all)',
+    ),
+  });
 
-  async run(): Promise<number> {
-    const port = parsePort(this.port, '--port');
-    const uiPort = parsePort(this.uiPort, '--ui-port');
-    if (!this.headless && uiPort === port) throw new UsageError(`--ui-port: must differ from --port (both are ${port})`);
-    if (this.ip !== 'localhost' && isIP(this.ip) === 0) {
-      throw new UsageError(
-        `--ip: expected an IP address of this machine, such as 127.0.0.1 (or 0.0.0.0 for all), got ${JSON.stringify(this.ip)}`,
-      );
-    }
+  async execute(): Promise<number> {
+    const { port, uiPort } = this;
     const host = isIP(this.ip) === 6 ? `[${this.ip}]` : this.ip;
     const { config } = await this.loadConfig([{ path: 'temporal.target_host', value: `${host}:${port}`, flag: '--port' }]);
-    const { installAidpRuntime, startDevServer, runWorker } = await import('@aidp/worker');
+    const { installAidpRuntime, startDevServer, runWorker } = workerModule();
     // Zero setup: a metrics port taken by another worker costs the metrics, not the dev server.
     const runtime = await installAidpRuntime(config, { ifMetricsAddressInUse: 'skip' });
     if (config.metrics.enabled && !runtime.metricsAddress) {
@@ -65,7 +74,7 @@ export class TemporalDevCommand extends TemporalCommand {
         ip: this.ip,
         port,
         uiPort: this.headless ? false : uiPort,
-        dbFile: this.dbFile,
+        dbFile: this.dbFile === undefined ? undefined : resolve(this.context.cwd, this.dbFile),
         namespace: config.temporal.namespace,
         resolve: {
           env: this.context.env,
@@ -97,13 +106,13 @@ export class TemporalDevCommand extends TemporalCommand {
       await runtime.close();
     }
     out.write('Stopped the worker and the dev server.\n');
-    return 0;
+    endProcessIfStuck(this.context, EXIT_OK);
+    return EXIT_OK;
   }
 
-  override async execute(): Promise<number> {
-    const code = await super.execute();
-    endProcessIfStuck(this.context, code);
-    return code;
+  override async catch(error: unknown): Promise<void> {
+    await super.catch(error);
+    endProcessIfStuck(this.context, this.exitCodeOfError ?? EXIT_FAILURE);
   }
 }
 
@@ -122,10 +131,6 @@ function startFailure(error: unknown): unknown {
   return error;
 }
 
-function parsePort(text: string, flag: string): number {
-  const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UsageError(`${flag}: expected a port number from 1 to 65535, got ${JSON.stringify(text)}`);
-  }
-  return port;
+function isPort() {
+  return isWholeNumber('a port number from 1 to 65535', (port) => port >= 1 && port <= 65535);
 }

@@ -14,7 +14,7 @@ export class TemporalHelpCommand extends AidpCommand {
   // Catches `aidp temporal <anything else>`, to answer with the list of what exists.
   rest = Option.Rest();
 
-  run(): number {
+  execute(): Promise<number> {
     const commands = this.cli
       .definitions()
       .filter((d) => d.path.startsWith(`${this.cli.binaryName} temporal `))
@@ -31,9 +31,9 @@ export class TemporalHelpCommand extends AidpCommand {
     ];
     if (this.rest.length > 0) {
       this.context.stderr.write(`unknown command: ${this.cli.binaryName} temporal ${this.rest.join(' ')}\n\n${lines.slice(2).join('\n')}`);
-      return EXIT_USAGE;
+      return Promise.resolve(EXIT_USAGE);
     }
     this.context.stdout.write(lines.join('\n'));
-    return 0;
+    return Promise.resolve(0);
   }
 }

@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { validateWorkflowId } from '@aidp/client/contracts';
 import { TemporalCommand } from '../../base-command.js';
 import { CliError } from '../../errors.js';
-import { reason, refuse } from '../../input.js';
+import { reason } from '../../input.js';
+import { isAcceptedBy } from '../../validators.js';
 
 /** `aidp temporal history <id>`: a run's full event history. */
 export class TemporalHistoryCommand extends TemporalCommand {
@@ -25,20 +26,20 @@ export class TemporalHistoryCommand extends TemporalCommand {
     ],
   });
 
-  workflowId = Option.String({ name: 'workflow-id' });
+  workflowId = Option.String({ name: 'workflow-id', validator: isAcceptedBy(validateWorkflowId) });
   output = Option.String('-o,--output', { description: 'Write to this file instead of standard output' });
 
-  async run(): Promise<number> {
-    refuse('workflow id', validateWorkflowId(this.workflowId));
-    if (this.output !== undefined) checkWritable(this.output);
+  async execute(): Promise<number> {
+    const output = this.output === undefined ? undefined : resolve(this.context.cwd, this.output);
+    if (output !== undefined) checkWritable(output);
     return await this.withClient(async (client) => {
       const history = await client.getHandle(this.workflowId).exportHistory();
       const json = `${history.json}\n`;
-      if (this.output) {
+      if (output) {
         try {
-          writeFileSync(this.output, json);
+          writeFileSync(output, json);
         } catch (error) {
-          throw new CliError(`--output: cannot write ${resolve(this.output)}: ${reason(error)}`);
+          throw new CliError(`--output: cannot write ${output}: ${reason(error)}`);
         }
         this.context.stdout.write(`Wrote ${history.eventCount} events to ${this.output}.\n`);
       } else {
@@ -49,9 +50,8 @@ export class TemporalHistoryCommand extends TemporalCommand {
   }
 }
 
-/** Fails early, naming the path, when `file` cannot be written: its folder is missing or read-only, or it is a folder. */
-function checkWritable(file: string): void {
-  const path = resolve(file);
+/** Fails early, naming the path, when `path` cannot be written: its folder is missing or read-only, or it is a folder. */
+function checkWritable(path: string): void {
   const problem = writeProblem(path, dirname(path));
   if (problem) throw new CliError(`--output: cannot write ${path}: ${problem}`);
 }

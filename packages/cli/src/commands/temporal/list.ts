@@ -1,7 +1,7 @@
-import { Command, Option, UsageError } from 'clipanion';
+import { Command, Option } from 'clipanion';
 import { TemporalCommand } from '../../base-command.js';
-import { quoted } from '../../input.js';
 import { duration, subjectText, table } from '../../render.js';
+import { isChoice, isWholeNumber } from '../../validators.js';
 
 const STATUSES = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed_out', 'all'] as const;
 const TYPES = ['WorkLoopWorkflow', 'IssueToPrWorkflow', 'SubIssueWorkflow'] as const;
@@ -24,20 +24,16 @@ export class TemporalListCommand extends TemporalCommand {
     ],
   });
 
-  status = Option.String('--status', 'running', { description: `One of ${STATUSES.join(', ')}` });
-  type = Option.String('--type', { description: `One of ${TYPES.join(', ')}` });
-  limit = Option.String('--limit', '20', { description: 'At most this many runs' });
+  status = Option.String('--status', 'running', { description: `One of ${STATUSES.join(', ')}`, validator: isChoice(STATUSES) });
+  type = Option.String('--type', { description: `One of ${TYPES.join(', ')}`, validator: isChoice(TYPES) });
+  limit = Option.String('--limit', '20', {
+    description: 'At most this many runs',
+    validator: isWholeNumber('a positive integer', (n) => n >= 1),
+  });
   json = Option.Boolean('--json', false, { description: 'Print JSON' });
 
-  async run(): Promise<number> {
-    const status = this.status as (typeof STATUSES)[number];
-    if (!STATUSES.includes(status)) throw new UsageError(`--status: expected one of ${STATUSES.join(', ')}, got ${quoted(this.status)}`);
-    const type = this.type as (typeof TYPES)[number] | undefined;
-    if (type !== undefined && !TYPES.includes(type))
-      throw new UsageError(`--type: expected one of ${TYPES.join(', ')}, got ${quoted(type)}`);
-    const limit = Number(this.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a positive integer, got ${quoted(this.limit)}`);
-
+  async execute(): Promise<number> {
+    const { status, type, limit } = this;
     return await this.withClient(async (client) => {
       const runs = await client.list({ status, type, limit });
       // Phase and iteration come from the runs themselves; only running ones are asked.

@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { AidpCommand } from '../../base-command.js';
+import type * as Wizard from '../../setup/wizard.js';
 
 /** `aidp temporal setup`: writes the temporal section of aidp.yml, by questions or by flags. */
 export class TemporalSetupCommand extends AidpCommand {
@@ -61,8 +62,10 @@ export class TemporalSetupCommand extends AidpCommand {
   verify = Option.Boolean('--verify', true, { description: 'Test the connection before writing (--no-verify skips the test)' });
   yes = Option.Boolean('-y,--yes', false, { description: 'Write without asking for confirmation' });
 
-  async run(): Promise<number> {
-    const { runSetup } = await import('../../setup/wizard.js');
+  async execute(): Promise<number> {
+    // Loaded when the command runs, with the modules only it needs (see lazy.ts).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runSetup } = require('../../setup/wizard.js') as typeof Wizard;
     return await runSetup(
       {
         configFile: this.configFile,
@@ -80,7 +83,7 @@ export class TemporalSetupCommand extends AidpCommand {
         yes: this.yes,
       },
       {
-        cwd: process.cwd(),
+        cwd: this.context.cwd,
         env: this.context.env,
         stdin: this.context.stdin,
         stdout: this.context.stdout,

@@ -2,8 +2,8 @@ import { Command, Option } from 'clipanion';
 import { validateWorkflowId } from '@aidp/client/contracts';
 import { TemporalCommand } from '../../base-command.js';
 import { followRun, printOutcome, runOutcome } from '../../follow.js';
-import { refuse } from '../../input.js';
 import { duration, progressPanel, paint, subjectText } from '../../render.js';
+import { isAcceptedBy } from '../../validators.js';
 
 // The statuses of a run that has ended; a continued-as-new run goes on under the same id.
 const CLOSED = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT']);
@@ -34,12 +34,11 @@ export class TemporalStatusCommand extends TemporalCommand {
     ],
   });
 
-  workflowId = Option.String({ name: 'workflow-id' });
+  workflowId = Option.String({ name: 'workflow-id', validator: isAcceptedBy(validateWorkflowId) });
   follow = Option.Boolean('--follow', false, { description: 'Follow the run until it ends; exit with its outcome' });
   json = Option.Boolean('--json', false, { description: 'Print JSON' });
 
-  async run(): Promise<number> {
-    refuse('workflow id', validateWorkflowId(this.workflowId));
+  async execute(): Promise<number> {
     return await this.withClient(async (client) => {
       const handle = client.getHandle(this.workflowId);
       const description = await handle.describe();

@@ -1,6 +1,7 @@
 import { Command, type BaseContext } from 'clipanion';
-import { TemporalCommand } from '../../base-command.js';
+import { EXIT_FAILURE, EXIT_OK, TemporalCommand } from '../../base-command.js';
 import { CliError } from '../../errors.js';
+import { workerModule } from '../../lazy.js';
 
 /** `aidp temporal worker`: runs an AIDP worker in the foreground. */
 export class TemporalWorkerCommand extends TemporalCommand {
@@ -32,9 +33,9 @@ export class TemporalWorkerCommand extends TemporalCommand {
     ],
   });
 
-  async run(): Promise<number> {
+  async execute(): Promise<number> {
     const { config } = await this.loadConfig();
-    const { installAidpRuntime, runWorker } = await import('@aidp/worker');
+    const { installAidpRuntime, runWorker } = workerModule();
     const runtime = await installAidpRuntime(config);
     try {
       await runWorker({
@@ -51,13 +52,13 @@ export class TemporalWorkerCommand extends TemporalCommand {
       await runtime.close();
     }
     this.context.stdout.write('Worker stopped.\n');
-    return 0;
+    endProcessIfStuck(this.context, EXIT_OK);
+    return EXIT_OK;
   }
 
-  override async execute(): Promise<number> {
-    const code = await super.execute();
-    endProcessIfStuck(this.context, code);
-    return code;
+  override async catch(error: unknown): Promise<void> {
+    await super.catch(error);
+    endProcessIfStuck(this.context, this.exitCodeOfError ?? EXIT_FAILURE);
   }
 }
 

@@ -1,6 +1,6 @@
-import { Command, Option, UsageError } from 'clipanion';
+import { Command, Option } from 'clipanion';
 import { validateBranchName } from '@aidp/client/contracts';
-import { maxIterationsOption, quoted, refuse } from '../../../input.js';
+import { atMostOneOf, isAcceptedBy, isText, isWholeNumber, type SchemaRule } from '../../../validators.js';
 import { StartCommand } from './start-command.js';
 
 /** `aidp temporal start issue <n>`: a GitHub issue in, a tested pull request out. */
@@ -32,31 +32,32 @@ export class StartIssueCommand extends StartCommand {
     ],
   });
 
-  issue = Option.String({ name: 'number' });
-  repo = Option.String('--repo', { description: 'The repository as owner/name (default: github.repo, else the origin remote)' });
-  base = Option.String('--base', { description: 'Branch the pull request targets (default: github.base_branch, else the default branch)' });
+  static override schema: SchemaRule[] = [atMostOneOf({ draft: '--draft', ready: '--ready' })];
+
+  issue = Option.String({
+    name: 'number',
+    validator: isWholeNumber('an issue number such as 42 or #42', (n) => n >= 1, { hash: true }),
+  });
+  repo = Option.String('--repo', {
+    description: 'The repository as owner/name (default: github.repo, else the origin remote)',
+    validator: isText(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/name'),
+  });
+  base = Option.String('--base', {
+    description: 'Branch the pull request targets (default: github.base_branch, else the default branch)',
+    validator: isAcceptedBy(validateBranchName),
+  });
   draft = Option.Boolean('--draft', { description: 'Open the pull request as a draft (github.draft)' });
   ready = Option.Boolean('--ready', { description: 'Open the pull request ready for review' });
 
-  async run(): Promise<number> {
-    const issueNumber = Number(this.issue.replace(/^#/, ''));
-    if (!/^#?[0-9]+$/.test(this.issue) || !Number.isSafeInteger(issueNumber) || issueNumber < 1) {
-      throw new UsageError(`issue number: expected a positive integer, got ${quoted(this.issue)}`);
-    }
-    if (this.draft && this.ready) throw new UsageError('give --draft or --ready, not both');
-    const maxIterations = maxIterationsOption(this.maxIterations);
-    if (this.repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(this.repo)) {
-      throw new UsageError(`--repo: expected owner/name, got ${quoted(this.repo)}`);
-    }
-    if (this.base !== undefined) refuse('--base', validateBranchName(this.base));
-    return await this.startAndReport(`IssueToPrWorkflow for issue #${issueNumber}`, (client) =>
+  async execute(): Promise<number> {
+    return await this.startAndReport(`IssueToPrWorkflow for issue #${this.issue}`, (client) =>
       client.startIssueToPr({
-        issueNumber,
+        issueNumber: this.issue,
         projectDir: this.project(),
         repo: this.repo,
         baseBranch: this.base,
         draft: this.ready ? false : this.draft ? true : undefined,
-        maxIterations,
+        maxIterations: this.maxIterations,
       }),
     );
   }

@@ -1,4 +1,4 @@
-import { Command, Option, UsageError } from 'clipanion';
+import { Command, Option } from 'clipanion';
 import {
   MAX_ITERATIONS_LIMIT,
   NEW_WORKFLOW_ID_MAX_BYTES,
@@ -10,7 +10,8 @@ import {
   validateStepName,
   validateTaskText,
 } from '@aidp/client/contracts';
-import { maxIterationsOption, readTextInput, refuse } from '../../../input.js';
+import { readTextInput, refuse } from '../../../input.js';
+import { atMostOneOf, isAcceptedBy, type SchemaRule } from '../../../validators.js';
 import { StartCommand } from './start-command.js';
 
 /** `aidp temporal start workloop <step>`: starts the fix-forward loop on one step. */
@@ -43,26 +44,30 @@ export class StartWorkLoopCommand extends StartCommand {
     ],
   });
 
-  step = Option.String({ name: 'step' });
-  task = Option.String('--task', { description: 'The objective, in words (instead of the step in aidp.yml)' });
+  static override schema: SchemaRule[] = [
+    atMostOneOf({ task: '--task', taskFile: '--task-file' }),
+    atMostOneOf({ branch: '--branch', inPlace: '--in-place' }, '--in-place works on the branch checked out'),
+  ];
+
+  step = Option.String({ name: 'step', validator: isAcceptedBy(validateStepName) });
+  task = Option.String('--task', {
+    description: 'The objective, in words (instead of the step in aidp.yml)',
+    validator: isAcceptedBy(validateTaskText),
+  });
   taskFile = Option.String('--task-file', {
     description: `Read the objective from this file (- for standard input); at most ${formatBytes(TASK_MAX_BYTES)}`,
   });
-  branch = Option.String('--branch', { description: 'The branch to work on (default: aidp/<step>)' });
+  branch = Option.String('--branch', {
+    description: 'The branch to work on (default: aidp/<step>)',
+    validator: isAcceptedBy(validateBranchName),
+  });
   inPlace = Option.Boolean('--in-place', false, { description: 'Work in the checkout as it is: no worktree, no branch, no commits' });
   workflowId = Option.String('--workflow-id', {
     description: `Id for the run, at most ${NEW_WORKFLOW_ID_MAX_BYTES} bytes (default: aidp-workloop-<step>-<random>)`,
+    validator: isAcceptedBy(validateNewWorkflowId),
   });
 
-  async run(): Promise<number> {
-    if (this.task !== undefined && this.taskFile !== undefined) throw new UsageError('give --task or --task-file, not both');
-    if (this.branch !== undefined && this.inPlace)
-      throw new UsageError('give --branch or --in-place, not both: --in-place works on the branch checked out');
-    refuse('step name', validateStepName(this.step));
-    if (this.workflowId !== undefined) refuse('--workflow-id', validateNewWorkflowId(this.workflowId));
-    if (this.branch !== undefined) refuse('--branch', validateBranchName(this.branch));
-    const maxIterations = maxIterationsOption(this.maxIterations);
-    if (this.task !== undefined) refuse('--task', validateTaskText(this.task));
+  async execute(): Promise<number> {
     let task = this.task;
     if (this.taskFile !== undefined) {
       task = await readTextInput(this.context, '--task-file', this.taskFile, TASK_MAX_BYTES);
@@ -74,7 +79,7 @@ export class StartWorkLoopCommand extends StartCommand {
           projectDir: this.project(),
           stepName: this.step,
           task,
-          maxIterations,
+          maxIterations: this.maxIterations,
           workspaceMode: this.inPlace ? 'in-place' : undefined,
           branch: this.branch,
         },
