@@ -1,6 +1,7 @@
 import type { AidpConfig } from '@aidp/config';
 import { AidpWorkerError } from './errors.js';
 import type { SupervisedWorker } from './supervised-worker.js';
+import type { ServiceActivities } from './plugin.js';
 import { createAidpWorker, messageOf, shortName, type CreateAidpWorkerOptions } from './worker.js';
 
 /** What a running worker serves; given to {@link RunWorkerOptions.onPolling}. */
@@ -11,7 +12,7 @@ export interface WorkerEndpoint {
 }
 
 /** Options of {@link runWorker}. */
-export interface RunWorkerOptions extends CreateAidpWorkerOptions {
+export interface RunWorkerOptions<A extends object = ServiceActivities> extends CreateAidpWorkerOptions<A> {
   /** Called once the worker is actually polling its task queue. */
   onPolling?: (endpoint: WorkerEndpoint) => void;
   /**
@@ -38,7 +39,7 @@ const SETTLE_AFTER_FAILURE_MS = 5_000;
  * or stops without being asked to. A server that goes away is not such an error: the worker keeps
  * retrying, logging each failed attempt, and carries on when the server is back.
  */
-export async function runWorker(options: RunWorkerOptions): Promise<void> {
+export async function runWorker<A extends object = ServiceActivities>(options: RunWorkerOptions<A>): Promise<void> {
   const aidp = await createAidpWorker(options);
   let failed = false;
   try {
@@ -59,7 +60,7 @@ function endpointOf(config: AidpConfig, worker: SupervisedWorker): WorkerEndpoin
 }
 
 /** Runs the worker and settles when it stops: resolves on a stop someone asked for, rejects otherwise. */
-async function supervise(worker: SupervisedWorker, options: RunWorkerOptions): Promise<void> {
+async function supervise(worker: SupervisedWorker, options: RunWorkerOptions<object>): Promise<void> {
   const endpoint = endpointOf(options.config, worker);
   const graceMs = options.config.temporal.worker.shutdown_grace_period * 1000;
   return await new Promise<void>((resolve, reject) => {

@@ -1,40 +1,29 @@
 import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { aidpActivities } from '@aidp/activities';
 import { connectionFailure, isPermissionDenied, toConnectionOptions, toWorkerOptions, type AidpConfig } from '@aidp/config';
 import { AidpNamespaceNotFoundError, AidpWorkerError } from './errors.js';
+import { aidpWorkerPlugin, type AidpWorkerActivities, type ServiceActivities } from './plugin.js';
 import { SupervisedWorker } from './supervised-worker.js';
 
-/**
- * The workflow bundle made at package build time (`scripts/bundle-workflows.js`). Starting from it
- * skips webpack at worker start-up; without it the worker bundles `@aidp/workflows` itself.
- */
-export const PREBUILT_WORKFLOW_BUNDLE = join(__dirname, '..', 'lib', 'workflow-bundle.js');
-
-function workflowSource(workflowsPath: string | undefined): Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'> {
-  if (workflowsPath) return { workflowsPath };
-  if (existsSync(PREBUILT_WORKFLOW_BUNDLE)) return { workflowBundle: { codePath: PREBUILT_WORKFLOW_BUNDLE } };
-  return { workflowsPath: require.resolve('@aidp/workflows') };
-}
-
 /** Options of {@link createAidpWorker}. */
-export interface CreateAidpWorkerOptions {
+export interface CreateAidpWorkerOptions<A extends object = ServiceActivities> {
   /** The resolved configuration (see `loadConfig` in `@aidp/config`). */
   config: AidpConfig;
   /**
-   * Activities to register. An embedding service passes its own here; they are merged over AIDP's,
-   * so an activity of the same name replaces AIDP's.
+   * Activities to register next to AIDP's: the service's own, and any of AIDP's it replaces by name
+   * (keeping AIDP's contract; the worker logs each replacement once).
    */
-  activities?: object;
+  activities?: AidpWorkerActivities<A>;
   /** An open connection to reuse; otherwise one is made from `config.temporal` and closed on shutdown. */
   connection?: NativeConnection;
   /**
-   * Module of workflow functions to bundle. Default: the bundle prebuilt with this package, else
-   * `@aidp/workflows` bundled at start-up.
+   * Module of workflow functions to bundle. Default: the bundle prebuilt with this package when it
+   * fits the worker, else `@aidp/workflows` bundled at start-up.
    */
   workflowsPath?: string;
-  /** Worker options that win over the configuration (identity, tuner, interceptors, ...). */
+  /**
+   * Worker options over the configuration's (identity, tuner, ...). Activities and plugins join AIDP's
+   * rather than replace them; the namespace and task queue must be the configuration's.
+   */
   workerOptions?: Partial<WorkerOptions>;
 }
 
@@ -50,23 +39,27 @@ export interface AidpWorker {
  * Creates a Temporal worker for AIDP on the configured task queue, with the connection, concurrency
  * and shutdown grace period taken from `aidp.yml`. Before the worker is made, the server is asked
  * about the namespace and the task queue, so that a mistake there fails here, at once, instead of
- * when the first poll comes back. A create that fails leaves nothing running.
+ * when the first poll comes back. A create that fails leaves nothing running. AIDP's activities and
+ * workflows come from {@link aidpWorkerPlugin}, as they would on a worker the service made itself.
  * @throws AidpConnectionError when the server cannot be reached, or not with the configured TLS settings
  * @throws AidpPermissionDeniedError when the server refuses the API key for the namespace
  * @throws AidpNamespaceNotFoundError when the namespace does not exist on the server
- * @throws AidpWorkerError when the server refuses the task queue's name, or Temporal's core the worker's settings
+ * @throws AidpWorkerError when the server refuses the task queue's name, Temporal's core the worker's
+ *   settings, or `workerOptions` name another namespace or task queue than the configuration
  * @throws ConfigError when a TLS file named in the configuration cannot be read
  */
-export async function createAidpWorker(options: CreateAidpWorkerOptions): Promise<AidpWorker> {
+export async function createAidpWorker<A extends object = ServiceActivities>(options: CreateAidpWorkerOptions<A>): Promise<AidpWorker> {
   const { config } = options;
   const ownsConnection = options.connection === undefined;
   const connection = options.connection ?? (await connect(config));
+  const { activities, plugins, ...rest } = options.workerOptions ?? {};
   const workerOptions: WorkerOptions = {
     ...toWorkerOptions(config),
     connection,
-    ...(options.workerOptions?.workflowBundle || options.workerOptions?.workflowsPath ? {} : workflowSource(options.workflowsPath)),
-    activities: { ...aidpActivities, ...options.activities },
-    ...options.workerOptions,
+    ...rest,
+    activities: { ...options.activities, ...activities },
+    // AIDP's last, so that it sees the activities of the others.
+    plugins: [...(plugins ?? []), aidpWorkerPlugin(config, { workflowsPath: options.workflowsPath })],
   };
   const target: Target = {
     address: config.temporal.target_host,
