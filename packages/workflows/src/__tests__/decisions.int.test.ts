@@ -180,6 +180,25 @@ function checksPassFrom(n: number): StubActivities['runChecks'] {
 }
 
 /**
+ * Agent runs that wait at a gate (the first only, or every one) while the test steers; the checks pass
+ * from iteration `passFrom` (2 by default).
+ */
+function agentGated(
+  s: { gate(): Gate },
+  options: { every?: boolean; passFrom?: number } = {},
+): { agentGate: Gate; stubs: Partial<StubActivities> } {
+  const agentGate = s.gate();
+  const stubs: Partial<StubActivities> = {
+    runAgent: async (input) => {
+      if (options.every || input.iteration === 1) await agentGate.pass();
+      return agentRun(input);
+    },
+    runChecks: checksPassFrom(options.passFrom ?? 2),
+  };
+  return { agentGate, stubs };
+}
+
+/**
  * The activities, answering at once: a workspace named after the workflow id, checks that pass once an
  * agent run or a merge changed the workspace, an issue with the given parts, a pull request.
  * `overrides` replace single activities; every call is recorded in `calls` either way.
@@ -430,14 +449,7 @@ describe('the workflows, steered and failed with stub activities', () => {
 
   it.concurrent('a pause during an agent run lets that run finish, then holds before the checks until resume', async () => {
     const s = scenario();
-    const agentGate = s.gate();
-    const stubs: Partial<StubActivities> = {
-      runAgent: async (input) => {
-        await agentGate.pass();
-        return agentRun(input);
-      },
-      runChecks: checksPassFrom(1),
-    };
+    const { agentGate, stubs } = agentGated(s, { every: true, passFrom: 1 });
     await s.run(stubs, async ({ startLoop }) => {
       const handle = await startLoop(workLoopInput('paused-mid-run'));
       await agentGate.reached;
@@ -465,14 +477,7 @@ describe('the workflows, steered and failed with stub activities', () => {
 
   it.concurrent('an injected instruction reaches the next prompt, and only that one', async () => {
     const s = scenario();
-    const agentGate = s.gate();
-    const stubs: Partial<StubActivities> = {
-      runAgent: async (input) => {
-        if (input.iteration === 1) await agentGate.pass();
-        return agentRun(input);
-      },
-      runChecks: checksPassFrom(3),
-    };
+    const { agentGate, stubs } = agentGated(s, { passFrom: 3 });
     await s.run(stubs, async ({ startLoop }) => {
       const handle = await startLoop(workLoopInput('steered'));
       await agentGate.reached;
@@ -491,14 +496,7 @@ describe('the workflows, steered and failed with stub activities', () => {
 
   it.concurrent('pause_run answers at once during an agent run, and answers held once the run holds; resume_run releases it', async () => {
     const s = scenario();
-    const agentGate = s.gate();
-    const stubs: Partial<StubActivities> = {
-      runAgent: async (input) => {
-        await agentGate.pass();
-        return agentRun(input);
-      },
-      runChecks: checksPassFrom(1),
-    };
+    const { agentGate, stubs } = agentGated(s, { every: true, passFrom: 1 });
     await s.run(stubs, async ({ startLoop }) => {
       const handle = await startLoop(workLoopInput('paused-by-update'));
       await agentGate.reached;
@@ -530,14 +528,7 @@ describe('the workflows, steered and failed with stub activities', () => {
 
   it.concurrent('queue_instruction answers with the place in the queue, and the instructions reach the next prompt in order', async () => {
     const s = scenario();
-    const agentGate = s.gate();
-    const stubs: Partial<StubActivities> = {
-      runAgent: async (input) => {
-        if (input.iteration === 1) await agentGate.pass();
-        return agentRun(input);
-      },
-      runChecks: checksPassFrom(2),
-    };
+    const { agentGate, stubs } = agentGated(s);
     await s.run(stubs, async ({ startLoop }) => {
       const handle = await startLoop(workLoopInput('queued-by-update'));
       await agentGate.reached;
@@ -561,14 +552,7 @@ describe('the workflows, steered and failed with stub activities', () => {
 
   it.concurrent('queue_instruction refuses a blank or oversized instruction in its validator: nothing reaches history', async () => {
     const s = scenario();
-    const agentGate = s.gate();
-    const stubs: Partial<StubActivities> = {
-      runAgent: async (input) => {
-        await agentGate.pass();
-        return agentRun(input);
-      },
-      runChecks: checksPassFrom(1),
-    };
+    const { agentGate, stubs } = agentGated(s, { every: true, passFrom: 1 });
     await s.run(stubs, async ({ startLoop }) => {
       const handle = await startLoop(workLoopInput('refused-by-update'));
       await agentGate.reached;
@@ -599,14 +583,7 @@ describe('the workflows, steered and failed with stub activities', () => {
     'escalate_model_tier answers with the model the next agent run uses, and says when it is already the strongest',
     async () => {
       const s = scenario();
-      const agentGate = s.gate();
-      const stubs: Partial<StubActivities> = {
-        runAgent: async (input) => {
-          if (input.iteration === 1) await agentGate.pass();
-          return agentRun(input);
-        },
-        runChecks: checksPassFrom(2),
-      };
+      const { agentGate, stubs } = agentGated(s);
       await s.run(stubs, async ({ startLoop }) => {
         const handle = await startLoop(workLoopInput('escalated-by-update', { tiers: TIERS.slice(1) }));
         await agentGate.reached;
@@ -673,14 +650,7 @@ describe('the workflows, steered and failed with stub activities', () => {
 
   it.concurrent('escalate_model moves the next agent run one tier up, and never past the strongest', async () => {
     const s = scenario();
-    const agentGate = s.gate();
-    const stubs: Partial<StubActivities> = {
-      runAgent: async (input) => {
-        if (input.iteration === 1) await agentGate.pass();
-        return agentRun(input);
-      },
-      runChecks: checksPassFrom(2),
-    };
+    const { agentGate, stubs } = agentGated(s);
     await s.run(stubs, async ({ startLoop }) => {
       const handle = await startLoop(workLoopInput('escalated', { tiers: TIERS.slice(1) }));
       await agentGate.reached;
