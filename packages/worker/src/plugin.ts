@@ -76,10 +76,18 @@ class AidpWorkerPlugin implements WorkerPlugin {
   /** Activities already reported as replaced, so that a plugin reused for several workers says it once. */
   private readonly reported = new Set<string>();
 
+  /**
+   * Where AIDP's client starts runs. Only this is kept of the configuration: the SDK logs a worker's
+   * options, plugins included, and the configuration may hold secrets (`temporal.api_key`).
+   */
+  private readonly target: { namespace: string; taskQueue: string };
+
   constructor(
-    private readonly config: AidpConfig,
+    config: AidpConfig,
     private readonly options: AidpWorkerPluginOptions,
-  ) {}
+  ) {
+    this.target = { namespace: config.temporal.namespace, taskQueue: config.temporal.task_queue };
+  }
 
   configureWorker(options: WorkerOptions): WorkerOptions {
     this.checkTarget(options);
@@ -99,7 +107,7 @@ class AidpWorkerPlugin implements WorkerPlugin {
   }
 
   private checkTarget(options: WorkerOptions): void {
-    const { namespace, task_queue: taskQueue } = this.config.temporal;
+    const { namespace, taskQueue } = this.target;
     const polled = { namespace: options.namespace ?? 'default', taskQueue: options.taskQueue };
     const mismatch =
       polled.taskQueue !== taskQueue

@@ -24,6 +24,14 @@ function configure(plugin: WorkerPlugin, options: WorkerOptions): WorkerOptions 
 }
 
 describe('aidpWorkerPlugin', () => {
+  it("keeps no secret of the configuration: the SDK logs a worker's plugins with its options", () => {
+    const key = 'aidp-plugin-canary-0123456789';
+    const withKey = resolveConfig({ temporal: { namespace: 'team-a', task_queue: 'orders', api_key: key, tls: true } }, { env: {} }).config;
+    const plugin = aidpWorkerPlugin(withKey, { logger: recordingLogger() });
+    expect(JSON.stringify(plugin)).not.toContain(key);
+    expect(JSON.stringify(configure(plugin, serviceOptions({ plugins: [plugin] })))).not.toContain(key);
+  });
+
   it("adds AIDP's activities to the worker's own", () => {
     const sendInvoice = () => Promise.resolve('sent');
     const options = configure(aidpWorkerPlugin(config, { logger: recordingLogger() }), serviceOptions({ activities: { sendInvoice } }));
