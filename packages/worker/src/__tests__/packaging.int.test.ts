@@ -21,7 +21,7 @@ import { aidpCacheDir } from '../go-install';
 
 const REPO = resolve(__dirname, '..', '..', '..', '..');
 const HOST_PROGRAM = join(__dirname, 'fixtures', 'packaging-host', 'host.ts');
-/** Yarn (berry), from the npm registry: corepack fetches it from a host these machines cannot reach. */
+/** Yarn (berry), installed from the npm registry: the test needs no other host (corepack fetches yarn from its own). */
 const YARN_VERSION = '4.18.1';
 const MANAGERS = ['npm', 'pnpm', 'yarn'] as const;
 type Manager = (typeof MANAGERS)[number];
