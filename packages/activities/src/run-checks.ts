@@ -43,13 +43,13 @@ function wholeOutput(logPath: string, tail: string): string | undefined {
 /**
  * Runs the configured checks one after another in the workspace (`sh -c <command>`), each with its
  * timeout. Every check runs, so the diagnosis sees every failure at once. Full output goes to
- * `<runDir>/iter-<n>/checks/<name>.log`; the result keeps a tail, and for a failed check whose output
- * a runner's parser reads failure by failure, the ids of its failures. Only required checks decide
+ * `<runDir>/iter-<n>/checks/<name>.log`; the result keeps a tail and, when `itemise` asks for it, for a
+ * failed check whose output a runner's parser reads failure by failure, the ids of its failures. Only required checks decide
  * `passing`.
  */
 export async function runChecks(input: RunChecksInput): Promise<TestResults> {
   const ctx = Context.current();
-  const workspaces = [input.workspace, resolved(input.workspace)];
+  const workspaces = input.itemise ? [input.workspace, resolved(input.workspace)] : [];
   const heartbeatEvery = Math.max(1_000, Math.min((ctx.info.heartbeatTimeoutMs ?? 30_000) / 3, 10_000));
   const checks: CheckResult[] = [];
   for (const check of input.checks) {
@@ -72,7 +72,7 @@ export async function runChecks(input: RunChecksInput): Promise<TestResults> {
       ? `\n[aidp] ${check.name} timed out after ${Math.round(check.timeoutMs / 1000)} s and was killed`
       : '';
     const passed = outcome.exitCode === 0 && !outcome.timedOut;
-    const output = passed || outcome.timedOut ? undefined : wholeOutput(logPath, outcome.tail);
+    const output = !input.itemise || passed || outcome.timedOut ? undefined : wholeOutput(logPath, outcome.tail);
     const failures = output === undefined ? undefined : itemiseFailures(check.name, output, { workspace: workspaces });
     checks.push({
       name: check.name,

@@ -62,7 +62,13 @@ export async function runChildren(run: FixForwardRun, request: DecomposeRequest)
   await run.safePoint();
   const parentId = workflowInfo().workflowId;
   const branch = run.state.workspace!.branch!;
-  const loop = request.baseline ? partLoopSettings(run, request.loop, request.subTasks.length) : request.loop;
+  let loop = request.loop;
+  if (request.baseline) {
+    // The parts share their part of what is left of the budget evenly; progress shows what they have.
+    const together = partsBudget(request.loop.budget, run.state.cost.usd);
+    run.apply((s) => partsStarting(s, together, nowIso()));
+    loop = partLoopSettings(request.loop, together, request.subTasks.length);
+  }
   const started = await Promise.all(
     request.subTasks.map(async (subTask, index) => {
       const workflowId = childWorkflowId(parentId, index);
@@ -134,13 +140,8 @@ function failWithSiblingsCancelled(run: FixForwardRun, type: RunFailureType, mes
   return run.fail(type, message);
 }
 
-/**
- * The loop settings of each part: the parts share their part of what is left of the budget evenly
- * (see `partsBudget`), and the share is kept in the state for progress.
- */
-function partLoopSettings(run: FixForwardRun, loop: LoopSettings, parts: number): LoopSettings {
-  const together = partsBudget(loop.budget, run.state.cost.usd);
-  run.apply((s) => partsStarting(s, together, nowIso()));
+/** The loop settings of each part: `together` (see `partsBudget`; null: no cost budget) split evenly. */
+function partLoopSettings(loop: LoopSettings, together: number | null, parts: number): LoopSettings {
   if (together === null) return loop;
   return { ...loop, budget: { ...loop.budget, maxCostUsd: together / parts } };
 }

@@ -402,7 +402,7 @@ export class FixForwardRun {
   /** The checks as they are before the parts start, for the parts to judge themselves by (empty: none configured). */
   async baseline(): Promise<ChecksBaseline> {
     if (this.settings.checks.length === 0) return { checks: [] };
-    const results = await this.checksOn(this.settings.checks);
+    const results = await this.checksOn(this.settings.checks, { itemise: true });
     this.apply((s) => checksRan(s, results, nowIso()));
     return baselineOf(results);
   }
@@ -423,7 +423,7 @@ export class FixForwardRun {
         return false;
       }
     }
-    const all = this.settings.checks.length > 0 ? await this.checksOn(this.settings.checks) : null;
+    const all = this.settings.checks.length > 0 ? await this.checksOn(this.settings.checks, { itemise: true }) : null;
     if (all) {
       this.metrics.checkFailures.add(failedRequiredChecks(all).length);
       this.apply((s) => checksRan(s, all, nowIso()));
@@ -446,11 +446,17 @@ export class FixForwardRun {
     return verdict;
   }
 
-  /** One run of the given checks on the workspace, in phase `test`. */
-  private async checksOn(checks: CheckSpec[]): Promise<TestResults> {
+  /** One run of the given checks on the workspace; `itemise` when its failures are compared (see RunChecksInput). */
+  private async checksOn(checks: CheckSpec[], options: { itemise?: boolean } = {}): Promise<TestResults> {
     const ws = this.state.workspace!;
     await this.safePoint();
-    return await this.runChecks({ workspace: ws.workspace, runDir: ws.runDir, iteration: this.state.iteration, checks });
+    return await this.runChecks({
+      workspace: ws.workspace,
+      runDir: ws.runDir,
+      iteration: this.state.iteration,
+      checks,
+      ...(options.itemise ? { itemise: true } : {}),
+    });
   }
 
   async checkpoint(reason: 'interval' | 'final', summary: string, mode: WorkspaceMode): Promise<void> {

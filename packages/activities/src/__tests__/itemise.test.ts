@@ -217,6 +217,7 @@ describe('runChecks', () => {
         { name: 'unknown', command: 'echo "something went wrong"; exit 1', required: true, timeoutMs: 60_000 },
         { name: 'slow', command: 'node --test test/; sleep 30', required: false, timeoutMs: 2_000 },
       ],
+      itemise: true,
     });
     const [test, passes, unknown, slow] = results.checks;
     // Paths come relative to the workspace: a part's worktree gives the same ids.
@@ -228,5 +229,17 @@ describe('runChecks', () => {
     expect(unknown).not.toHaveProperty('failures');
     expect(slow).toMatchObject({ passed: false, timedOut: true });
     expect(slow).not.toHaveProperty('failures');
+  });
+
+  it('leaves the failures unlisted when the run does not ask for them (the plain loop never compares them)', async () => {
+    const project = tempProject({ 'test/math.test.js': NODE_TESTS });
+    const results = await checks({
+      workspace: project,
+      runDir: join(project, '.run'),
+      iteration: 1,
+      checks: [{ name: 'test', command: 'node --test test/', required: true, timeoutMs: 60_000 }],
+    });
+    expect(results.checks[0]).toMatchObject({ passed: false });
+    expect(results.checks[0]).not.toHaveProperty('failures');
   });
 });

@@ -4,6 +4,7 @@ import { PARTS_PROJECT, createPartsProjectWithOrigin, scriptAgent, type AgentRul
 import { recordHistory } from '@aidp/testing/work-loop-harness';
 import type { SubIssueResult } from '@aidp/workflows/contracts';
 import { REPO, failureOf, flow, runIssue, type Flow } from './issue-flow';
+import { runDirOf } from '@aidp/activities';
 
 // Decomposed issues whose parts each do only their share — the common case: a part is done by its own
 // goal (its own checks, or its word and nothing broken), and the parent judges the whole on the
@@ -41,7 +42,7 @@ async function partResult(f: Flow, workflowId: string): Promise<SubIssueResult> 
 
 /** The check logs of a run, by file name, from its run folder under the project. */
 function checkLogs(f: Flow, workflowId: string): Record<string, string> {
-  const runDir = join(f.project.dir, '.aidp', 'runs', workflowId);
+  const runDir = runDirOf(f.project.dir, workflowId);
   const logs: Record<string, string> = {};
   for (const iteration of readdirSync(runDir).filter((d) => d.startsWith('iter-'))) {
     const dir = join(runDir, iteration, 'checks');

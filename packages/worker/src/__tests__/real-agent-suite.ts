@@ -29,6 +29,7 @@ import {
 } from '@aidp/testing';
 import { eventually, testConfig } from '@aidp/testing/work-loop-harness';
 import { progressQuery, type WorkLoopResult } from '@aidp/workflows/contracts';
+import { runDirOf } from '@aidp/activities';
 
 /** How a CLI behaves where the CLIs differ, as seen from the real ones. */
 export interface RealAgentBehaviour {
@@ -155,12 +156,14 @@ export function describeRealAgent(cli: AgentCliName, behaviour: RealAgentBehavio
             (r) => r as WorkLoopResult,
             (e: unknown) => e as Error,
           )),
-        runDir: () => join(project.dir, '.aidp', 'runs', workflowId),
+        runDir: () => runDirOf(project.dir, workflowId),
         history: async () => historyToJSON(await handle.fetchHistory()),
       };
     }
 
     const mark = (requests: ServedRequest[]) => requests.filter((r) => r.kind === 'turn' || r.kind === 'side');
+    /** The agent runs that asked the model for a turn. */
+    const turnRuns = (requests: ServedRequest[]) => new Set(requests.filter((q) => q.kind === 'turn').map((q) => q.run));
 
     it.concurrent(
       'goes green over two iterations, resuming its session; counts exactly what was served; escalation reaches the model',
@@ -245,13 +248,7 @@ export function describeRealAgent(cli: AgentCliName, behaviour: RealAgentBehavio
         expect(cause.message).toMatch(/refused its credentials/);
         // One agent run: no Temporal retry, no second iteration.
         expect(existsSync(join(r.runDir(), 'iter-2'))).toBe(false);
-        expect(
-          new Set(
-            mark(r.server.requests())
-              .filter((q) => q.kind === 'turn')
-              .map((q) => q.run),
-          ),
-        ).toEqual(new Set([1]));
+        expect(turnRuns(r.server.requests())).toEqual(new Set([1]));
         expect(Date.now() - startedAt).toBeLessThan(90_000);
         expect(await r.history()).not.toContain(DUMMY_KEYS[cli]);
       },
@@ -272,13 +269,7 @@ export function describeRealAgent(cli: AgentCliName, behaviour: RealAgentBehavio
         expect(cause.message).toMatch(/refused its configuration/);
         expect(cause.message).toContain('agent.tiers');
         expect(existsSync(join(r.runDir(), 'iter-2'))).toBe(false);
-        expect(
-          new Set(
-            mark(r.server.requests())
-              .filter((q) => q.kind === 'turn')
-              .map((q) => q.run),
-          ),
-        ).toEqual(behaviour.unknownModelTier ? new Set() : new Set([1]));
+        expect(turnRuns(r.server.requests())).toEqual(behaviour.unknownModelTier ? new Set() : new Set([1]));
       },
       180_000,
     );

@@ -21,6 +21,7 @@ import {
   testResultsQuery,
   type WorkLoopResult,
 } from '@aidp/workflows/contracts';
+import { runDirOf } from '@aidp/activities';
 
 // WorkLoopWorkflow end to end on the real dev server: the real worker, activities and git, a fixture
 // project whose test fails until `add` is fixed, and a scripted agent driven through the `command`
@@ -67,7 +68,7 @@ describe('WorkLoopWorkflow', () => {
       expect(project.git('status', '--porcelain')).toBe('');
       expect(readFileSync(join(project.dir, '.git', 'info', 'exclude'), 'utf8')).toContain('/.aidp/');
 
-      const runDir = join(project.dir, '.aidp', 'runs', handle.workflowId);
+      const runDir = runDirOf(project.dir, handle.workflowId);
       const prompt1 = readFileSync(join(runDir, 'iter-1', 'PROMPT.md'), 'utf8');
       const prompt2 = readFileSync(join(runDir, 'iter-2', 'PROMPT.md'), 'utf8');
       expect(prompt1).toContain('Iteration 1 of 5');

@@ -171,6 +171,11 @@ export interface RunChecksInput {
   /** 0 for the run before any change. */
   iteration: number;
   checks: CheckSpec[];
+  /**
+   * List each failed check's failures (`CheckResult.failures`): parsing the output costs a read of the
+   * log, so only runs that compare failures ask for it (a decomposed run's baseline and its parts).
+   */
+  itemise?: boolean;
 }
 
 export interface DiagnoseFailureInput {
